@@ -1,0 +1,236 @@
+// Shared vocabulary of workflows and activities. Everything here crosses the Temporal
+// boundary, so it stays plain JSON and small: contents and logs live on the worker's disk.
+
+export type Outcome = 'applied' | 'proposed' | 'rolled_back' | 'skipped' | 'failed';
+export const OUTCOMES: readonly Outcome[] = ['applied', 'proposed', 'rolled_back', 'skipped', 'failed'];
+
+export type Strategy = 'autofix' | 'llm';
+export const STRATEGIES: readonly Strategy[] = ['autofix', 'llm'];
+
+export type Mode = 'branch' | 'merge';
+
+/** The saga's steps, in order; `prepare` makes the isolated worktree everything else runs in. */
+export type StepName =
+  | 'prepare'
+  | 'analyse'
+  | 'test'
+  | 'generate'
+  | 'apply'
+  | 'verify'
+  | 'integrate'
+  | 'notify';
+export const STEPS: readonly StepName[] = [
+  'prepare',
+  'analyse',
+  'test',
+  'generate',
+  'apply',
+  'verify',
+  'integrate',
+  'notify',
+];
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Finding {
+  /** Repo-relative POSIX path. */
+  file: string;
+  line: number;
+  column: number;
+  endLine?: number;
+  ruleId: string;
+  message: string;
+  severity: Severity;
+  /** Which analyser reported it, e.g. `eslint` or a configured SARIF analyser id. */
+  analyser: string;
+  /** The analyser's own fixer can fix it. */
+  fixable: boolean;
+  /** The analyser offers suggestions for it (ESLint `suggestions`). */
+  hasSuggestions?: boolean;
+  /** A parse error: the file could not be read as its language. */
+  fatal?: boolean;
+}
+
+/** Where one improvement works: an isolated git worktree of the user's repository. */
+export interface Workspace {
+  /** Short id used in branch and ref names. */
+  runId: string;
+  /** Absolute path of the user's repository (its main worktree). */
+  repoRoot: string;
+  /** Absolute path of the isolated worktree Kaizen created for this run. */
+  worktree: string;
+  /** `kaizen/<runId>`: created by Kaizen, so Kaizen may delete it. */
+  branch: string;
+  /** `refs/kaizen/backup/<runId>` once apply has run. */
+  backupRef: string;
+  targetBranch: string;
+  /** Commit of the target branch the run started from. */
+  baseCommit: string;
+  baseTree: string;
+  /** Absolute path of Kaizen's state folder for this repo (`<repo>/.kaizen`). */
+  stateDir: string;
+  /** Files with uncommitted changes in the user's checkout (capped): never targeted. */
+  userDirtyFiles: string[];
+}
+
+export interface AnalyseResult {
+  /** Repo-relative target file, or null when nothing qualifies. */
+  target: string | null;
+  /** The target's findings (capped), what generate must fix. */
+  findings: Finding[];
+  fixableCount: number;
+  /** Findings over the whole analysed set, for summaries. */
+  totalFindings: number;
+  filesAnalysed: number;
+  analysers: string[];
+  /** Why no target was chosen. */
+  reason?: string;
+}
+
+export interface TestRun {
+  phase: 'baseline' | 'verify';
+  passed: boolean;
+  /** No test command could be found and the config allows that. */
+  skipped: boolean;
+  command: string[];
+  exitCode: number | null;
+  timedOut: boolean;
+  durationMs: number;
+  /** Served from the tree-hash cache: the command did not run again. */
+  cached: boolean;
+  /** Last lines of combined output, capped. */
+  outputTail: string;
+  /** Full output on the worker's disk. */
+  logPath?: string;
+  passedCount?: number;
+  failedCount?: number;
+}
+
+export interface Proposal {
+  strategy: Strategy;
+  /** Absolute path, on the worker's disk, of the JSON holding the new contents. */
+  proposalPath: string;
+  files: string[];
+  summary: string;
+  linesAdded: number;
+  linesRemoved: number;
+  /** Unified diff, capped, for notifications and the UI. */
+  diffExcerpt: string;
+  /** Findings this proposal is meant to fix. */
+  targets: Finding[];
+  llm?: { model: string; promptTokens: number; completionTokens: number; promptVersion: string };
+}
+
+/** The on-disk body of a proposal. */
+export interface ProposalBody {
+  files: { path: string; content: string }[];
+}
+
+export interface ApplyResult {
+  commit: string;
+  backupRef: string;
+  filesChanged: string[];
+}
+
+export interface VerifyFindingsResult {
+  ok: boolean;
+  parses: boolean;
+  remaining: Finding[];
+  introduced: Finding[];
+  reason?: string;
+}
+
+export type IntegrateResult =
+  | { kind: 'applied'; commit: string; reason: string }
+  | { kind: 'proposed'; branch: string; commit: string; reason: string }
+  | { kind: 'target_moved'; targetCommit: string; reason: string };
+
+export interface RebaseResult {
+  ok: boolean;
+  commit?: string;
+  baseCommit?: string;
+  reason?: string;
+}
+
+export interface ImprovementInput {
+  /** Absolute path of the repository on the worker's host. */
+  repoPath: string;
+  file?: string;
+  strategy?: Strategy;
+  mode?: Mode;
+  /** Test command override, as an argument array (never run through a shell). */
+  testCommand?: string[];
+  targetBranch?: string;
+  /** Seconds to wait between steps (overrides config `pauseBetweenSteps`). */
+  pauseBetweenStepsSeconds?: number;
+}
+
+export interface ProgressUpdate {
+  at: string;
+  step: StepName | 'done';
+  message: string;
+}
+
+export interface StepTiming {
+  step: StepName;
+  startedAt: string;
+  durationMs: number;
+}
+
+export interface ImprovementResult {
+  workflowId: string;
+  runId: string;
+  repo: string;
+  file: string | null;
+  strategy: Strategy;
+  mode: Mode;
+  outcome: Outcome;
+  reason: string;
+  commit?: string;
+  branch?: string;
+  backupRef?: string;
+  findingsFixed: number;
+  fixedRules: string[];
+  linesAdded: number;
+  linesRemoved: number;
+  testsBefore?: TestRun;
+  testsAfter?: TestRun;
+  diffExcerpt?: string;
+  steps: StepTiming[];
+  startedAt: string;
+  finishedAt: string;
+}
+
+export interface Progress {
+  workflowId: string;
+  step: StepName | 'done';
+  percent: number;
+  paused: boolean;
+  pausedAt?: StepName;
+  waitingFor?: string;
+  updates: ProgressUpdate[];
+  result?: ImprovementResult;
+}
+
+export interface LedgerEntry {
+  timestamp: string;
+  workflowId: string;
+  runId: string;
+  repo: string;
+  file: string | null;
+  strategy: Strategy;
+  mode: Mode;
+  outcome: Outcome;
+  reason: string;
+  findingsFixed: number;
+  fixedRules: string[];
+  linesAdded: number;
+  linesRemoved: number;
+  testsBefore: { passed: boolean; cached: boolean; durationMs: number } | null;
+  testsAfter: { passed: boolean; cached: boolean; durationMs: number } | null;
+  commit: string | null;
+  branch: string | null;
+  backupRef: string | null;
+  durationsMs: Partial<Record<StepName, number>>;
+  llm?: Proposal['llm'];
+}
