@@ -1,0 +1,58 @@
+// Records every improvement's outcome in <repo>/.kaizen/ledger.jsonl.
+import { mkdir, open, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { formatLedgerLine, LEDGER_FILE, parseLedger, type ParsedLedger } from '../core/ledger.js';
+import type { LedgerEntry } from '../core/types.js';
+import type { ActivityDeps } from './deps.js';
+
+/** How far back a retried append looks for its own line before writing it again. */
+const RETRY_LOOKBACK_BYTES = 64 * 1024;
+
+export function ledgerPath(repoRoot: string): string {
+  return join(repoRoot, '.kaizen', LEDGER_FILE);
+}
+
+export function createLedgerActivities(_deps: ActivityDeps) {
+  return {
+    async recordOutcome(input: { repoRoot: string; entry: LedgerEntry }): Promise<{ ledgerPath: string }> {
+      const path = ledgerPath(input.repoRoot);
+      await mkdir(join(input.repoRoot, '.kaizen'), { recursive: true });
+      await appendLedgerLine(path, formatLedgerLine(input.entry));
+      return { ledgerPath: path };
+    },
+  };
+}
+
+export async function readLedger(repoRoot: string): Promise<ParsedLedger & { ledgerPath: string }> {
+  const path = ledgerPath(repoRoot);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], badLines: [], ledgerPath: path };
+    throw err;
+  }
+  return { ...parseLedger(text), ledgerPath: path };
+}
+
+async function appendLedgerLine(path: string, line: string): Promise<void> {
+  const handle = await open(path, 'a+');
+  try {
+    const { size } = await handle.stat();
+    let prefix = '';
+    if (size > 0) {
+      const start = Math.max(0, size - RETRY_LOOKBACK_BYTES);
+      const tail = Buffer.alloc(size - start);
+      await handle.read(tail, 0, tail.length, start);
+      const tailText = tail.toString('utf8');
+      // An activity retried after its write landed must not record the outcome twice.
+      if ((start === 0 && tailText.startsWith(line)) || tailText.includes(`\n${line}`)) return;
+      // After a torn write, start on a fresh line so this entry stays readable.
+      if (!tailText.endsWith('\n')) prefix = '\n';
+    }
+    // One write per line: O_APPEND keeps concurrent writers' lines whole.
+    await handle.write(prefix + line);
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,181 @@
+// The one module that talks to git (through simple-git). Git never prompts and never opens
+// an editor or pager; the environment comes from the caller so tests can isolate git config.
+import { stat } from 'node:fs/promises';
+import { simpleGit } from 'simple-git';
+import { BinaryMissingError, GitFailedError } from '../core/errors.js';
+import { parseStatusPorcelainZ, parseWorktreeListPorcelain, type StatusEntry, type WorktreeEntry } from '../core/git-porcelain.js';
+
+export interface GitContext {
+  /** Folder git runs in. */
+  cwd: string;
+  /** Base environment (ActivityDeps.env); cleaned by `gitEnv`. */
+  env: NodeJS.ProcessEnv;
+  /** Aborting kills the git process (activity cancellation). */
+  signal?: AbortSignal;
+}
+
+export interface GitCallOptions {
+  /** `-c key=value` settings for this call only. */
+  config?: string[];
+  /** Extra environment for this call only (e.g. the committer identity). */
+  env?: Record<string, string>;
+  /** Kill git when it prints nothing for this long (default 10 minutes). */
+  silentTimeoutMs?: number;
+}
+
+export interface GitOutput {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface GitIdentity {
+  name: string;
+  email: string;
+}
+
+const DEFAULT_SILENT_TIMEOUT_MS = 10 * 60_000;
+
+// Variables that would make git prompt, page, run another program, or look at another
+// repository than the one we name (a worker started from inside a git hook inherits GIT_DIR).
+const STRIPPED_ENV = [
+  'EDITOR',
+  'VISUAL',
+  'PAGER',
+  'GIT_PAGER',
+  'GIT_SEQUENCE_EDITOR',
+  'GIT_ASKPASS',
+  'SSH_ASKPASS',
+  'GIT_SSH',
+  'GIT_SSH_COMMAND',
+  'GIT_PROXY_COMMAND',
+  'GIT_EXTERNAL_DIFF',
+  'GIT_EXEC_PATH',
+  'GIT_TEMPLATE_DIR',
+  'GIT_DIR',
+  'GIT_WORK_TREE',
+  'GIT_INDEX_FILE',
+  'GIT_COMMON_DIR',
+  'GIT_OBJECT_DIRECTORY',
+  'GIT_ALTERNATE_OBJECT_DIRECTORIES',
+  'GIT_NAMESPACE',
+  'GIT_PREFIX',
+];
+
+/** The environment every git call gets: no prompts, no editor, no optional index locks. */
+export function gitEnv(base: NodeJS.ProcessEnv, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base };
+  for (const key of STRIPPED_ENV) delete env[key];
+  env.GIT_TERMINAL_PROMPT = '0';
+  // A no-op editor: should git ever want one, it keeps the prepared message instead of hanging.
+  env.GIT_EDITOR = 'true';
+  // Status in the user's checkout must not take index.lock and collide with their own git.
+  env.GIT_OPTIONAL_LOCKS = '0';
+  return { ...env, ...extra };
+}
+
+/** Runs git and resolves with its exit code and output; rejects only when git cannot run. */
+export async function runGit(ctx: GitContext, args: string[], options: GitCallOptions = {}): Promise<GitOutput> {
+  const env = gitEnv(ctx.env, options.env);
+  let captured: GitOutput | undefined;
+  let spawnError: NodeJS.ErrnoException | undefined;
+  if (!(await isDirectory(ctx.cwd))) throw new GitFailedError(args.join(' '), `the folder ${ctx.cwd} does not exist`);
+  const client = simpleGit({
+    baseDir: ctx.cwd,
+    config: options.config ?? [],
+    // simple-git strips or refuses GIT_* variables not named here; ours are deliberate.
+    allowEnvironment: Object.keys(env),
+    // The environment is the worker's own (trusted); GIT_CONFIG_GLOBAL isolates tests.
+    unsafe: { allowUnsafeConfigPaths: true, allowUnsafeConfigEnvCount: true, allowUnsafeEditor: true },
+    timeout: { block: options.silentTimeoutMs ?? DEFAULT_SILENT_TIMEOUT_MS },
+    ...(ctx.signal ? { abort: ctx.signal } : {}),
+    // simple-git treats a non-zero exit with empty stderr as success; record every exit.
+    errors(error, result) {
+      if (error instanceof Error && (error as NodeJS.ErrnoException).code === 'ENOENT') spawnError = error;
+      captured = {
+        exitCode: result.exitCode,
+        stdout: Buffer.concat(result.stdOut).toString('utf8'),
+        stderr: Buffer.concat(result.stdErr).toString('utf8'),
+      };
+      return result.exitCode !== 0 ? Buffer.from(captured.stderr || `exit code ${result.exitCode}`) : error;
+    },
+  }).env(env);
+  try {
+    const stdout = await client.raw(args);
+    return { exitCode: 0, stdout, stderr: captured?.stderr ?? '' };
+  } catch (err) {
+    if (ctx.signal?.aborted) throw ctx.signal.reason ?? err;
+    if (spawnError) throw new BinaryMissingError('git', 'Install git (2.25 or newer) and put it on the PATH of the Kaizen worker.');
+    if (captured && captured.exitCode !== 0) return captured;
+    throw new GitFailedError(args.join(' '), err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** Runs git and returns stdout; a non-zero exit throws GitFailedError. */
+export async function git(ctx: GitContext, args: string[], options: GitCallOptions = {}): Promise<string> {
+  const out = await runGit(ctx, args, options);
+  if (out.exitCode !== 0) throw new GitFailedError(args.join(' '), out.stderr || out.stdout || `exit code ${out.exitCode}`);
+  return out.stdout;
+}
+
+/** `-c` settings and environment that make a commit (or rebase) carry this identity. */
+export function identityOptions(identity: GitIdentity): GitCallOptions {
+  return {
+    config: [`user.name=${identity.name}`, `user.email=${identity.email}`],
+    // Environment identities win over config, so a worker's GIT_AUTHOR_* must not leak in.
+    env: {
+      GIT_AUTHOR_NAME: identity.name,
+      GIT_AUTHOR_EMAIL: identity.email,
+      GIT_COMMITTER_NAME: identity.name,
+      GIT_COMMITTER_EMAIL: identity.email,
+    },
+  };
+}
+
+/** The commit a revision names, or null when it names none. */
+export async function resolveCommit(ctx: GitContext, rev: string): Promise<string | null> {
+  const out = await runGit(ctx, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
+  return out.exitCode === 0 ? out.stdout.trim() : null;
+}
+
+export async function treeOf(ctx: GitContext, commit: string): Promise<string> {
+  return (await git(ctx, ['rev-parse', '--verify', '--end-of-options', `${commit}^{tree}`])).trim();
+}
+
+/** The short name of the checked-out branch, or null on a detached HEAD. */
+export async function currentBranch(ctx: GitContext): Promise<string | null> {
+  const out = await runGit(ctx, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
+  return out.exitCode === 0 ? out.stdout.trim() : null;
+}
+
+export async function isAncestor(ctx: GitContext, ancestor: string, descendant: string): Promise<boolean> {
+  const out = await runGit(ctx, ['merge-base', '--is-ancestor', ancestor, descendant]);
+  if (out.exitCode === 0) return true;
+  if (out.exitCode === 1) return false;
+  throw new GitFailedError(`merge-base --is-ancestor ${ancestor} ${descendant}`, out.stderr);
+}
+
+/** Every uncommitted change (staged, unstaged, untracked) of the checkout at ctx.cwd. */
+export async function statusEntries(ctx: GitContext): Promise<StatusEntry[]> {
+  return parseStatusPorcelainZ(await git(ctx, ['status', '--porcelain=v1', '-z', '--ignore-submodules=none']));
+}
+
+export async function listWorktrees(ctx: GitContext): Promise<WorktreeEntry[]> {
+  return parseWorktreeListPorcelain(await git(ctx, ['worktree', 'list', '--porcelain']));
+}
+
+/** Absolute path of a file in the git directory of the checkout at ctx.cwd (e.g. rebase-merge). */
+export async function gitPath(ctx: GitContext, name: string): Promise<string> {
+  const out = (await git(ctx, ['rev-parse', '--path-format=absolute', '--git-path', name])).trim();
+  return out;
+}
+
+export type { StatusEntry, WorktreeEntry };
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
