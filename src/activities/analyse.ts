@@ -1,0 +1,151 @@
+// analyse: runs the analysers in the run's worktree and chooses the target file;
+// checkFindings: the findings gate of verify, on the committed change in the worktree.
+import type { Config } from '../core/config.js';
+import { compareFindings } from '../core/finding-match.js';
+import { compileExcludes } from '../core/globs.js';
+import { normaliseRepoPath } from '../core/repo-path.js';
+import { chooseTarget, rankCandidates, skipReason, type TargetChoiceInput } from '../core/target.js';
+import type { AnalyseResult, Finding, VerifyFindingsResult, Workspace } from '../core/types.js';
+import { activityContext } from './activity-context.js';
+import { analyserIds, readableFiles, runAnalysers, withinSizeLimit, type AnalysisOutcome } from './analysis-run.js';
+import type { ActivityDeps } from './deps.js';
+import { lastCommitAt, regularFileSizes, trackedFiles, type GitReadOptions } from './repo-files.js';
+
+export interface AnalyseInput {
+  workspace: Workspace;
+  config: Config;
+  /** Analyse only this repo-relative file and make it the target. */
+  file?: string;
+}
+
+export interface CheckFindingsInput {
+  workspace: Workspace;
+  config: Config;
+  target: string;
+  /** The target's findings before the change. */
+  before: Finding[];
+  /** The findings the change was meant to fix. */
+  targets: Finding[];
+}
+
+export function createAnalyseActivities(deps: ActivityDeps) {
+  return {
+    async analyse(input: AnalyseInput): Promise<AnalyseResult> {
+      const { workspace, config } = input;
+      const run = runContext(workspace, deps.env);
+      const choiceInput: TargetChoiceInput = {
+        findings: [],
+        config,
+        facts: {},
+        userDirtyFiles: workspace.userDirtyFiles,
+        nowMs: Date.now(),
+        filesAnalysed: 0,
+      };
+      const analysis =
+        input.file !== undefined
+          ? await analyseRequestedFile(deps, input, input.file, run, choiceInput)
+          : await analyseRepository(deps, input, run, choiceInput);
+      choiceInput.findings = analysis.findings;
+      choiceInput.filesAnalysed = analysis.filesAnalysed;
+      const choice = chooseTarget(choiceInput);
+      return {
+        target: choice.target,
+        findings: choice.findings,
+        fixableCount: choice.fixableCount,
+        totalFindings: analysis.findings.length,
+        filesAnalysed: analysis.filesAnalysed,
+        analysers: analysis.analysers,
+        ...(choice.reason !== undefined ? { reason: choice.reason } : {}),
+      };
+    },
+
+    async checkFindings(input: CheckFindingsInput): Promise<VerifyFindingsResult> {
+      const { workspace, config } = input;
+      const checked = normaliseRepoPath(input.target);
+      if (!checked.ok) {
+        return { ok: false, parses: false, remaining: [], introduced: [], reason: `cannot check the target: ${checked.problem}` };
+      }
+      const target = checked.path;
+      const sizes = await regularFileSizes(workspace.worktree, [target]);
+      if (!sizes.has(target)) {
+        return { ok: false, parses: false, remaining: [], introduced: [], reason: `${target} no longer exists after the change` };
+      }
+      const run = runContext(workspace, deps.env);
+      const analysis = await runAnalysers(deps, { workspace, config, files: [target], ...run.progress });
+      return compareFindings({ target, before: input.before, after: analysis.findings, targets: input.targets });
+    },
+  };
+}
+
+interface RunContext {
+  git: GitReadOptions;
+  progress: { signal?: AbortSignal; heartbeat?: (detail: string) => void };
+}
+
+/** Cancellation and heartbeats when running as an activity; nothing when called directly. */
+function runContext(workspace: Workspace, env: NodeJS.ProcessEnv): RunContext {
+  const context = activityContext();
+  const signal = context?.cancellationSignal;
+  return {
+    git: { cwd: workspace.worktree, env, ...(signal ? { signal } : {}) },
+    progress: context ? { signal: context.cancellationSignal, heartbeat: (detail) => context.heartbeat(detail) } : {},
+  };
+}
+
+/** Analyses only the requested file, once the target rules allow it; fills in its facts. */
+async function analyseRequestedFile(
+  deps: ActivityDeps,
+  input: AnalyseInput,
+  requested: string,
+  run: RunContext,
+  choiceInput: TargetChoiceInput,
+): Promise<AnalysisOutcome> {
+  choiceInput.file = requested;
+  const checked = normaliseRepoPath(requested);
+  if (checked.ok) {
+    const file = checked.path;
+    const [tracked, sizes] = await Promise.all([trackedFiles(run.git, [file]), regularFileSizes(run.git.cwd, [file])]);
+    const sizeBytes = sizes.get(file);
+    choiceInput.facts[file] = { tracked: tracked.includes(file), ...(sizeBytes !== undefined ? { sizeBytes } : {}) };
+  }
+  // The same rules decide before the analysis (missing, untracked, excluded, too large).
+  const allowed = chooseTarget(choiceInput).target;
+  if (allowed === null) return { findings: [], analysers: analyserIds(input.config), filesAnalysed: 0 };
+  return runAnalysers(deps, { workspace: input.workspace, config: input.config, files: [allowed], ...run.progress });
+}
+
+/** Analyses every tracked file an analyser reads; looks up commit times for the ranking. */
+async function analyseRepository(
+  deps: ActivityDeps,
+  input: AnalyseInput,
+  run: RunContext,
+  choiceInput: TargetChoiceInput,
+): Promise<AnalysisOutcome> {
+  const { workspace, config } = input;
+  const readable = readableFiles(config, await trackedFiles(run.git));
+  const sizes = await regularFileSizes(workspace.worktree, readable);
+  const analysis = await runAnalysers(deps, { workspace, config, files: withinSizeLimit(config, readable, sizes), ...run.progress });
+  for (const finding of analysis.findings) {
+    const sizeBytes = sizes.get(finding.file);
+    choiceInput.facts[finding.file] = { tracked: true, ...(sizeBytes !== undefined ? { sizeBytes } : {}) };
+  }
+  choiceInput.findings = analysis.findings;
+  await lookUpRecency(run.git, choiceInput);
+  return analysis;
+}
+
+/**
+ * Looks up last commit times in ranking order until a candidate passes every rule, so a
+ * repository with many files with findings costs one `git log` in the common case.
+ */
+async function lookUpRecency(git: GitReadOptions, input: TargetChoiceInput): Promise<void> {
+  if (input.config.recentChangeMinutes <= 0) return;
+  const excluded = compileExcludes(input.config);
+  for (const candidate of rankCandidates(input.findings)) {
+    if (skipReason(candidate.file, input, excluded) !== null) continue;
+    const facts = input.facts[candidate.file] ?? { tracked: true };
+    facts.lastCommitAt = await lastCommitAt(git, candidate.file);
+    input.facts[candidate.file] = facts;
+    if (skipReason(candidate.file, input, excluded) === null) return;
+  }
+}

@@ -1,0 +1,196 @@
+// Finds the ESLint to run in a worktree and runs it as a child process (never a shell),
+// in batches, returning parsed reports. The repo's own ESLint and flat config win when
+// both exist; otherwise Kaizen's bundled ESLint runs with Kaizen's default rule set.
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { AnalyserFailedError, BinaryMissingError } from '../core/errors.js';
+import { ESLINT_ANALYSER, EslintReportError, parseEslintReport, type EslintFileReport } from '../core/eslint-report.js';
+import { runProcess } from './process.js';
+
+export const FLAT_CONFIG_FILES = [
+  'eslint.config.js',
+  'eslint.config.mjs',
+  'eslint.config.cjs',
+  'eslint.config.ts',
+  'eslint.config.mts',
+  'eslint.config.cts',
+];
+
+export const DEFAULT_CONFIG_ASSET = join('assets', 'eslint.default.config.mjs');
+
+export interface EslintInstallation {
+  /** `repo`: the worktree's own ESLint and config; `bundled`: Kaizen's ESLint and rules. */
+  kind: 'repo' | 'bundled';
+  /** Absolute path of `eslint/bin/eslint.js`. */
+  bin: string;
+  /** Absolute path of the config file in use. */
+  configFile: string;
+  /** Arguments that select the config and the JSON report, before the files. */
+  args: string[];
+}
+
+export function locateEslint(options: { worktree: string; kaizenHome: string; useRepoConfig: boolean }): EslintInstallation {
+  const { worktree, kaizenHome } = options;
+  if (options.useRepoConfig) {
+    const repoBin = join(worktree, 'node_modules', 'eslint', 'bin', 'eslint.js');
+    const repoConfig = FLAT_CONFIG_FILES.map((name) => join(worktree, name)).find((path) => existsSync(path));
+    if (repoConfig && existsSync(repoBin)) {
+      const major = majorVersion(join(worktree, 'node_modules', 'eslint', 'package.json'));
+      // --no-warn-ignored arrived in ESLint 8.56 (flat config only); older ones reject it.
+      const quietIgnored = major === null || major >= 9 ? ['--no-warn-ignored'] : [];
+      return {
+        kind: 'repo',
+        bin: repoBin,
+        configFile: repoConfig,
+        args: ['--format', 'json', ...quietIgnored, '--no-error-on-unmatched-pattern'],
+      };
+    }
+  }
+  const bin = join(kaizenHome, 'node_modules', 'eslint', 'bin', 'eslint.js');
+  const configFile = join(kaizenHome, DEFAULT_CONFIG_ASSET);
+  if (!existsSync(bin) || !existsSync(configFile)) {
+    throw new BinaryMissingError(
+      'eslint',
+      `Kaizen's bundled ESLint (${bin}) or its rules (${configFile}) are missing. Run 'npm install' in Kaizen's folder (${kaizenHome}), or set "eslint.enabled": false in kaizen.config.json.`,
+    );
+  }
+  // With --config, ESLint 10 resolves the config's `files` patterns against the cwd (the
+  // worktree), not the config's folder, so a config outside the worktree still applies.
+  return {
+    kind: 'bundled',
+    bin,
+    configFile,
+    args: ['--config', configFile, '--format', 'json', '--no-warn-ignored', '--no-error-on-unmatched-pattern'],
+  };
+}
+
+export interface EslintRunOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Called with "batch i of n" while ESLint runs (activity heartbeats). */
+  onHeartbeat?: (detail: string) => void;
+  /** `--fix-dry-run`: reports carry the fixed source in `output`; no file is written. */
+  fixDryRun?: boolean;
+}
+
+const MAX_BATCH_FILES = 400;
+const MAX_BATCH_ARG_CHARS = 60_000;
+const MAX_REPORT_BYTES = 128 * 1024 * 1024;
+const HEARTBEAT_MS = 5_000;
+
+/** Lints repo-relative files in the worktree; batches keep command lines and reports small. */
+export async function lintFiles(
+  installation: EslintInstallation,
+  files: readonly string[],
+  options: EslintRunOptions,
+): Promise<EslintFileReport[]> {
+  const roots = rootsOf(options.cwd);
+  const batches = batchFiles(files);
+  const reports: EslintFileReport[] = [];
+  for (const [index, batch] of batches.entries()) {
+    const stdout = await runBatch(installation, batch, options, `batch ${index + 1} of ${batches.length}`);
+    try {
+      reports.push(...parseEslintReport(stdout, roots));
+    } catch (err) {
+      if (!(err instanceof EslintReportError)) throw err;
+      throw new AnalyserFailedError(ESLINT_ANALYSER, shownCommand(installation, batch), 0, `${err.message}\n${fixHint(installation)}`);
+    }
+  }
+  return reports;
+}
+
+async function runBatch(installation: EslintInstallation, batch: string[], options: EslintRunOptions, detail: string): Promise<string> {
+  const command = [
+    process.execPath,
+    installation.bin,
+    ...installation.args,
+    ...(options.fixDryRun ? ['--fix-dry-run'] : []),
+    '--',
+    ...batch,
+  ];
+  const heartbeat = options.onHeartbeat;
+  const result = await runProcess(command, {
+    cwd: options.cwd,
+    // ESLint 8.57 needs this to use a flat config; later versions ignore it.
+    env: { ...options.env, ESLINT_USE_FLAT_CONFIG: 'true' },
+    timeoutMs: options.timeoutMs,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(heartbeat ? { onHeartbeat: () => heartbeat(detail), heartbeatMs: HEARTBEAT_MS } : {}),
+    captureStdoutBytes: MAX_REPORT_BYTES,
+    tailChars: 2000,
+  });
+  if (result.aborted) throw options.signal?.reason ?? new Error('ESLint was cancelled');
+  const shown = shownCommand(installation, batch);
+  if (result.timedOut) {
+    throw new AnalyserFailedError(
+      ESLINT_ANALYSER,
+      shown,
+      null,
+      `ESLint did not finish within ${Math.round(options.timeoutMs / 1000)}s. Raise "timeouts.analyse" in kaizen.config.json, or exclude generated files with "exclude".`,
+    );
+  }
+  // 0: no errors, 1: errors found (both normal); 2: the config is broken or ESLint crashed.
+  if (result.exitCode !== 0 && result.exitCode !== 1) {
+    throw new AnalyserFailedError(ESLINT_ANALYSER, shown, result.exitCode, `${result.outputTail.slice(-1200)}\n${fixHint(installation)}`);
+  }
+  if (result.stdoutTruncated) {
+    throw new AnalyserFailedError(
+      ESLINT_ANALYSER,
+      shown,
+      result.exitCode,
+      `ESLint's report was larger than ${MAX_REPORT_BYTES / 1024 / 1024} MB. Exclude generated or vendored files with "exclude" in kaizen.config.json.`,
+    );
+  }
+  return result.stdout;
+}
+
+function fixHint(installation: EslintInstallation): string {
+  return installation.kind === 'repo'
+    ? `ESLint could not run with the repository's config ${installation.configFile}. Make 'npx eslint <file>' work in the repository, or set "eslint.useRepoConfig": false in kaizen.config.json to use Kaizen's rules.`
+    : `Kaizen's bundled ESLint failed with its default rules (${installation.configFile}). Reinstall Kaizen ('npm install' in its folder), or set "eslint.enabled": false in kaizen.config.json.`;
+}
+
+/** The command as shown in errors: the file list shortened to a count. */
+function shownCommand(installation: EslintInstallation, batch: string[]): string[] {
+  const files = batch.length === 1 ? [batch[0] as string] : [`<${batch.length} files>`];
+  return ['node', installation.bin, ...installation.args, ...files];
+}
+
+export function batchFiles(files: readonly string[]): string[][] {
+  const batches: string[][] = [];
+  let current: string[] = [];
+  let chars = 0;
+  for (const file of files) {
+    if (current.length > 0 && (current.length >= MAX_BATCH_FILES || chars + file.length + 1 > MAX_BATCH_ARG_CHARS)) {
+      batches.push(current);
+      current = [];
+      chars = 0;
+    }
+    current.push(file);
+    chars += file.length + 1;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+/** ESLint prints paths under the real cwd; the worktree path may contain a symlink. */
+export function rootsOf(cwd: string): string[] {
+  try {
+    const real = realpathSync(cwd);
+    return real === cwd ? [cwd] : [cwd, real];
+  } catch {
+    return [cwd];
+  }
+}
+
+function majorVersion(packageJson: string): number | null {
+  try {
+    const version = (JSON.parse(readFileSync(packageJson, 'utf8')) as { version?: unknown }).version;
+    const major = typeof version === 'string' ? Number.parseInt(version, 10) : Number.NaN;
+    return Number.isFinite(major) ? major : null;
+  } catch {
+    return null;
+  }
+}
