@@ -15,6 +15,8 @@ export interface ChatRequest {
   timeoutMs: number;
   /** Answers longer than this many bytes are rejected without being parsed. */
   maxAnswerBytes: number;
+  /** Aborts the request (activity cancellation). */
+  signal?: AbortSignal;
 }
 
 export interface ChatAnswer {

@@ -12,11 +12,15 @@ export const ErrorType = {
   LlmNotConfigured: 'LlmNotConfigured',
   LlmAnswerRejected: 'LlmAnswerRejected',
   LlmUnavailable: 'LlmUnavailable',
+  LlmRequestRejected: 'LlmRequestRejected',
   NothingToPropose: 'NothingToPropose',
   RebaseConflict: 'RebaseConflict',
   VerificationFailed: 'VerificationFailed',
   GitFailed: 'GitFailed',
   AnalyserFailed: 'AnalyserFailed',
+  SetupFailed: 'SetupFailed',
+  PortInUse: 'PortInUse',
+  DevServerFailed: 'DevServerFailed',
 } as const;
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
 
@@ -30,6 +34,7 @@ export const NON_RETRYABLE_TYPES: readonly ErrorType[] = [
   ErrorType.TestCommandMissing,
   ErrorType.LlmNotConfigured,
   ErrorType.LlmAnswerRejected,
+  ErrorType.LlmRequestRejected,
   ErrorType.NothingToPropose,
   ErrorType.RebaseConflict,
   ErrorType.VerificationFailed,
@@ -37,6 +42,14 @@ export const NON_RETRYABLE_TYPES: readonly ErrorType[] = [
 
 export abstract class KaizenError extends Error {
   abstract readonly type: ErrorType;
+
+  constructor(message: string) {
+    super(message);
+    // Temporal turns a thrown Error into an ApplicationFailure whose type is the error's
+    // name; making the name the stable `type` lets retry policies and callers match on it.
+    Object.defineProperty(this, 'name', { get: () => this.type, configurable: true });
+  }
+
   /** Structured fields that travel with the failure (kept small). */
   details(): Record<string, unknown> {
     return {};
@@ -75,8 +88,10 @@ export class TargetBranchMissingError extends KaizenError {
   constructor(
     readonly path: string,
     readonly branch: string,
+    /** Replaces "Branch 'x' does not exist in y." when the problem is another (a detached HEAD). */
+    problem?: string,
   ) {
-    super(`Branch '${branch}' does not exist in ${path}. Set "targetBranch" in kaizen.config.json to an existing branch.`);
+    super(`${problem ?? `Branch '${branch}' does not exist in ${path}.`} Set "targetBranch" in kaizen.config.json to an existing branch.`);
   }
 }
 
@@ -140,6 +155,20 @@ export class LlmUnavailableError extends KaizenError {
   }
 }
 
+/** The endpoint refused the request itself (HTTP 400/401/403/404...): configuration, not luck. */
+export class LlmRequestRejectedError extends KaizenError {
+  readonly type = ErrorType.LlmRequestRejected;
+  constructor(
+    readonly status: number,
+    detail: string,
+  ) {
+    super(`The LLM endpoint rejected the request with HTTP ${status}: ${detail}`);
+  }
+  override details() {
+    return { status: this.status };
+  }
+}
+
 export class NothingToProposeError extends KaizenError {
   readonly type = ErrorType.NothingToPropose;
   constructor(detail: string) {
@@ -183,5 +212,51 @@ export class AnalyserFailedError extends KaizenError {
     readonly outputTail: string,
   ) {
     super(`Analyser '${analyser}' (${command.join(' ')}) failed with exit code ${exitCode}: ${outputTail.slice(-800)}`);
+  }
+}
+
+export class PortInUseError extends KaizenError {
+  readonly type = ErrorType.PortInUse;
+  constructor(
+    readonly port: number,
+    readonly flag: string,
+  ) {
+    super(`Port ${port} is already in use (another Temporal server, or another program). Stop it, or choose a free port with ${flag}.`);
+  }
+  override details() {
+    return { port: this.port, flag: this.flag };
+  }
+}
+
+export class DevServerFailedError extends KaizenError {
+  readonly type = ErrorType.DevServerFailed;
+  constructor(
+    detail: string,
+    readonly logPath: string,
+    readonly logTail: string,
+  ) {
+    super(`The Temporal dev server did not start: ${detail}. Its log (${logPath}) ends with:\n${logTail}`);
+  }
+  override details() {
+    return { logPath: this.logPath };
+  }
+}
+
+/** The configured `setup.command` failed while preparing a worktree's dependencies. */
+export class SetupFailedError extends KaizenError {
+  readonly type = ErrorType.SetupFailed;
+  constructor(
+    readonly command: string[],
+    readonly exitCode: number | null,
+    readonly timedOut: boolean,
+    readonly outputTail: string,
+  ) {
+    super(
+      `The setup command '${command.join(' ')}' ${timedOut ? 'timed out' : `failed with exit code ${exitCode}`} while preparing a worktree's dependencies. ` +
+        `Fix it${timedOut ? ' or raise "setup.timeout"' : ''}, or change "setup.command" in kaizen.config.json. Its output ends with:\n${outputTail.slice(-1500)}`,
+    );
+  }
+  override details() {
+    return { command: this.command, exitCode: this.exitCode, timedOut: this.timedOut };
   }
 }
