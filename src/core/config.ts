@@ -2,6 +2,8 @@
 // description; validation reports every problem as `dotted.path: message`.
 import { z } from 'zod';
 
+export { durationMs } from './duration.js';
+
 const Duration = z
   .string()
   .regex(/^\d+(\.\d+)?(ms|s|m|h|d)$/, 'expected a duration like "90s", "10m", "6h" or "1d"');
@@ -208,16 +210,6 @@ function deepMerge(base: unknown, over: unknown): unknown {
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** "90s" → 90000. Accepts 0 for "no wait". */
-export function durationMs(value: string | 0): number {
-  if (value === 0) return 0;
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(value);
-  if (!match) throw new Error(`invalid duration '${value}'`);
-  return Math.round(Number(match[1]) * (UNIT_MS[match[2] as string] as number));
 }
 
 /** Splits a command string into arguments the way a POSIX shell would, without running one. */

@@ -149,6 +149,8 @@ export interface RebaseResult {
   ok: boolean;
   commit?: string;
   baseCommit?: string;
+  /** Tree of the new base commit. */
+  baseTree?: string;
   reason?: string;
 }
 

@@ -1,0 +1,47 @@
+// Per-step activity options from the config: each step has its own time limit and retry
+// policy; bad input (the non-retryable error types) fails at once. Pure, for workflows.
+import type { ActivityOptions } from '@temporalio/common';
+import type { Config, StepConfigName } from './config.js';
+import { durationMs } from './duration.js';
+import { NON_RETRYABLE_TYPES } from './errors.js';
+
+// SDK 1.24 names the failure of a thrown Error after its class (`error.constructor.name`,
+// e.g. `LlmAnswerRejectedError`), not after `error.name`; match both spellings so a
+// KaizenError thrown as-is by an activity is not retried.
+const NON_RETRYABLE_FAILURE_TYPES: string[] = NON_RETRYABLE_TYPES.flatMap((type) => [type, `${type}Error`]);
+
+/** Activities that run a long child process heartbeat; a dead worker is noticed this fast. */
+const HEARTBEAT_TIMEOUT_MS = 60_000;
+
+export function stepActivityOptions(step: StepConfigName, config: Config, taskQueue: string, summary?: string): ActivityOptions {
+  const retry = config.retries[step];
+  const longRunning = step === 'test' || step === 'verify' || step === 'analyse' || step === 'generate';
+  return {
+    taskQueue,
+    startToCloseTimeout: durationMs(config.timeouts[step] as string),
+    ...(longRunning ? { heartbeatTimeout: HEARTBEAT_TIMEOUT_MS } : {}),
+    retry: {
+      maximumAttempts: retry.maximumAttempts,
+      initialInterval: durationMs(retry.initialInterval),
+      backoffCoefficient: retry.backoffCoefficient,
+      maximumInterval: durationMs(retry.maximumInterval),
+      nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES],
+    },
+    ...(summary ? { summary } : {}),
+  };
+}
+
+/** Options for the steps that run before the repo's config is known. */
+export function bootstrapActivityOptions(taskQueue: string, startToCloseMs: number): ActivityOptions {
+  return {
+    taskQueue,
+    startToCloseTimeout: startToCloseMs,
+    retry: {
+      maximumAttempts: 3,
+      initialInterval: 1000,
+      backoffCoefficient: 2,
+      maximumInterval: 30_000,
+      nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES],
+    },
+  };
+}

@@ -1,0 +1,110 @@
+// Starts Kaizen's workers. One process polls two task queues: the shared queue (workflows
+// and activities that need no disk) and a host-specific queue for activities that touch a
+// worktree, so workers on several machines never share a disk by accident.
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from './activities/index.js';
+import type { Notifier } from './activities/deps.js';
+import { createLogNotifier } from './adapters/log-notifier.js';
+import { createOpenAiProvider } from './adapters/openai-llm.js';
+import { connectNative, type TemporalTarget } from './adapters/temporal-connection.js';
+import { DEFAULT_TASK_QUEUE } from './workflows/definitions.js';
+
+/** Kaizen's install folder: the parent of src/ (tsx) or dist/ (compiled). */
+export const KAIZEN_HOME = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export function workflowsPath(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const ts = join(here, 'workflows', 'index.ts');
+  return existsSync(ts) ? ts : join(here, 'workflows', 'index.js');
+}
+
+/** The host-specific queue of this machine for a given shared queue. */
+export function hostQueueFor(taskQueue: string, host = hostname()): string {
+  return `${taskQueue}@${host}`;
+}
+
+export interface WorkerOptions {
+  target: TemporalTarget;
+  taskQueue?: string;
+  env?: NodeJS.ProcessEnv;
+  notifiers?: Notifier[];
+  /** Extra dependencies overrides (tests). */
+  deps?: Partial<ActivityDeps>;
+  /** Reuse an already built bundle (tests start many workers). */
+  workflowBundle?: WorkflowBundleWithSourceMap;
+}
+
+export interface RunningWorker {
+  taskQueue: string;
+  hostQueue: string;
+  /** Resolves when both workers have stopped; rejects if one crashed. */
+  done: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
+  const env = options.env ?? process.env;
+  const taskQueue = options.taskQueue ?? env.KAIZEN_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
+  const hostQueue = hostQueueFor(taskQueue);
+  const connection: NativeConnection = await connectNative(options.target);
+  const deps: ActivityDeps = {
+    hostQueue,
+    kaizenHome: KAIZEN_HOME,
+    llm: createOpenAiProvider(env),
+    notifiers: options.notifiers ?? [createLogNotifier()],
+    env,
+    ...options.deps,
+  };
+  const activities = createActivities(deps);
+  const workflowBundle = options.workflowBundle ?? (await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietBundlerLogger }));
+  const shared = await Worker.create({
+    connection,
+    namespace: options.target.namespace,
+    taskQueue,
+    workflowBundle,
+    activities,
+  });
+  const host = await Worker.create({
+    connection,
+    namespace: options.target.namespace,
+    taskQueue: hostQueue,
+    activities,
+  });
+  const done = Promise.all([shared.run(), host.run()]).then(
+    async () => {
+      await connection.close();
+    },
+    async (err: unknown) => {
+      shutdownBoth();
+      await connection.close().catch(() => undefined);
+      throw err;
+    },
+  );
+  function shutdownBoth(): void {
+    for (const w of [shared, host]) {
+      if (w.getState() === 'RUNNING') w.shutdown();
+    }
+  }
+  return {
+    taskQueue,
+    hostQueue,
+    done,
+    async shutdown() {
+      shutdownBoth();
+      await done.catch(() => undefined);
+    },
+  };
+}
+
+const quietBundlerLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string, meta?: Record<string, unknown>) => console.warn(message, meta ?? ''),
+  error: (message: string, meta?: Record<string, unknown>) => console.error(message, meta ?? ''),
+};
