@@ -1,0 +1,102 @@
+// Commands that talk to a running (or finished) improvement: status, pause, resume, cancel,
+// approve, reject, list.
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Progress } from '../core/types.js';
+import { approveSignal, pauseSignal, progressQuery, rejectSignal, resumeSignal } from '../workflows/definitions.js';
+import { client as connect, printJson, repoName, target, workflowLink, type GlobalOptions } from './common.js';
+import { CliError } from './errors.js';
+import { formatProgress } from './format.js';
+
+async function withHandle<T>(id: string, opts: GlobalOptions, run: (c: Client) => Promise<T>): Promise<T> {
+  const c = await connect(opts);
+  try {
+    return await run(c);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw new CliError(`No workflow with id '${id}' in namespace '${target(opts).namespace}'. 'kaizen list' shows recent ones.`);
+    throw err;
+  } finally {
+    await c.connection.close();
+  }
+}
+
+export async function statusCommand(id: string, opts: GlobalOptions & { json?: boolean }): Promise<number> {
+  return withHandle(id, opts, async (c) => {
+    const progress: Progress = await c.workflow.getHandle(id).query(progressQuery);
+    if (opts.json) printJson({ ...progress, link: workflowLink(target(opts), id) });
+    else console.log(`${formatProgress(progress)}\n  ${workflowLink(target(opts), id)}`);
+    return 0;
+  });
+}
+
+export async function signalCommand(kind: 'pause' | 'resume' | 'approve' | 'reject', id: string, opts: GlobalOptions & { reason?: string }): Promise<number> {
+  return withHandle(id, opts, async (c) => {
+    const handle = c.workflow.getHandle(id);
+    const description = await handle.describe();
+    if (description.status.name !== 'RUNNING') throw new CliError(`${id} is ${description.status.name.toLowerCase()}; only running improvements take '${kind}'.`);
+    const by = process.env.USER ?? 'cli';
+    if (kind === 'pause') await handle.signal(pauseSignal);
+    else if (kind === 'resume') await handle.signal(resumeSignal);
+    else if (kind === 'approve') await handle.signal(approveSignal, { by });
+    else await handle.signal(rejectSignal, { by, ...(opts.reason ? { reason: opts.reason } : {}) });
+    const said: Record<typeof kind, string> = {
+      pause: 'pause sent: the run holds at its next step boundary',
+      resume: 'resume sent',
+      approve: 'approved',
+      reject: 'rejected: the change will be rolled back',
+    };
+    console.log(`${id}: ${said[kind]}`);
+    return 0;
+  });
+}
+
+export async function cancelCommand(id: string, opts: GlobalOptions): Promise<number> {
+  return withHandle(id, opts, async (c) => {
+    await c.workflow.getHandle(id).cancel();
+    console.log(`${id}: cancel requested; compensation removes its worktree and branch`);
+    return 0;
+  });
+}
+
+export interface ListOptions extends GlobalOptions {
+  repo?: string;
+  json?: boolean;
+  limit?: string;
+}
+
+export async function listCommand(opts: ListOptions): Promise<number> {
+  const limit = Number(opts.limit ?? 20);
+  if (!Number.isInteger(limit) || limit < 1) throw new CliError(`--limit must be a positive whole number, not '${opts.limit}'.`);
+  const c = await connect(opts);
+  try {
+    const filters = [`WorkflowType = 'improvement'`];
+    if (opts.repo) filters.push(`KaizenRepo = '${repoName(opts.repo).replace(/'/g, "\\'")}'`);
+    const rows: Record<string, string | null>[] = [];
+    for await (const wf of c.workflow.list({ query: filters.join(' AND ') })) {
+      const attrs = wf.searchAttributes;
+      const first = (key: string): string | null => {
+        const value = attrs[key];
+        return Array.isArray(value) && value.length ? String(value[0]) : null;
+      };
+      rows.push({
+        workflowId: wf.workflowId,
+        status: wf.status.name,
+        repo: first('KaizenRepo'),
+        file: first('KaizenFile'),
+        strategy: first('KaizenStrategy'),
+        step: first('KaizenStep'),
+        outcome: first('KaizenOutcome'),
+        startTime: wf.startTime.toISOString(),
+      });
+      if (rows.length >= limit) break;
+    }
+    if (opts.json) printJson(rows);
+    else if (!rows.length) console.log('no improvements yet');
+    else
+      for (const r of rows) {
+        console.log(`${r.startTime?.slice(0, 19)}  ${(r.outcome ?? r.status ?? '').padEnd(11)}  ${r.repo ?? '?'}:${r.file ?? '-'}  ${r.strategy ?? ''}  ${r.workflowId}`);
+      }
+    return 0;
+  } finally {
+    await c.connection.close();
+  }
+}

@@ -1,0 +1,99 @@
+// `kaizen dev`, `kaizen server`, `kaizen worker`: the embedded Temporal dev server (SQLite,
+// Web UI) and Kaizen's worker, together or apart, stopped cleanly on Ctrl-C / SIGTERM.
+import { resolve } from 'node:path';
+import { startDevServer, type DevServer } from '../adapters/dev-server.js';
+import { findTemporalCli } from '../adapters/temporal-cli.js';
+import { KAIZEN_SEARCH_ATTRIBUTES } from '../core/search-attributes.js';
+import { startWorker, type RunningWorker } from '../worker.js';
+import { target, taskQueue, type GlobalOptions } from './common.js';
+import { CliError } from './errors.js';
+
+export interface ServerOptions {
+  port?: string;
+  uiPort?: string;
+  db?: string;
+  headless?: boolean;
+}
+
+export function parsePort(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new CliError(`${flag} must be a port number (1-65535), not '${value}'.`);
+  return port;
+}
+
+export async function startServer(opts: ServerOptions): Promise<DevServer> {
+  const port = parsePort(opts.port, '--port', 7233);
+  const uiPort = parsePort(opts.uiPort, '--ui-port', port + 1000);
+  const dbFile = resolve(opts.db ?? '.kaizen/temporal.db');
+  const cliPath = await findTemporalCli();
+  return startDevServer({
+    cliPath,
+    port,
+    uiPort,
+    dbFile,
+    headless: opts.headless ?? false,
+    logPath: resolve(dbFile, '..', 'temporal-server.log'),
+    searchAttributes: { ...KAIZEN_SEARCH_ATTRIBUTES },
+  });
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+export function untilStopped(): Promise<NodeJS.Signals> {
+  return new Promise((resolveSignal) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolveSignal(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+export async function serverCommand(opts: ServerOptions): Promise<number> {
+  const server = await startServer(opts);
+  console.log(`Temporal dev server on ${server.address}\n${server.uiUrl ? `Web UI: ${server.uiUrl}` : 'Web UI: off (--headless)'}\nPress Ctrl-C to stop.`);
+  const signal = await untilStopped();
+  console.log(`${signal}: stopping the server…`);
+  await server.stop();
+  return 0;
+}
+
+export async function workerCommand(opts: GlobalOptions): Promise<number> {
+  const t = target(opts);
+  const worker = await startWorker({ target: t });
+  console.log(`Kaizen worker polling '${worker.taskQueue}' and '${worker.hostQueue}' on ${t.address} (namespace ${t.namespace}). Ctrl-C stops it.`);
+  const stopped = untilStopped().then(async (signal) => {
+    console.log(`${signal}: finishing running activities and stopping…`);
+    await worker.shutdown();
+  });
+  await Promise.race([worker.done, stopped]);
+  await worker.shutdown();
+  return 0;
+}
+
+export async function devCommand(opts: ServerOptions): Promise<number> {
+  const server = await startServer(opts);
+  let worker: RunningWorker | undefined;
+  try {
+    worker = await startWorker({
+      target: target({ address: server.address, namespace: 'default' }),
+      taskQueue: taskQueue(),
+    });
+    console.log(
+      [
+        `Temporal dev server on ${server.address} (data in ${resolve(opts.db ?? '.kaizen/temporal.db')})`,
+        server.uiUrl ? `Web UI: ${server.uiUrl}` : 'Web UI: off (--headless)',
+        `Kaizen worker polling '${worker.taskQueue}' and '${worker.hostQueue}'`,
+        `Try: npm run -s kaizen -- improve <repo> --wait     (Ctrl-C stops everything)`,
+      ].join('\n'),
+    );
+    const signal = await Promise.race([untilStopped(), worker.done.then(() => 'worker stopped' as const)]);
+    console.log(`${signal}: stopping the worker and the server…`);
+    return 0;
+  } finally {
+    await worker?.shutdown();
+    await server.stop();
+  }
+}

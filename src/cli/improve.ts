@@ -1,0 +1,93 @@
+// `kaizen improve REPO`: start one improvement workflow, optionally wait for its result.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { splitCommand } from '../core/config.js';
+import type { ImprovementInput, ImprovementResult, Mode, Strategy } from '../core/types.js';
+import { progressQuery } from '../workflows/definitions.js';
+import { client as connect, printJson, repoName, target, taskQueue, workflowLink, type GlobalOptions } from './common.js';
+import { CliError } from './errors.js';
+import { formatResult } from './format.js';
+
+export interface ImproveOptions extends GlobalOptions {
+  file?: string;
+  strategy?: string;
+  mode?: string;
+  testCmd?: string;
+  targetBranch?: string;
+  wait?: boolean;
+  json?: boolean;
+}
+
+export function improvementInput(repo: string, opts: ImproveOptions): ImprovementInput {
+  const repoPath = resolve(repo);
+  if (!existsSync(repoPath)) throw new CliError(`Repository ${repoPath} does not exist. Pass the path of a git checkout.`);
+  if (opts.strategy && opts.strategy !== 'autofix' && opts.strategy !== 'llm') {
+    throw new CliError(`--strategy must be autofix or llm, not '${opts.strategy}'.`);
+  }
+  if (opts.mode && opts.mode !== 'branch' && opts.mode !== 'merge') throw new CliError(`--mode must be branch or merge, not '${opts.mode}'.`);
+  let testCommand: string[] | undefined;
+  if (opts.testCmd) {
+    try {
+      testCommand = splitCommand(opts.testCmd);
+    } catch (err) {
+      throw new CliError(`--test-cmd: ${(err as Error).message}`);
+    }
+  }
+  return {
+    repoPath,
+    ...(opts.file ? { file: opts.file } : {}),
+    ...(opts.strategy ? { strategy: opts.strategy as Strategy } : {}),
+    ...(opts.mode ? { mode: opts.mode as Mode } : {}),
+    ...(testCommand ? { testCommand } : {}),
+    ...(opts.targetBranch ? { targetBranch: opts.targetBranch } : {}),
+  };
+}
+
+export function newWorkflowId(repoPath: string): string {
+  const stamp = Date.now().toString(36);
+  const random = Math.random().toString(36).slice(2, 6);
+  return `improve-${repoName(repoPath).replace(/[^A-Za-z0-9_.-]/g, '_')}-${stamp}-${random}`;
+}
+
+export async function startImprovement(c: Client, input: ImprovementInput, queue: string, workflowId = newWorkflowId(input.repoPath)) {
+  return c.workflow.start('improvement', {
+    taskQueue: queue,
+    workflowId,
+    args: [input],
+    staticSummary: `Improve ${input.file ?? 'the best file'} in ${repoName(input.repoPath)} (${input.strategy ?? 'autofix'})`,
+    staticDetails: `Repository: \`${input.repoPath}\``,
+  });
+}
+
+/** Waits for the result; a cancelled run still has its outcome in the progress query. */
+export async function waitForResult(c: Client, workflowId: string): Promise<ImprovementResult> {
+  const handle = c.workflow.getHandle(workflowId);
+  try {
+    return (await handle.result()) as ImprovementResult;
+  } catch (err) {
+    if (err instanceof WorkflowFailedError) {
+      const progress = await handle.query(progressQuery).catch(() => undefined);
+      if (progress?.result) return progress.result;
+    }
+    throw err;
+  }
+}
+
+export async function improveCommand(repo: string, opts: ImproveOptions): Promise<number> {
+  const input = improvementInput(repo, opts);
+  const t = target(opts);
+  const c = await connect(opts);
+  const handle = await startImprovement(c, input, taskQueue());
+  const link = workflowLink(t, handle.workflowId);
+  if (!opts.wait) {
+    if (opts.json) printJson({ workflowId: handle.workflowId, link });
+    else console.log(`started ${handle.workflowId}\n  ${link}\n  follow it with: kaizen status ${handle.workflowId}`);
+    return 0;
+  }
+  if (!opts.json) console.log(`started ${handle.workflowId}, waiting…\n  ${link}`);
+  const result = await waitForResult(c, handle.workflowId);
+  if (opts.json) printJson({ ...result, link });
+  else console.log(formatResult(result, link));
+  return result.outcome === 'failed' ? 1 : 0;
+}
