@@ -1,11 +1,11 @@
 // analyse: runs the analysers in the run's worktree and chooses the target file;
 // checkFindings: the findings gate of verify, on the committed change in the worktree.
 import type { Config } from '../core/config.js';
-import { compareFindings } from '../core/finding-match.js';
+import { compareFindings, ruleCountsOf } from '../core/finding-match.js';
 import { compileExcludes } from '../core/globs.js';
 import { normaliseRepoPath } from '../core/repo-path.js';
-import { chooseTarget, rankCandidates, skipReason, type TargetChoiceInput } from '../core/target.js';
-import type { AnalyseResult, Finding, VerifyFindingsResult, Workspace } from '../core/types.js';
+import { candidatesFor, chooseTarget, skipReason, type TargetChoiceInput } from '../core/target.js';
+import type { AnalyseResult, Finding, Strategy, VerifyFindingsResult, Workspace } from '../core/types.js';
 import { activityContext } from './activity-context.js';
 import { analyserIds, readableFiles, runAnalysers, withinSizeLimit, type AnalysisOutcome } from './analysis-run.js';
 import type { ActivityDeps } from './deps.js';
@@ -16,6 +16,8 @@ export interface AnalyseInput {
   config: Config;
   /** Analyse only this repo-relative file and make it the target. */
   file?: string;
+  /** With 'autofix', only files with findings the analyser can fix are candidates. */
+  strategy?: Strategy;
 }
 
 export interface CheckFindingsInput {
@@ -26,6 +28,8 @@ export interface CheckFindingsInput {
   before: Finding[];
   /** The findings the change was meant to fix. */
   targets: Finding[];
+  /** AnalyseResult.targetRuleCounts: the full baseline when `before` is capped. */
+  beforeRuleCounts?: Record<string, number>;
 }
 
 export function createAnalyseActivities(deps: ActivityDeps) {
@@ -40,6 +44,7 @@ export function createAnalyseActivities(deps: ActivityDeps) {
         userDirtyFiles: workspace.userDirtyFiles,
         nowMs: Date.now(),
         filesAnalysed: 0,
+        requireFixable: input.strategy === 'autofix',
       };
       const analysis =
         input.file !== undefined
@@ -52,6 +57,7 @@ export function createAnalyseActivities(deps: ActivityDeps) {
         target: choice.target,
         findings: choice.findings,
         fixableCount: choice.fixableCount,
+        targetRuleCounts: ruleCountsOf(analysis.findings.filter((f) => f.file === choice.target)),
         totalFindings: analysis.findings.length,
         filesAnalysed: analysis.filesAnalysed,
         analysers: analysis.analysers,
@@ -72,7 +78,13 @@ export function createAnalyseActivities(deps: ActivityDeps) {
       }
       const run = runContext(workspace, deps.env);
       const analysis = await runAnalysers(deps, { workspace, config, files: [target], ...run.progress });
-      return compareFindings({ target, before: input.before, after: analysis.findings, targets: input.targets });
+      return compareFindings({
+        target,
+        before: input.before,
+        after: analysis.findings,
+        targets: input.targets,
+        ...(input.beforeRuleCounts ? { beforeRuleCounts: input.beforeRuleCounts } : {}),
+      });
     },
   };
 }
@@ -141,7 +153,7 @@ async function analyseRepository(
 async function lookUpRecency(git: GitReadOptions, input: TargetChoiceInput): Promise<void> {
   if (input.config.recentChangeMinutes <= 0) return;
   const excluded = compileExcludes(input.config);
-  for (const candidate of rankCandidates(input.findings)) {
+  for (const candidate of candidatesFor(input)) {
     if (skipReason(candidate.file, input, excluded) !== null) continue;
     const facts = input.facts[candidate.file] ?? { tracked: true };
     facts.lastCommitAt = await lastCommitAt(git, candidate.file);

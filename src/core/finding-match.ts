@@ -11,6 +11,8 @@ export interface FindingComparison {
   after: Finding[];
   /** The findings the change was meant to fix. */
   targets: Finding[];
+  /** Per-rule counts of every finding before the change (`before` may be capped). */
+  beforeRuleCounts?: Record<string, number>;
 }
 
 export function compareFindings(input: FindingComparison): VerifyFindingsResult {
@@ -27,7 +29,7 @@ export function compareFindings(input: FindingComparison): VerifyFindingsResult 
     if (still) remaining.push(still);
   }
 
-  const introduced = introducedFindings(before, after);
+  const introduced = introducedFindings(before, after, input.beforeRuleCounts);
   const ok = parses && remaining.length === 0 && introduced.length === 0;
   const result: VerifyFindingsResult = { ok, parses, remaining, introduced };
   if (!ok) {
@@ -39,8 +41,8 @@ export function compareFindings(input: FindingComparison): VerifyFindingsResult 
 }
 
 /** Findings of every rule whose count went up; of those, the ones not seen before come first. */
-function introducedFindings(before: Finding[], after: Finding[]): Finding[] {
-  const beforeCount = countBy(before, ruleOf);
+function introducedFindings(before: Finding[], after: Finding[], beforeRuleCounts?: Record<string, number>): Finding[] {
+  const beforeCount = beforeRuleCounts ? new Map(Object.entries(beforeRuleCounts)) : countBy(before, ruleOf);
   const afterByRule = new Map<string, Finding[]>();
   for (const finding of after) afterByRule.set(ruleOf(finding), [...(afterByRule.get(ruleOf(finding)) ?? []), finding]);
   const seenBefore = groupByKey(before);
@@ -59,8 +61,13 @@ function introducedFindings(before: Finding[], after: Finding[]): Finding[] {
   return introduced;
 }
 
-function ruleOf(finding: Finding): string {
-  return `${finding.analyser}\u0000${finding.ruleId}`;
+/** The key of `beforeRuleCounts`: analyser and rule. */
+export function ruleOf(finding: Finding): string {
+  return `${finding.analyser}/${finding.ruleId}`;
+}
+
+export function ruleCountsOf(findings: Finding[]): Record<string, number> {
+  return Object.fromEntries(countBy(findings, ruleOf));
 }
 
 function keyOf(finding: Finding): string {

@@ -26,6 +26,8 @@ export interface TargetChoiceInput {
   filesAnalysed: number;
   /** A file the user asked for explicitly. */
   file?: string;
+  /** Only files with findings the analyser can fix itself (the autofix strategy). */
+  requireFixable?: boolean;
 }
 
 export interface TargetChoice {
@@ -55,6 +57,12 @@ export function rankCandidates(findings: Finding[]): Candidate[] {
   );
 }
 
+/** The ranked candidates this choice considers (only fixable ones for autofix). */
+export function candidatesFor(input: TargetChoiceInput): Candidate[] {
+  const ranked = rankCandidates(input.findings);
+  return input.requireFixable ? ranked.filter((c) => c.fixable > 0) : ranked;
+}
+
 /**
  * Why a file with findings may not be an automatic target, or null when it may. A file
  * whose last commit time was not looked up counts as not recently changed.
@@ -79,9 +87,13 @@ export function chooseTarget(input: TargetChoiceInput): TargetChoice {
   const excluded = compileExcludes(input.config);
   if (input.file !== undefined) return explicitTarget(input.file, input, excluded);
 
-  const candidates = rankCandidates(input.findings);
+  const candidates = candidatesFor(input);
   if (candidates.length === 0) {
-    return none(`no findings in ${input.filesAnalysed} analysed ${input.filesAnalysed === 1 ? 'file' : 'files'}`);
+    const files = `${input.filesAnalysed} analysed ${input.filesAnalysed === 1 ? 'file' : 'files'}`;
+    if (input.requireFixable && input.findings.length > 0) {
+      return none(`no finding in ${files} has an automatic fix (${input.findings.length} need another strategy, e.g. --strategy llm)`);
+    }
+    return none(`no findings in ${files}`);
   }
   const skipped: string[] = [];
   for (const candidate of candidates) {

@@ -79,6 +79,8 @@ export interface AnalyseResult {
   /** The target's findings (capped), what generate must fix. */
   findings: Finding[];
   fixableCount: number;
+  /** Per-rule counts of ALL the target's findings (`findings` is capped): the verify gate's baseline. */
+  targetRuleCounts: Record<string, number>;
   /** Findings over the whole analysed set, for summaries. */
   totalFindings: number;
   filesAnalysed: number;

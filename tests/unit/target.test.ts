@@ -185,3 +185,25 @@ describe('compareFindings', () => {
     expect(result.ok).toBe(true);
   });
 });
+
+describe('autofix only targets files with fixable findings', () => {
+  const base = {
+    config: { exclude: [], maxFileSizeKb: 500, recentChangeMinutes: 0 },
+    facts: { 'a.js': { tracked: true, sizeBytes: 10 }, 'b.js': { tracked: true, sizeBytes: 10 } },
+    userDirtyFiles: [],
+    nowMs: 0,
+    filesAnalysed: 2,
+  };
+  const f = (file: string, fixable: boolean) => ({ file, line: 1, column: 1, ruleId: fixable ? 'prefer-const' : 'no-unused-vars', message: 'm', severity: 'warning' as const, analyser: 'eslint', fixable });
+
+  it('skips a file whose findings have no automatic fix', () => {
+    const choice = chooseTarget({ ...base, findings: [f('a.js', false), f('a.js', false), f('b.js', true)], requireFixable: true });
+    expect(choice.target).toBe('b.js');
+  });
+
+  it('says why nothing qualifies when no finding is fixable', () => {
+    const choice = chooseTarget({ ...base, findings: [f('a.js', false)], requireFixable: true });
+    expect(choice.target).toBeNull();
+    expect(choice.reason).toMatch(/no finding in 2 analysed files has an automatic fix .*--strategy llm/);
+  });
+});
