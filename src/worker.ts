@@ -10,6 +10,7 @@ import { createActivities, type ActivityDeps } from './activities/index.js';
 import type { Notifier } from './activities/deps.js';
 import { createLogNotifier } from './adapters/log-notifier.js';
 import { createOpenAiProvider } from './adapters/openai-llm.js';
+import { ensureSearchAttributes } from './adapters/search-attribute-setup.js';
 import { connectNative, type TemporalTarget } from './adapters/temporal-connection.js';
 import { DEFAULT_TASK_QUEUE } from './workflows/definitions.js';
 
@@ -51,6 +52,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const taskQueue = options.taskQueue ?? env.KAIZEN_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
   const hostQueue = hostQueueFor(taskQueue);
   const connection: NativeConnection = await connectNative(options.target);
+  // Without them every workflow task fails and runs hang: check (and register) up front.
+  await ensureSearchAttributes(options.target).catch(async (err: unknown) => {
+    await connection.close();
+    throw err;
+  });
   const deps: ActivityDeps = {
     hostQueue,
     kaizenHome: KAIZEN_HOME,

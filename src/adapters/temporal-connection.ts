@@ -49,6 +49,10 @@ export async function connectNative(target: TemporalTarget): Promise<NativeConne
 }
 
 export async function connectClient(target: TemporalTarget): Promise<Client> {
+  return new Client({ connection: await connectConnection(target), namespace: target.namespace });
+}
+
+export async function connectConnection(target: TemporalTarget): Promise<Connection> {
   const { tls, apiKey, metadata } = target.options;
   const address = target.address;
   let connection: Connection;
@@ -63,5 +67,5 @@ export async function connectClient(target: TemporalTarget): Promise<Client> {
   } catch (err) {
     throw new TemporalUnreachableError(address, err);
   }
-  return new Client({ connection, namespace: target.namespace });
+  return connection;
 }

@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { installRuntime } from '../adapters/runtime.js';
 import { connectClient, resolveTemporalTarget } from '../adapters/temporal-connection.js';
 import type { ImprovementResult } from '../core/types.js';
 import { KAIZEN_HOME, startWorker } from '../worker.js';
@@ -46,12 +47,14 @@ async function temporalAnswers(address: string): Promise<boolean> {
 }
 
 export async function demoCommand(opts: DemoOptions): Promise<number> {
+  // The demo prints its own story; the SDK's routine logs would drown it.
+  installRuntime({ level: 'ERROR' });
   const port = parsePort(opts.port, '--port', 7233);
   const address = `localhost:${port}`;
   const reuse = await temporalAnswers(address);
   const server = reuse ? undefined : await startServer(opts);
   const t = resolveTemporalTarget(process.env, { address: server?.address ?? address, namespace: 'default' });
-  const worker = await startWorker({ target: t, taskQueue: taskQueue() });
+  const worker = await startWorker({ target: t, taskQueue: taskQueue(), notifiers: [] });
   try {
     console.log(reuse ? `Using the Temporal server already running on ${address}.` : `Started the Temporal dev server on ${t.address}.`);
     console.log(`Web UI: ${server?.uiUrl ?? uiBase(t)}`);

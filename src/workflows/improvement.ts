@@ -18,7 +18,7 @@ import { bootstrapActivityOptions, stepActivityOptions } from '../core/activity-
 import type { Config, StepConfigName } from '../core/config.js';
 import { durationMs } from '../core/duration.js';
 import { ErrorType } from '../core/errors.js';
-import { commitMessage, ledgerEntry, uniqueRules } from '../core/outcome.js';
+import { commitMessage, uniqueRules } from '../core/outcome.js';
 import { ProgressTracker } from '../core/progress.js';
 import type {
   Finding,
@@ -48,6 +48,7 @@ import {
   resumeSignal,
 } from './definitions.js';
 import { describeFailure, lastLines, oneLine, StepOutcome } from './failures.js';
+import { recordAndNotify } from './notify-step.js';
 
 /** Rebase-and-verify rounds when the target branch keeps moving during integration. */
 const MAX_INTEGRATE_ROUNDS = 3;
@@ -73,6 +74,7 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
   let workspace: Workspace | undefined;
   let hostQueue = info.taskQueue;
   let findings: Finding[] = [];
+  let targetRuleCounts: Record<string, number> = {};
   let proposal: Proposal | undefined;
   let testsBefore: TestRun | undefined;
   let testsAfter: TestRun | undefined;
@@ -147,7 +149,14 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
       throw new StepOutcome('rolled_back', `tests failed after the change (${testsAfter.command.join(' ')} ${why}): ${lastLines(testsAfter.outputTail)}`);
     }
     const check = await timed('verify', () =>
-      acts('verify', `verify: findings in ${file}`).checkFindings({ workspace: ws, config: config as Config, target: file as string, before: findings, targets: proposal?.targets ?? [] }),
+      acts('verify', `verify: findings in ${file}`).checkFindings({
+        workspace: ws,
+        config: config as Config,
+        target: file as string,
+        before: findings,
+        beforeRuleCounts: targetRuleCounts,
+        targets: proposal?.targets ?? [],
+      }),
     );
     if (!check.ok) throw new StepOutcome('rolled_back', `quality gate failed: ${check.reason ?? 'findings not fixed'}`);
     progress.note(`verified: tests green${testsAfter.cached ? ' (cached)' : ''}, ${proposal?.targets.length ?? 0} findings gone, none new`);
@@ -193,11 +202,12 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
 
     await boundary('analyse', 'looking for findings');
     const analysis = await timed('analyse', () =>
-      acts('analyse', `analyse: ${input.file ?? 'whole repository'}`).analyse({ workspace: workspace as Workspace, config: config as Config, ...(input.file ? { file: input.file } : {}) }),
+      acts('analyse', `analyse: ${input.file ?? 'whole repository'}`).analyse({ workspace: workspace as Workspace, config: config as Config, strategy, ...(input.file ? { file: input.file } : {}) }),
     );
     if (!analysis.target) throw new StepOutcome('skipped', analysis.reason ?? 'no findings to fix');
     file = analysis.target;
     findings = analysis.findings;
+    targetRuleCounts = analysis.targetRuleCounts;
     upsertSearchAttributes([{ key: KaizenFile, value: file }]);
     progress.note(`target ${file}: ${findings.length} findings (${analysis.fixableCount} fixable) of ${analysis.totalFindings} in ${analysis.filesAnalysed} files`);
 
@@ -320,14 +330,9 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
       finishedAt: new Date().toISOString(),
     };
     await boundaryForNotify();
-    const notifyActs = proxyActivities<KaizenActivities>(config ? stepActivityOptions('notify', config, hostQueue, 'notify: ledger and channels') : bootstrapActivityOptions(hostQueue, 60_000));
-    let ledgerPath: string | null = null;
-    try {
-      ledgerPath = (await timed('notify', () => notifyActs.recordOutcome({ repoRoot: repo, entry: ledgerEntry(result, proposal?.llm) }))).ledgerPath;
-    } catch (err) {
-      progress.note(`ledger not written: ${describeFailure(err).message}`);
-    }
-    await timed('notify', () => notifyActs.notify({ result, ledgerPath })).catch((err: unknown) => progress.note(`notification failed: ${describeFailure(err).message}`));
+    await timed('notify', () =>
+      recordAndNotify({ result, config, hostQueue, ...(proposal?.llm ? { llm: proposal.llm } : {}), note: (m) => progress.note(m) }),
+    );
     result.finishedAt = new Date().toISOString();
     progress.finish(result);
     upsertSearchAttributes([
