@@ -3,7 +3,7 @@
 // at start and register what is missing (a dev server or self-hosted cluster allows it);
 // where registration is refused (e.g. Temporal Cloud without admin rights) the error says
 // how to add them.
-import { Connection } from '@temporalio/client';
+import { type Connection } from '@temporalio/client';
 import { KAIZEN_SEARCH_ATTRIBUTES } from '../core/search-attributes.js';
 import type { TemporalTarget } from './temporal-connection.js';
 import { connectConnection } from './temporal-connection.js';

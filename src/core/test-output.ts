@@ -8,7 +8,6 @@ export interface TestCounts {
 }
 
 // ESC [ ... final byte: colour and cursor sequences that runners print even without a TTY.
-// eslint-disable-next-line no-control-regex
 const ANSI_ESCAPE = /\u001b\[[0-?]*[ -/]*[@-~]/g;
 
 export function stripAnsi(text: string): string {
