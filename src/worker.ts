@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { kaizenActivityInterceptors } from './activities/failure-interceptor.js';
 import { createActivities, type ActivityDeps } from './activities/index.js';
 import type { Notifier } from './activities/deps.js';
 import { createLogNotifier } from './adapters/log-notifier.js';
@@ -73,12 +74,14 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     taskQueue,
     workflowBundle,
     activities,
+    interceptors: { activity: kaizenActivityInterceptors },
   });
   const host = await Worker.create({
     connection,
     namespace: options.target.namespace,
     taskQueue: hostQueue,
     activities,
+    interceptors: { activity: kaizenActivityInterceptors },
   });
   const done = Promise.all([shared.run(), host.run()]).then(
     async () => {

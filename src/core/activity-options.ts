@@ -1,14 +1,10 @@
 // Per-step activity options from the config: each step has its own time limit and retry
 // policy; bad input (the non-retryable error types) fails at once. Pure, for workflows.
-import type { ActivityOptions } from '@temporalio/common';
+import { ActivityCancellationType, type ActivityOptions } from '@temporalio/common';
 import type { Config, StepConfigName } from './config.js';
 import { durationMs } from './duration.js';
 import { NON_RETRYABLE_TYPES } from './errors.js';
 
-// SDK 1.24 names the failure of a thrown Error after its class (`error.constructor.name`,
-// e.g. `LlmAnswerRejectedError`), not after `error.name`; match both spellings so a
-// KaizenError thrown as-is by an activity is not retried.
-const NON_RETRYABLE_FAILURE_TYPES: string[] = NON_RETRYABLE_TYPES.flatMap((type) => [type, `${type}Error`]);
 
 /** Activities that run a long child process heartbeat; a dead worker is noticed this fast. */
 const HEARTBEAT_TIMEOUT_MS = 60_000;
@@ -20,12 +16,15 @@ export function stepActivityOptions(step: StepConfigName, config: Config, taskQu
     taskQueue,
     startToCloseTimeout: durationMs(config.timeouts[step] as string),
     ...(longRunning ? { heartbeatTimeout: HEARTBEAT_TIMEOUT_MS } : {}),
+    // Undo only once the step has stopped: a cancelled run must not remove the worktree while
+    // its tests still run in it. (Left unset, the SDK sends TRY_CANCEL, whatever its docs say.)
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     retry: {
       maximumAttempts: retry.maximumAttempts,
       initialInterval: durationMs(retry.initialInterval),
       backoffCoefficient: retry.backoffCoefficient,
       maximumInterval: durationMs(retry.maximumInterval),
-      nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES],
+      nonRetryableErrorTypes: [...NON_RETRYABLE_TYPES],
     },
     ...(summary ? { summary } : {}),
   };
@@ -36,12 +35,14 @@ export function bootstrapActivityOptions(taskQueue: string, startToCloseMs: numb
   return {
     taskQueue,
     startToCloseTimeout: startToCloseMs,
+    // As for the steps: a cancelled prepare finishes before its worktree is removed.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     retry: {
       maximumAttempts: 3,
       initialInterval: 1000,
       backoffCoefficient: 2,
       maximumInterval: 30_000,
-      nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES],
+      nonRetryableErrorTypes: [...NON_RETRYABLE_TYPES],
     },
   };
 }

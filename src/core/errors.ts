@@ -1,5 +1,5 @@
 // Every error a user (or an LLM answer) can cause, as a named class with structured fields.
-// Activities turn them into ApplicationFailures whose `type` is the class's `type`; the
+// The worker turns them into ApplicationFailures whose `type` is the class's `type`; the
 // workflow and the CLI branch on that type, never on message text.
 
 export const ErrorType = {
@@ -45,8 +45,8 @@ export abstract class KaizenError extends Error {
 
   constructor(message: string) {
     super(message);
-    // Temporal turns a thrown Error into an ApplicationFailure whose type is the error's
-    // name; making the name the stable `type` lets retry policies and callers match on it.
+    // Logs and stack traces show the stable type; the worker's activity interceptor
+    // (src/activities/failure-interceptor.ts) makes it the failure's type for Temporal.
     Object.defineProperty(this, 'name', { get: () => this.type, configurable: true });
   }
 

@@ -2,21 +2,6 @@
 // short, human reason for the outcome. Branches on failure types, never on message text.
 import { ActivityFailure, ApplicationFailure, TimeoutFailure, isCancellation } from '@temporalio/workflow';
 import type { Outcome } from '../core/types.js';
-import { ErrorType } from '../core/errors.js';
-
-const KAIZEN_TYPES: readonly string[] = Object.values(ErrorType);
-
-/**
- * The Kaizen error type of a failure. SDK 1.24 types the failure of a thrown Error after its
- * class (`LlmAnswerRejectedError`), not its `name` (`LlmAnswerRejected`); map the class
- * name back so callers can compare with ErrorType either way.
- */
-export function kaizenType(type: string | null | undefined): string | null {
-  if (!type) return null;
-  const bare = type.endsWith('Error') ? type.slice(0, -'Error'.length) : type;
-  return KAIZEN_TYPES.includes(bare) ? bare : type;
-}
-
 /** A step decided the run's outcome (skip, rollback) without an activity failing. */
 export class StepOutcome extends Error {
   constructor(
@@ -49,12 +34,12 @@ export function describeFailure(err: unknown): FailureInfo {
     }
     if (cause instanceof ApplicationFailure) {
       // A retried timeout surfaces as an ApplicationFailure only for app errors; keep its type.
-      return { type: kaizenType(cause.type), message: cause.message, timedOut: false, cancelled: false, activity };
+      return { type: cause.type ?? null, message: cause.message, timedOut: false, cancelled: false, activity };
     }
     return { type: null, message: cause?.message ?? err.message, timedOut: false, cancelled: false, activity };
   }
   if (err instanceof ApplicationFailure) {
-    return { type: kaizenType(err.type), message: err.message, timedOut: false, cancelled: false, activity: null };
+    return { type: err.type ?? null, message: err.message, timedOut: false, cancelled: false, activity: null };
   }
   return { type: null, message: err instanceof Error ? err.message : String(err), timedOut: false, cancelled: false, activity: null };
 }

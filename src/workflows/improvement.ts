@@ -171,7 +171,7 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
   let outcome: Outcome = 'failed';
   let reason = '';
   let integrated: { kind: 'applied' | 'proposed'; commit: string; branch?: string } | undefined;
-  let cancellation: unknown;
+  let cancellation: Error | undefined;
   let finalResult: ImprovementResult | undefined;
   try {
     await boundary('prepare', 'creating an isolated worktree');
@@ -278,7 +278,7 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
     } else {
       const failure = describeFailure(err);
       if (failure.cancelled) {
-        cancellation = err;
+        cancellation = err as Error;
         outcome = 'rolled_back';
         reason = `cancelled during ${progress.snapshot().step}; ${changeMade ? 'the change was rolled back' : 'nothing was changed'}`;
       } else if (failure.type && SKIP_TYPES.includes(failure.type)) {

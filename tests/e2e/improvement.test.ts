@@ -127,10 +127,13 @@ describe('hostile or broken LLM answers fail cleanly', () => {
     const repo = track(mathRepo());
     const before = snapshotRepo(repo.path);
     llm.enqueue(reply);
+    const requestsBefore = llm.requests.length;
 
     const result = await kaizen.improve({ repoPath: repo.path, strategy: 'llm', mode: 'merge' });
 
     expect(result.outcome).toBe('failed');
+    // A rejected answer is final: the model is not asked (and paid) again.
+    expect(llm.requests.length - requestsBefore).toBe(1);
     expect(result.reason).toMatch(reason);
     expect(snapshotRepo(repo.path)).toEqual(before);
     expect(worktreesLeft(repo.path)).toEqual([]);

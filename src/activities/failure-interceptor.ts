@@ -1,0 +1,26 @@
+// Turns Kaizen's named errors into ApplicationFailures whose `type` is the error's stable
+// type, marked non-retryable when retrying cannot help. Without it the SDK names a thrown
+// error after its class (`LlmAnswerRejectedError`) and retries it like any other failure.
+import { ApplicationFailure } from '@temporalio/common';
+import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, Next } from '@temporalio/worker';
+import { KaizenError, NON_RETRYABLE_TYPES } from '../core/errors.js';
+
+export class KaizenFailureInterceptor implements ActivityInboundCallsInterceptor {
+  async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
+    try {
+      return await next(input);
+    } catch (err) {
+      if (!(err instanceof KaizenError)) throw err;
+      throw ApplicationFailure.create({
+        type: err.type,
+        message: err.message,
+        nonRetryable: NON_RETRYABLE_TYPES.includes(err.type),
+        details: [err.details()],
+        cause: err,
+      });
+    }
+  }
+}
+
+/** The worker option: `interceptors: { activity: kaizenActivityInterceptors }`. */
+export const kaizenActivityInterceptors = [() => ({ inbound: new KaizenFailureInterceptor() })];

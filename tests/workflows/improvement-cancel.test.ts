@@ -1,0 +1,103 @@
+// Cancelling an improvement: the undo still runs, the outcome is still recorded, and the run
+// ends cancelled in Temporal.
+//
+// Kept apart from the time-skipping tests on purpose: when a workflow closes while one of its
+// activities is still running (which happens if the saga stops waiting for a cancelled step),
+// the test server never releases that activity's hold on time skipping, and every later
+// timer-based test in the same server waits in real time.
+import { WorkflowFailedError } from '@temporalio/client';
+import { CancelledFailure } from '@temporalio/common';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { progressQuery } from '../../src/workflows/definitions.js';
+import { improvement } from '../../src/workflows/improvement.js';
+import { FAKE_REPO, fakeActivities, greenRun, heartbeatUntilCancelled, type FakeOptions } from '../helpers/fake-activities.js';
+import { startTimeSkipping, type TimeSkipping } from '../helpers/time-skipping.js';
+
+let ts: TimeSkipping;
+let seq = 0;
+
+beforeAll(async () => {
+  ts = await startTimeSkipping();
+});
+
+afterAll(async () => {
+  await ts?.teardown();
+});
+
+function startOptions(taskQueue: string) {
+  return { taskQueue, workflowId: `improvement-cancel-${++seq}`, args: [{ repoPath: FAKE_REPO }] as [{ repoPath: string }] };
+}
+
+describe('cancellation', () => {
+  it('rolls back a run cancelled during verify, records it, and ends cancelled', async () => {
+    let cancelSeenByTests: unknown;
+    let testsRunning = false;
+    let removedWhileTestsRan: boolean | undefined;
+    const options: FakeOptions = {
+      overrides: {
+        runTests: async (input) => {
+          if (input.phase !== 'verify') return greenRun(input.phase);
+          testsRunning = true;
+          try {
+            return await heartbeatUntilCancelled((reason) => {
+              cancelSeenByTests = reason;
+            });
+          } finally {
+            testsRunning = false;
+          }
+        },
+        removeWorkspace: async () => {
+          removedWhileTestsRan = testsRunning;
+        },
+      },
+    };
+    const { activities, log } = fakeActivities(options);
+
+    const { failure, progress } = await ts.withWorker(activities, async (taskQueue) => {
+      const handle = await ts.env.client.workflow.start(improvement, startOptions(taskQueue));
+      await log.waitFor('runTests:verify');
+      await handle.cancel();
+      const failure = await handle.result().then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      return { failure, progress: await handle.query(progressQuery) };
+    });
+
+    // The running tests were told to stop, and the worktree was removed only after they had.
+    expect(cancelSeenByTests).toBeInstanceOf(CancelledFailure);
+    expect(removedWhileTestsRan).toBe(false);
+
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect((failure as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+
+    const names = log.names();
+    expect(names.slice(names.indexOf('runTests:verify'))).toEqual(['runTests:verify', 'removeWorkspace', 'recordOutcome', 'notify']);
+    expect(log.has('integrate')).toBe(false);
+    expect(log.inputsOf('removeWorkspace')).toEqual([expect.objectContaining({ deleteBranch: true, deleteBackupRef: true })]);
+    expect(log.inputsOf('recordOutcome')[0]?.entry).toMatchObject({ outcome: 'rolled_back', commit: null });
+    expect(log.inputsOf('recordOutcome')[0]?.entry.reason).toMatch(/cancelled during verify.*rolled back/);
+
+    expect(progress.step).toBe('done');
+    expect(progress.result).toMatchObject({ outcome: 'rolled_back' });
+    expect(progress.result?.reason).toContain('cancelled');
+  });
+
+  it('cancelled before any change: nothing to roll back, still recorded', async () => {
+    const { activities, log } = fakeActivities({ overrides: { analyse: () => heartbeatUntilCancelled() } });
+
+    const failure = await ts.withWorker(activities, async (taskQueue) => {
+      const handle = await ts.env.client.workflow.start(improvement, startOptions(taskQueue));
+      await log.waitFor('analyse');
+      await handle.cancel();
+      return handle.result().then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+    });
+
+    expect((failure as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    expect(log.names()).toEqual(['locateRepo', 'prepareWorkspace', 'analyse', 'removeWorkspace', 'recordOutcome', 'notify']);
+    expect(log.inputsOf('recordOutcome')[0]?.entry.reason).toMatch(/cancelled during analyse; nothing was changed/);
+  });
+});
