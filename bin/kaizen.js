@@ -1,3 +1,7 @@
 #!/usr/bin/env node
-// Global installs run the compiled CLI; `npm run build` produces dist/.
-import('../dist/client.js');
+// The `kaizen` bin of a global install: runs the TypeScript CLI through tsx's loader, the
+// same way `npm run kaizen` does, so there is no separate build to keep in step.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('../src/client.ts');
