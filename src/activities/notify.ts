@@ -1,7 +1,16 @@
-// The notify step: tells every configured channel about one improvement. Channels are
-// independent: one that throws or rejects is reported, never allowed to stop the others.
+// Telling people. `notify` fans one improvement out to the worker's in-process notifiers
+// (the log); `deliverNotification` sends one event to one configured channel, so Temporal
+// retries a failing channel on its own without sending the others twice.
 import type { ActivityDeps, NotificationEvent } from './deps.js';
 import { activityContext } from './activity-context.js';
+import { createChannelSenders, senderFor } from '../adapters/notifiers/index.js';
+import type { NotificationChannel } from '../core/config.js';
+import { durationMs } from '../core/duration.js';
+import { KaizenError, NotificationFailedError } from '../core/errors.js';
+import { eventName } from '../core/notifications/common.js';
+import { webUiBase, workflowLink } from '../core/notifications/links.js';
+import { redact } from '../core/notifications/redact.js';
+import { DEFAULT_SECRET_ENV, DEFAULT_URL_ENV } from '../core/notifications/types.js';
 import type { ImprovementResult } from '../core/types.js';
 
 export interface NotifyInput {
@@ -15,9 +24,26 @@ export interface NotifyResult {
   failed: { id: string; error: string }[];
 }
 
+export interface DeliverInput {
+  /** Names environment variables, never holds secrets. */
+  channel: NotificationChannel;
+  event: NotificationEvent;
+  /** The same on every attempt (see deliveryId in core/notifications/select.ts). */
+  deliveryId: string;
+  /** The sending workflow's namespace: Web UI links point into it. */
+  namespace: string;
+}
+
+export interface DeliverResult {
+  channel: string;
+  event: string;
+}
+
 const ERROR_CHARS = 500;
+const DEFAULT_CHANNEL_TIMEOUT = '30s';
 
 export function createNotifyActivities(deps: ActivityDeps) {
+  const senders = deps.channelSenders ?? createChannelSenders();
   return {
     async notify(input: NotifyInput): Promise<NotifyResult> {
       const event: NotificationEvent = { kind: 'improvement', result: input.result, ledgerPath: input.ledgerPath };
@@ -38,7 +64,40 @@ export function createNotifyActivities(deps: ActivityDeps) {
       });
       return { delivered, failed };
     },
+
+    async deliverNotification(input: DeliverInput): Promise<DeliverResult> {
+      const { channel, event } = input;
+      const ctx = activityContext();
+      const timeoutMs = durationMs(channel.timeout ?? DEFAULT_CHANNEL_TIMEOUT);
+      // Give up a little before Temporal's start-to-close timeout, so the failure says why.
+      const attemptMs = Math.max(100, timeoutMs - Math.min(1000, Math.round(timeoutMs * 0.1)));
+      const signals = [AbortSignal.timeout(attemptMs), ...(ctx ? [ctx.cancellationSignal] : [])];
+      const base = webUiBase(deps.env);
+      try {
+        await senderFor(senders, channel.type).send({
+          channel,
+          event,
+          deliveryId: input.deliveryId,
+          context: { link: (workflowId) => workflowLink(base, input.namespace, workflowId) },
+          env: deps.env,
+          signal: AbortSignal.any(signals),
+          timeoutMs: attemptMs,
+        });
+      } catch (err) {
+        if (err instanceof KaizenError) throw err;
+        // An unexpected error may quote anything it touched: keep the channel's secrets out.
+        throw new NotificationFailedError(channel.id, redact(describe(err), channelSecrets(channel, deps.env)).slice(0, ERROR_CHARS));
+      }
+      ctx?.log.info('notification delivered', { channel: channel.id, type: channel.type, event: eventName(event) });
+      return { channel: channel.id, event: eventName(event) };
+    },
   };
+}
+
+/** The values this channel reads from the environment, for redaction. */
+export function channelSecrets(channel: NotificationChannel, env: NodeJS.ProcessEnv): (string | undefined)[] {
+  if (channel.type === 'email') return [env.SMTP_PASSWORD, env.SMTP_URL];
+  return [env[channel.urlEnv ?? DEFAULT_URL_ENV[channel.type]], env[channel.secretEnv ?? DEFAULT_SECRET_ENV]];
 }
 
 function describe(reason: unknown): string {

@@ -1,10 +1,19 @@
-// A Notifier that writes one human-readable line per improvement (the worker's log).
+// A Notifier that writes one human-readable line per event (the worker's log).
 import type { Notifier } from '../activities/deps.js';
+import { countsLine, repoName } from '../core/notifications/common.js';
 
 export function createLogNotifier(write: (line: string) => void = (line) => console.log(line)): Notifier {
   return {
     id: 'log',
     send(event) {
+      if (event.kind === 'cycle_summary') {
+        write(`kaizen: cycle over ${event.repo}: ${countsLine(event.summary) || 'no improvements'}`);
+        return Promise.resolve();
+      }
+      if (event.kind === 'paused') {
+        write(`kaizen: paused ${repoName(event.repo)} by ${event.by}: ${event.reason}`);
+        return Promise.resolve();
+      }
       const { result } = event;
       // A proposal is found by its branch, a landed change by its commit.
       const where = [
