@@ -1,0 +1,61 @@
+// The `kaizen` CLI as real child processes: one-shot commands (e.g. `doctor --json`) and a
+// long-running `kaizen worker` that a test starts, waits for and stops by its own pid.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+export const KAIZEN_ROOT = join(import.meta.dirname, '..', '..');
+const CLIENT = join(KAIZEN_ROOT, 'src', 'client.ts');
+const run = promisify(execFile);
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `kaizen <args>` to completion with exactly this environment. */
+export async function runKaizen(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<CliResult> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', CLIENT, ...args], { cwd: KAIZEN_ROOT, env, timeout: timeoutMs });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const failed = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof failed.code === 'number' ? failed.code : -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
+}
+
+export interface KaizenProcess {
+  /** Everything printed so far (stdout and stderr). */
+  output(): string;
+  /** Resolves once `text` has been printed; rejects if the process exits first or time runs out. */
+  waitFor(text: string, timeoutMs?: number): Promise<void>;
+  /** SIGTERM (then SIGKILL after a grace period) and wait for the exit. */
+  stop(): Promise<void>;
+}
+
+export function startKaizenProcess(args: string[], env: NodeJS.ProcessEnv): KaizenProcess {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', CLIENT, ...args], { cwd: KAIZEN_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  return {
+    output: () => output,
+    async waitFor(text, timeoutMs = 90_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!output.includes(text)) {
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`kaizen ${args.join(' ')} exited before printing '${text}':\n${output}`);
+        if (Date.now() > deadline) throw new Error(`kaizen ${args.join(' ')} did not print '${text}' within ${timeoutMs} ms:\n${output}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}
