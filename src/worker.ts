@@ -7,12 +7,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { kaizenActivityInterceptors } from './activities/failure-interceptor.js';
-import { createActivities, type ActivityDeps } from './activities/index.js';
+import { createActivities, createContinuousActivities, type ActivityDeps } from './activities/index.js';
 import type { Notifier } from './activities/deps.js';
+import { loadDataConverter } from './adapters/codec.js';
 import { createLogNotifier } from './adapters/log-notifier.js';
+import { createChannelSenders } from './adapters/notifiers/index.js';
 import { createOpenAiProvider } from './adapters/openai-llm.js';
 import { ensureSearchAttributes } from './adapters/search-attribute-setup.js';
-import { connectNative, type TemporalTarget } from './adapters/temporal-connection.js';
+import { createGovernorGateway } from './adapters/governor-client.js';
+import { connectClient, connectNative, type TemporalTarget } from './adapters/temporal-connection.js';
 import { DEFAULT_TASK_QUEUE } from './workflows/definitions.js';
 
 /** Kaizen's install folder: the parent of src/ (tsx) or dist/ (compiled). */
@@ -52,21 +55,28 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const env = options.env ?? process.env;
   const taskQueue = options.taskQueue ?? env.KAIZEN_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
   const hostQueue = hostQueueFor(taskQueue);
+  // Before connecting: a malformed key fails fast; no key is announced once.
+  const dataConverter = loadDataConverter(env, (notice) => console.warn(notice));
   const connection: NativeConnection = await connectNative(options.target);
   // Without them every workflow task fails and runs hang: check (and register) up front.
   await ensureSearchAttributes(options.target).catch(async (err: unknown) => {
     await connection.close();
     throw err;
   });
+  // Workflows cannot send updates: the governor activities talk to the governors with a client.
+  const governorClient = options.deps?.governor ? undefined : await connectClient(options.target, dataConverter);
   const deps: ActivityDeps = {
     hostQueue,
     kaizenHome: KAIZEN_HOME,
     llm: createOpenAiProvider(env),
     notifiers: options.notifiers ?? [createLogNotifier()],
+    // Email and webhook channels; their secrets are read from `env` at delivery time.
+    channelSenders: createChannelSenders(),
     env,
+    ...(governorClient ? { governor: createGovernorGateway(governorClient) } : {}),
     ...options.deps,
   };
-  const activities = createActivities(deps);
+  const activities = { ...createActivities(deps), ...createContinuousActivities(deps) };
   const workflowBundle = options.workflowBundle ?? (await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietBundlerLogger }));
   const shared = await Worker.create({
     connection,
@@ -75,6 +85,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     workflowBundle,
     activities,
     interceptors: { activity: kaizenActivityInterceptors },
+    dataConverter,
   });
   const host = await Worker.create({
     connection,
@@ -82,14 +93,17 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     taskQueue: hostQueue,
     activities,
     interceptors: { activity: kaizenActivityInterceptors },
+    dataConverter,
   });
   const done = Promise.all([shared.run(), host.run()]).then(
     async () => {
       await connection.close();
+      await governorClient?.connection.close();
     },
     async (err: unknown) => {
       shutdownBoth();
       await connection.close().catch(() => undefined);
+      await governorClient?.connection.close().catch(() => undefined);
       throw err;
     },
   );

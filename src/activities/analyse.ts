@@ -6,9 +6,11 @@ import { compileExcludes } from '../core/globs.js';
 import { normaliseRepoPath } from '../core/repo-path.js';
 import { candidatesFor, chooseTarget, skipReason, type TargetChoiceInput } from '../core/target.js';
 import type { AnalyseResult, Finding, Strategy, VerifyFindingsResult, Workspace } from '../core/types.js';
+import { findingsForStrategy, isLlmStrategy, LLM_KINDS, type KaizenRule } from '../core/llm-kinds.js';
 import { activityContext } from './activity-context.js';
 import { analyserIds, readableFiles, runAnalysers, withinSizeLimit, type AnalysisOutcome } from './analysis-run.js';
 import type { ActivityDeps } from './deps.js';
+import { kaizenRulesIn, kaizenScanReads } from './kaizen-scan.js';
 import { lastCommitAt, regularFileSizes, trackedFiles, type GitReadOptions } from './repo-files.js';
 
 export interface AnalyseInput {
@@ -50,9 +52,15 @@ export function createAnalyseActivities(deps: ActivityDeps) {
         input.file !== undefined
           ? await analyseRequestedFile(deps, input, input.file, run, choiceInput)
           : await analyseRepository(deps, input, run, choiceInput);
-      choiceInput.findings = analysis.findings;
+      // A prompt kind with a rule of its own (llm-complexity, …) only targets files with that rule's findings.
+      const kind = input.strategy && isLlmStrategy(input.strategy) ? LLM_KINDS[input.strategy] : null;
+      choiceInput.findings = kind?.rule ? findingsForStrategy(kind.strategy, analysis.findings) : analysis.findings;
       choiceInput.filesAnalysed = analysis.filesAnalysed;
       const choice = chooseTarget(choiceInput);
+      const targetBytes = choice.target === null ? undefined : choiceInput.facts[choice.target]?.sizeBytes;
+      if (choice.target === null && kind?.rule && analysis.findings.length > 0 && choiceInput.findings.length === 0 && input.file === undefined) {
+        choice.reason = `no file has a '${kind.rule}' finding for ${kind.strategy} (${kind.purpose}); ${analysis.findings.length} other findings need another strategy`;
+      }
       return {
         target: choice.target,
         findings: choice.findings,
@@ -62,6 +70,7 @@ export function createAnalyseActivities(deps: ActivityDeps) {
         filesAnalysed: analysis.filesAnalysed,
         analysers: analysis.analysers,
         ...(choice.reason !== undefined ? { reason: choice.reason } : {}),
+        ...(targetBytes !== undefined ? { targetBytes } : {}),
       };
     },
 
@@ -77,7 +86,9 @@ export function createAnalyseActivities(deps: ActivityDeps) {
         return { ok: false, parses: false, remaining: [], introduced: [], reason: `${target} no longer exists after the change` };
       }
       const run = runContext(workspace, deps.env);
-      const analysis = await runAnalysers(deps, { workspace, config, files: [target], ...run.progress });
+      // The gate scans for every Kaizen rule the baseline had, or a targeted finding would vanish unseen.
+      const extraKaizenRules = kaizenRulesIn([...input.before, ...input.targets]);
+      const analysis = await runAnalysers(deps, { workspace, config, files: [target], extraKaizenRules, ...run.progress });
       return compareFindings({
         target,
         before: input.before,
@@ -87,6 +98,12 @@ export function createAnalyseActivities(deps: ActivityDeps) {
       });
     },
   };
+}
+
+/** The Kaizen scan the run's own strategy needs (llm-complexity: complexity, …). */
+function ownRules(input: AnalyseInput): KaizenRule[] {
+  const rule = input.strategy && isLlmStrategy(input.strategy) ? LLM_KINDS[input.strategy].rule : null;
+  return rule ? [rule] : [];
 }
 
 interface RunContext {
@@ -122,8 +139,9 @@ async function analyseRequestedFile(
   }
   // The same rules decide before the analysis (missing, untracked, excluded, too large).
   const allowed = chooseTarget(choiceInput).target;
-  if (allowed === null) return { findings: [], analysers: analyserIds(input.config), filesAnalysed: 0 };
-  return runAnalysers(deps, { workspace: input.workspace, config: input.config, files: [allowed], ...run.progress });
+  const extraKaizenRules = ownRules(input);
+  if (allowed === null) return { findings: [], analysers: analyserIds(input.config, extraKaizenRules), filesAnalysed: 0 };
+  return runAnalysers(deps, { workspace: input.workspace, config: input.config, files: [allowed], extraKaizenRules, ...run.progress });
 }
 
 /** Analyses every tracked file an analyser reads; looks up commit times for the ranking. */
@@ -134,9 +152,13 @@ async function analyseRepository(
   choiceInput: TargetChoiceInput,
 ): Promise<AnalysisOutcome> {
   const { workspace, config } = input;
-  const readable = readableFiles(config, await trackedFiles(run.git));
+  const tracked = await trackedFiles(run.git);
+  // A run of a prompt kind scans JS/TS files even when no configured analyser reads them.
+  const readable = [...new Set([...readableFiles(config, tracked), ...(ownRules(input).length ? tracked.filter(kaizenScanReads) : [])])]
+    .filter((file) => !compileExcludes(config)(file))
+    .sort();
   const sizes = await regularFileSizes(workspace.worktree, readable);
-  const analysis = await runAnalysers(deps, { workspace, config, files: withinSizeLimit(config, readable, sizes), ...run.progress });
+  const analysis = await runAnalysers(deps, { workspace, config, files: withinSizeLimit(config, readable, sizes), extraKaizenRules: ownRules(input), ...run.progress });
   for (const finding of analysis.findings) {
     const sizeBytes = sizes.get(finding.file);
     choiceInput.facts[finding.file] = { tracked: true, ...(sizeBytes !== undefined ? { sizeBytes } : {}) };

@@ -9,7 +9,9 @@ import { ESLINT_ANALYSER } from '../core/eslint-report.js';
 import { compileExcludes, compileGlobs } from '../core/globs.js';
 import { parseSarif, SarifError } from '../core/sarif.js';
 import type { Finding, Workspace } from '../core/types.js';
+import { KAIZEN_ANALYSER, type KaizenRule } from '../core/llm-kinds.js';
 import type { ActivityDeps } from './deps.js';
+import { kaizenRules, kaizenScanReads, runKaizenScans } from './kaizen-scan.js';
 
 type SarifAnalyser = Config['analysers'][number];
 
@@ -20,6 +22,8 @@ export interface AnalysisRequest {
   files: string[];
   signal?: AbortSignal;
   heartbeat?: (detail: string) => void;
+  /** Kaizen scans to run besides those the configured strategies ask for (the run's own kind, a gate's baseline). */
+  extraKaizenRules?: readonly KaizenRule[];
 }
 
 export interface AnalysisOutcome {
@@ -33,15 +37,19 @@ const FILES_PLACEHOLDER = '{files}';
 const MAX_SARIF_BYTES = 128 * 1024 * 1024;
 
 /** Ids of the analysers that run under this config. */
-export function analyserIds(config: Config): string[] {
-  return [...(config.eslint.enabled ? [ESLINT_ANALYSER] : []), ...config.analysers.map((a) => a.id)];
+export function analyserIds(config: Config, extraKaizenRules: readonly KaizenRule[] = []): string[] {
+  const kaizen = kaizenRules(config, extraKaizenRules).length > 0 ? [KAIZEN_ANALYSER] : [];
+  return [...(config.eslint.enabled ? [ESLINT_ANALYSER] : []), ...config.analysers.map((a) => a.id), ...kaizen];
 }
 
 /** The tracked files some analyser reads and Kaizen may change (sizes are checked later). */
 export function readableFiles(config: Config, tracked: readonly string[]): string[] {
   const excluded = compileExcludes(config);
   const includes = config.analysers.map((analyser) => compileGlobs(analyser.include));
-  return tracked.filter((file) => !excluded(file) && (eslintReads(config, file) || includes.some((included) => included(file)))).sort();
+  const scans = kaizenRules(config).length > 0;
+  return tracked
+    .filter((file) => !excluded(file) && (eslintReads(config, file) || includes.some((included) => included(file)) || (scans && kaizenScanReads(file))))
+    .sort();
 }
 
 /** Of `files`, the regular files not over the size limit. */
@@ -85,7 +93,14 @@ export async function runAnalysers(deps: ActivityDeps, request: AnalysisRequest)
     findings.push(...(await runSarifAnalyser(deps, analyser, files, request)));
     for (const file of files) analysed.add(file);
   }
-  return { findings, analysers: analyserIds(config), filesAnalysed: analysed.size };
+  const rules = kaizenRules(config, request.extraKaizenRules);
+  if (rules.length > 0) {
+    request.heartbeat?.(`kaizen scans: ${rules.join(', ')}`);
+    const scanned = await runKaizenScans(deps, { workspace, config, files: request.files, rules });
+    findings.push(...scanned.findings);
+    for (const file of request.files.filter(kaizenScanReads)) analysed.add(file);
+  }
+  return { findings, analysers: analyserIds(config, request.extraKaizenRules), filesAnalysed: analysed.size };
 }
 
 /**

@@ -1,6 +1,10 @@
 // The small interfaces activities depend on. Only worker.ts builds the real ones; tests
 // pass real or fake implementations to createActivities(deps).
-import type { ImprovementResult } from '../core/types.js';
+import type { NotificationChannel } from '../core/config.js';
+import type { GovernorTarget, GovernorView, LockAnswer, LockRequest, SlotAnswer, SlotRequest } from '../core/governor-protocol.js';
+
+export type { GovernorTarget } from '../core/governor-protocol.js';
+import type { ChannelType, NotificationEvent, RenderContext } from '../core/notifications/types.js';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -15,6 +19,8 @@ export interface ChatRequest {
   timeoutMs: number;
   /** Answers longer than this many bytes are rejected without being parsed. */
   maxAnswerBytes: number;
+  /** Sent as max_completion_tokens; 0 or absent: not sent. */
+  maxAnswerTokens?: number;
   /** Aborts the request (activity cancellation). */
   signal?: AbortSignal;
 }
@@ -26,6 +32,8 @@ export interface ChatAnswer {
   model: string;
   promptTokens: number;
   completionTokens: number;
+  /** The answer stopped at max_completion_tokens: its content is cut off. */
+  truncated?: boolean;
 }
 
 /** An OpenAI-compatible chat endpoint. */
@@ -40,7 +48,7 @@ export interface LlmProvider {
   defaultModel(): string;
 }
 
-export type NotificationEvent = { kind: 'improvement'; result: ImprovementResult; ledgerPath: string | null };
+export type { CycleSummary, ImprovementBrief, NotificationEvent } from '../core/notifications/types.js';
 
 /** One channel that tells people (email, webhook, ...). The ledger is written separately. */
 export interface Notifier {
@@ -48,13 +56,49 @@ export interface Notifier {
   send(event: NotificationEvent): Promise<void>;
 }
 
+/** One delivery of one event to one configured channel (email, Slack, ...). */
+export interface ChannelDelivery {
+  channel: NotificationChannel;
+  event: NotificationEvent;
+  /** The same on every attempt, for receivers that drop duplicates. */
+  deliveryId: string;
+  context: RenderContext;
+  /** Where secrets are read from, by the names the channel gives. */
+  env: NodeJS.ProcessEnv;
+  /** Aborts on activity cancellation and when the attempt's time is up. */
+  signal: AbortSignal;
+  timeoutMs: number;
+}
+
+/** Sends to one type of channel; secrets are read from `env` at delivery time and never logged. */
+export interface ChannelSender {
+  send(delivery: ChannelDelivery): Promise<void>;
+}
+
+export type ChannelSenders = Readonly<Record<ChannelType, ChannelSender>>;
+
+/**
+ * Talks to a repository's governor workflow (updates, queries). Workflows cannot send updates
+ * to other workflows, so the governor activities call it; worker.ts builds it on a Client.
+ */
+export interface GovernorGateway {
+  requestSlot(target: GovernorTarget, request: SlotRequest): Promise<SlotAnswer>;
+  requestMergeLock(target: GovernorTarget, request: LockRequest): Promise<LockAnswer>;
+  /** The governor's view, or null when the repository has no governor yet. */
+  view(target: GovernorTarget): Promise<GovernorView | null>;
+}
+
 export interface ActivityDeps {
+  /** Talks to the governor workflows (absent: the governor activities fail with a clear error). */
+  governor?: GovernorGateway;
   /** This worker's host-specific task queue: activities that touch a worktree run there. */
   hostQueue: string;
   /** Kaizen's install folder, home of the bundled ESLint and its default config. */
   kaizenHome: string;
   llm: LlmProvider;
   notifiers: Notifier[];
+  /** Senders of the configured channels; default: the real ones (src/adapters/notifiers). */
+  channelSenders?: ChannelSenders;
   /** Process environment used for child processes (tests pass a controlled one). */
   env: NodeJS.ProcessEnv;
 }

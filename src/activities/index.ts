@@ -20,3 +20,4 @@ export function createActivities(deps: ActivityDeps) {
 
 export type KaizenActivities = ReturnType<typeof createActivities>;
 export type { ActivityDeps } from './deps.js';
+export { createContinuousActivities, type ContinuousActivities, type CycleActivities, type GovernorActivities } from './continuous.js';

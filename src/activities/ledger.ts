@@ -2,7 +2,7 @@
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatLedgerLine, LEDGER_FILE, parseLedger, type ParsedLedger } from '../core/ledger.js';
-import type { LedgerEntry } from '../core/types.js';
+import type { LedgerEntry, UndeliveredEntry } from '../core/types.js';
 import type { ActivityDeps } from './deps.js';
 
 /** How far back a retried append looks for its own line before writing it again. */
@@ -20,6 +20,14 @@ export function createLedgerActivities(_deps: ActivityDeps) {
       await appendLedgerLine(path, formatLedgerLine(input.entry));
       return { ledgerPath: path };
     },
+
+    /** A notification that failed all its attempts; the entry names channels and variables, never secrets. */
+    async recordUndelivered(input: { repoRoot: string; entry: UndeliveredEntry }): Promise<{ ledgerPath: string }> {
+      const path = ledgerPath(input.repoRoot);
+      await mkdir(join(input.repoRoot, '.kaizen'), { recursive: true });
+      await appendLedgerLine(path, formatLedgerLine(input.entry));
+      return { ledgerPath: path };
+    },
   };
 }
 
@@ -29,13 +37,13 @@ export async function readLedger(repoRoot: string): Promise<ParsedLedger & { led
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], badLines: [], ledgerPath: path };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], undelivered: [], otherKinds: {}, badLines: [], ledgerPath: path };
     throw err;
   }
   return { ...parseLedger(text), ledgerPath: path };
 }
 
-async function appendLedgerLine(path: string, line: string): Promise<void> {
+export async function appendLedgerLine(path: string, line: string): Promise<void> {
   const handle = await open(path, 'a+');
   try {
     const { size } = await handle.stat();

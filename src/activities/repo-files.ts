@@ -59,3 +59,14 @@ export async function lastCommitAt(options: GitReadOptions, file: string): Promi
   const seconds = Number.parseInt(stdout.trim(), 10);
   return Number.isFinite(seconds) ? seconds : null;
 }
+
+/** Files that differ between two commits (renames as delete + add); null when git cannot tell (an unknown commit). */
+export async function changedFilesBetween(options: GitReadOptions, from: string, to: string): Promise<string[] | null> {
+  try {
+    const stdout = await gitRead(['diff', '--name-only', '--no-renames', '-z', from, to, '--'], options);
+    return stdout.split('\0').filter((path) => path.length > 0);
+  } catch (err) {
+    if (err instanceof GitFailedError) return null;
+    throw err;
+  }
+}

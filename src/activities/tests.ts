@@ -6,6 +6,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ActivityDeps } from './deps.js';
 import { activityContext } from './activity-context.js';
+import { recordTestDuration } from './activity-metrics.js';
 import { runProcess } from '../adapters/process.js';
 import { durationMs, type Config } from '../core/config.js';
 import { GitFailedError, TestCommandMissingError } from '../core/errors.js';
@@ -82,6 +83,8 @@ async function runTestCommand(deps: ActivityDeps, input: RunTestsInput, command:
     // The run is void once the activity is cancelled; report the cancellation, not a red run.
     throw context.cancellationSignal.reason ?? new Error('test run cancelled');
   }
+  const passed = result.exitCode === 0 && !result.timedOut && !result.aborted;
+  recordTestDuration(phase, passed, result.durationMs);
   const output = stripAnsi(result.outputTail);
   const counts = parseTestCounts(output);
   const timeoutNote = result.timedOut
@@ -89,7 +92,7 @@ async function runTestCommand(deps: ActivityDeps, input: RunTestsInput, command:
     : '';
   return {
     phase,
-    passed: result.exitCode === 0 && !result.timedOut && !result.aborted,
+    passed,
     skipped: false,
     command,
     exitCode: result.exitCode,

@@ -46,6 +46,7 @@ async function chat(sdk: OpenAI, endpoint: string, request: ChatRequest): Promis
           type: 'json_schema',
           json_schema: { name: request.schema.name, schema: request.schema.schema, strict: true },
         },
+        ...(request.maxAnswerTokens ? { max_completion_tokens: request.maxAnswerTokens } : {}),
       },
       { timeout: request.timeoutMs, maxRetries: SDK_RETRIES, ...(request.signal ? { signal: request.signal } : {}) },
     );
@@ -55,24 +56,22 @@ async function chat(sdk: OpenAI, endpoint: string, request: ChatRequest): Promis
 
   const choice = completion.choices[0];
   const content = choice?.message.content ?? '';
+  const model = completion.model || request.model;
+  const promptTokens = completion.usage?.prompt_tokens ?? 0;
+  const completionTokens = completion.usage?.completion_tokens ?? 0;
   const bytes = Buffer.byteLength(content, 'utf8');
   if (bytes > request.maxAnswerBytes) {
     throw new LlmAnswerRejectedError(
       'too_large',
       `the answer has ${bytes} bytes, more than the limit of ${request.maxAnswerBytes}; raise llm.maxAnswerKb in kaizen.config.json if such answers are expected`,
+      { model, promptTokens, completionTokens },
     );
   }
   let refusal = choice?.message.refusal ?? null;
   if (refusal === null && choice?.finish_reason === 'content_filter') {
     refusal = "the endpoint's content filter stopped the answer";
   }
-  return {
-    content,
-    refusal,
-    model: completion.model || request.model,
-    promptTokens: completion.usage?.prompt_tokens ?? 0,
-    completionTokens: completion.usage?.completion_tokens ?? 0,
-  };
+  return { content, refusal, model, promptTokens, completionTokens, ...(choice?.finish_reason === 'length' ? { truncated: true } : {}) };
 }
 
 function translateError(err: unknown, endpoint: string, request: ChatRequest): unknown {
@@ -112,7 +111,8 @@ function translateError(err: unknown, endpoint: string, request: ChatRequest): u
     }
     return new LlmRequestRejectedError(
       status,
-      `${endpoint} refused the request as invalid${said}. Check that KAIZEN_MODEL '${request.model}' supports structured outputs (response_format json_schema) and that OPENAI_BASE_URL points at an OpenAI-compatible API.`,
+      `${endpoint} refused the request as invalid${said}. Check that KAIZEN_MODEL '${request.model}' supports structured outputs (response_format json_schema) and that OPENAI_BASE_URL points at an OpenAI-compatible API` +
+        (request.maxAnswerTokens ? '; a server that does not take max_completion_tokens needs "llm.maxAnswerTokens": 0.' : '.'),
     );
   }
   const message = err instanceof Error ? err.message : String(err);
@@ -123,6 +123,59 @@ function serverMessage(err: APIError): string {
   const body = err.error as { message?: unknown } | undefined;
   const text = typeof body?.message === 'string' ? body.message : '';
   return text ? ` ("${text.slice(0, 200)}")` : '';
+}
+
+export type LlmEndpointCheck =
+  | { kind: 'not_configured' }
+  /** `modelListed` is null when the endpoint's list could not be read as one. */
+  | { kind: 'ok'; endpoint: string; model: string; modelCount: number | null; modelListed: boolean | null }
+  | { kind: 'unauthorized'; endpoint: string; status: number; message: string }
+  | { kind: 'http_error'; endpoint: string; status: number; message: string }
+  | { kind: 'unreachable'; endpoint: string; message: string };
+
+/** `GET {base}/models` with the configured key (for `kaizen doctor`); never throws. */
+export async function checkLlmEndpoint(env: NodeJS.ProcessEnv, timeoutMs = 5_000): Promise<LlmEndpointCheck> {
+  const apiKey = nonEmpty(env.OPENAI_API_KEY);
+  const baseURL = nonEmpty(env.OPENAI_BASE_URL);
+  if (!apiKey && !baseURL) return { kind: 'not_configured' };
+  const endpoint = (baseURL ?? OPENAI_BASE_URL).replace(/\/+$/, '');
+  const model = nonEmpty(env.KAIZEN_MODEL) ?? DEFAULT_MODEL;
+  let response: Response;
+  try {
+    response = await fetch(`${endpoint}/models`, {
+      headers: { accept: 'application/json', authorization: `Bearer ${apiKey ?? PLACEHOLDER_KEY}` },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (err) {
+    const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
+    const timedOut = err instanceof Error && err.name === 'TimeoutError';
+    return { kind: 'unreachable', endpoint, message: timedOut ? `no answer within ${timeoutMs} ms` : `${err instanceof Error ? err.message : String(err)}${cause}` };
+  }
+  const text = await response.text().catch(() => '');
+  if (response.status === 401 || response.status === 403) return { kind: 'unauthorized', endpoint, status: response.status, message: errorText(text) };
+  if (!response.ok) return { kind: 'http_error', endpoint, status: response.status, message: errorText(text) };
+  const ids = modelIds(text);
+  return { kind: 'ok', endpoint, model, modelCount: ids?.length ?? null, modelListed: ids ? ids.includes(model) : null };
+}
+
+function modelIds(text: string): string[] | null {
+  try {
+    const data = (JSON.parse(text) as { data?: unknown }).data;
+    if (!Array.isArray(data)) return null;
+    return data.map((m: unknown) => (m as { id?: unknown }).id).filter((id): id is string => typeof id === 'string');
+  } catch {
+    return null;
+  }
+}
+
+function errorText(text: string): string {
+  try {
+    const message = (JSON.parse(text) as { error?: { message?: unknown } }).error?.message;
+    if (typeof message === 'string') return message.slice(0, 200);
+  } catch {
+    // Not JSON: show the start of the text.
+  }
+  return text.trim().slice(0, 200);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

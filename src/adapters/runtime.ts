@@ -2,6 +2,7 @@
 // forwarded to the same logger) and, optionally, where Prometheus metrics are served. It
 // must be installed before the first connection is made, and only once.
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import { KAIZEN_HISTOGRAM_BUCKETS } from '../core/metrics.js';
 
 export interface RuntimeOptions {
   level: LogLevel;
@@ -14,7 +15,9 @@ export function installRuntime(options: RuntimeOptions): void {
     logger: new DefaultLogger(options.level),
     telemetryOptions: {
       logging: { filter: { core: options.level === 'ERROR' ? 'ERROR' : 'WARN', other: 'ERROR' }, forward: {} },
-      ...(options.metricsBindAddress ? { metrics: { prometheus: { bindAddress: options.metricsBindAddress } } } : {}),
+      ...(options.metricsBindAddress
+        ? { metrics: { prometheus: { bindAddress: options.metricsBindAddress, histogramBucketOverrides: KAIZEN_HISTOGRAM_BUCKETS } } }
+        : {}),
     },
   });
 }

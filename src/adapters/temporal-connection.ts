@@ -2,8 +2,10 @@
 // TEMPORAL_API_KEY / TEMPORAL_TLS* and temporal.toml profiles (via @temporalio/envconfig), so
 // a local dev server, a self-hosted cluster and Temporal Cloud all work without our flags.
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
+import { loadDataConverter } from './codec.js';
 
 export const DEFAULT_ADDRESS = 'localhost:7233';
 export const DEFAULT_NAMESPACE = 'default';
@@ -15,14 +17,17 @@ export interface TemporalTarget {
 }
 
 export class TemporalUnreachableError extends Error {
+  /** What went wrong, without the advice. */
+  readonly reason: string;
+  readonly fix = `Start one with 'kaizen dev' (or 'kaizen server'), or point TEMPORAL_ADDRESS (and TEMPORAL_NAMESPACE) at yours.`;
   constructor(
     readonly address: string,
     cause: unknown,
   ) {
-    super(
-      `Cannot reach the Temporal server at ${address}: ${cause instanceof Error ? cause.message : String(cause)}\n` +
-        `Start one with 'kaizen dev' (or 'kaizen server'), or point TEMPORAL_ADDRESS (and TEMPORAL_NAMESPACE) at yours.`,
-    );
+    const reason = `Cannot reach the Temporal server at ${address}: ${cause instanceof Error ? cause.message : String(cause)}`;
+    super(reason);
+    this.reason = reason;
+    this.message = `${reason}\n${this.fix}`;
     this.name = 'TemporalUnreachable';
   }
 }
@@ -48,8 +53,9 @@ export async function connectNative(target: TemporalTarget): Promise<NativeConne
   }
 }
 
-export async function connectClient(target: TemporalTarget): Promise<Client> {
-  return new Client({ connection: await connectConnection(target), namespace: target.namespace });
+/** A client whose payload codec (KAIZEN_CODEC_KEY…, see codec.ts) matches the workers'. */
+export async function connectClient(target: TemporalTarget, dataConverter: DataConverter = loadDataConverter(process.env)): Promise<Client> {
+  return new Client({ connection: await connectConnection(target), namespace: target.namespace, dataConverter });
 }
 
 export async function connectConnection(target: TemporalTarget): Promise<Connection> {

@@ -6,6 +6,7 @@ import { approveSignal, pauseSignal, progressQuery, rejectSignal, resumeSignal }
 import { client as connect, printJson, repoName, target, workflowLink, type GlobalOptions } from './common.js';
 import { CliError } from './errors.js';
 import { formatProgress } from './format.js';
+import { isDirectory } from './repo-target.js';
 
 async function withHandle<T>(id: string, opts: GlobalOptions, run: (c: Client) => Promise<T>): Promise<T> {
   const c = await connect(opts);
@@ -29,6 +30,8 @@ export async function statusCommand(id: string, opts: GlobalOptions & { json?: b
 }
 
 export async function signalCommand(kind: 'pause' | 'resume' | 'approve' | 'reject', id: string, opts: GlobalOptions & { reason?: string }): Promise<number> {
+  // A repository (an existing folder) is paused or resumed as a whole, through its governor.
+  if ((kind === 'pause' || kind === 'resume') && isDirectory(id)) return (await import('./governor.js')).repoPauseCommand(kind, id, opts);
   return withHandle(id, opts, async (c) => {
     const handle = c.workflow.getHandle(id);
     const description = await handle.describe();

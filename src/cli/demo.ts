@@ -22,8 +22,9 @@ const DEMO_GIT_IDENTITY = ['-c', 'user.name=Kaizen Demo', '-c', 'user.email=demo
 
 /** A fresh git repository holding a copy of the sample project. */
 export function createDemoRepo(parent: string): string {
-  const repo = join(parent, `sample-repo-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-  mkdirSync(parent, { recursive: true });
+  // A fresh folder per run, but the repo itself keeps a short name: it names workflows.
+  const repo = join(parent, new Date().toISOString().replace(/[:.]/g, '-'), 'sample-repo');
+  mkdirSync(repo, { recursive: true });
   cpSync(join(KAIZEN_HOME, 'examples', 'sample-repo'), repo, { recursive: true });
   // The copy was just made, so every file counts as "recently changed"; the demo lifts that
   // rule (kept at its default of 60 minutes for real repositories).

@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { startDevServer, type DevServer } from '../adapters/dev-server.js';
 import { findTemporalCli } from '../adapters/temporal-cli.js';
+import { installRuntime } from '../adapters/runtime.js';
 import { KAIZEN_SEARCH_ATTRIBUTES } from '../core/search-attributes.js';
 import { startWorker, type RunningWorker } from '../worker.js';
 import { target, taskQueue, type GlobalOptions } from './common.js';
@@ -22,6 +23,31 @@ export function parsePort(value: string | undefined, flag: string, fallback: num
   return port;
 }
 
+export interface MetricsOptions {
+  /** `--metrics-port`: `N` or `host:N`; falls back to KAIZEN_METRICS_PORT. */
+  metricsPort?: string;
+}
+
+/**
+ * Where Prometheus metrics are served: `9464` binds 127.0.0.1 only (the endpoint has no
+ * authentication and its tags name repositories); `0.0.0.0:9464` exposes it, e.g. to a
+ * scraper in another container. Undefined when metrics are off.
+ */
+export function metricsBindAddress(value: string | undefined): string | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const match = /^(?:(.+):)?([^:]+)$/.exec(value.trim());
+  const host = match?.[1] ?? '127.0.0.1';
+  const port = parsePort(match?.[2] ?? value, '--metrics-port (or KAIZEN_METRICS_PORT)', 0);
+  return `${host}:${port}`;
+}
+
+/** Installs the runtime with Prometheus metrics when asked; must run before any connection. */
+function installMetrics(opts: MetricsOptions, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const bindAddress = metricsBindAddress(opts.metricsPort ?? env.KAIZEN_METRICS_PORT);
+  if (bindAddress) installRuntime({ level: 'INFO', metricsBindAddress: bindAddress });
+  return bindAddress;
+}
+
 export async function startServer(opts: ServerOptions): Promise<DevServer> {
   const port = parsePort(opts.port, '--port', 7233);
   const uiPort = parsePort(opts.uiPort, '--ui-port', port + 1000);
@@ -35,6 +61,8 @@ export async function startServer(opts: ServerOptions): Promise<DevServer> {
     headless: opts.headless ?? false,
     logPath: resolve(dbFile, '..', 'temporal-server.log'),
     searchAttributes: { ...KAIZEN_SEARCH_ATTRIBUTES },
+    // The Web UI decodes encrypted payloads through `kaizen codec-server` when told where it is.
+    ...(process.env.KAIZEN_CODEC_ENDPOINT ? { extraArgs: ['--ui-codec-endpoint', process.env.KAIZEN_CODEC_ENDPOINT] } : {}),
   });
 }
 
@@ -60,10 +88,12 @@ export async function serverCommand(opts: ServerOptions): Promise<number> {
   return 0;
 }
 
-export async function workerCommand(opts: GlobalOptions): Promise<number> {
+export async function workerCommand(opts: GlobalOptions & MetricsOptions): Promise<number> {
+  const metrics = installMetrics(opts);
   const t = target(opts);
   const worker = await startWorker({ target: t });
   console.log(`Kaizen worker polling '${worker.taskQueue}' and '${worker.hostQueue}' on ${t.address} (namespace ${t.namespace}). Ctrl-C stops it.`);
+  if (metrics) console.log(`Prometheus metrics: http://${metrics}/metrics`);
   const stopped = untilStopped().then(async (signal) => {
     console.log(`${signal}: finishing running activities and stopping…`);
     await worker.shutdown();
@@ -73,7 +103,8 @@ export async function workerCommand(opts: GlobalOptions): Promise<number> {
   return 0;
 }
 
-export async function devCommand(opts: ServerOptions): Promise<number> {
+export async function devCommand(opts: ServerOptions & MetricsOptions): Promise<number> {
+  const metrics = installMetrics(opts);
   const server = await startServer(opts);
   let worker: RunningWorker | undefined;
   try {
@@ -86,6 +117,7 @@ export async function devCommand(opts: ServerOptions): Promise<number> {
         `Temporal dev server on ${server.address} (data in ${resolve(opts.db ?? '.kaizen/temporal.db')})`,
         server.uiUrl ? `Web UI: ${server.uiUrl}` : 'Web UI: off (--headless)',
         `Kaizen worker polling '${worker.taskQueue}' and '${worker.hostQueue}'`,
+        ...(metrics ? [`Prometheus metrics: http://${metrics}/metrics`] : []),
         `Try: npm run -s kaizen -- improve <repo> --wait     (Ctrl-C stops everything)`,
       ].join('\n'),
     );

@@ -17,6 +17,10 @@ export interface ImproveOptions extends GlobalOptions {
   targetBranch?: string;
   wait?: boolean;
   json?: boolean;
+  /** `--respect-budget`: refuse to start when the repository's budget is used up. */
+  respectBudget?: boolean;
+  /** `--no-governor` sets false: no merge lock, pause, budget count or learning. */
+  governor?: boolean;
 }
 
 export function improvementInput(repo: string, opts: ImproveOptions): ImprovementInput {
@@ -41,6 +45,9 @@ export function improvementInput(repo: string, opts: ImproveOptions): Improvemen
     ...(opts.mode ? { mode: opts.mode as Mode } : {}),
     ...(testCommand ? { testCommand } : {}),
     ...(opts.targetBranch ? { targetBranch: opts.targetBranch } : {}),
+    // Manual runs take the merge lock, obey a repo-wide pause and count toward the budget,
+    // but are only refused for budget when asked to be.
+    ...(opts.governor === false ? {} : { governor: { enforceBudget: Boolean(opts.respectBudget) } }),
   };
 }
 

@@ -15,6 +15,9 @@ function lazy<M>(load: () => Promise<M>, pick: (m: M) => Action) {
 
 const cli = () => import('./control.js');
 
+const METRICS_FLAG = '--metrics-port <[host:]port>';
+const METRICS_HELP = 'serve Prometheus metrics on 127.0.0.1:port (0.0.0.0:port for every interface; default: KAIZEN_METRICS_PORT)';
+
 function withTemporal(cmd: Command): Command {
   return cmd
     .option('--address <host:port>', 'Temporal server (default: TEMPORAL_ADDRESS or localhost:7233)')
@@ -36,11 +39,12 @@ export function buildProgram(): Command {
 
   serverFlags(program.command('dev').description('start the embedded Temporal dev server (with Web UI) and a Kaizen worker'))
     .option('--headless', 'no Web UI')
+    .option(METRICS_FLAG, METRICS_HELP)
     .action(lazy(() => import('./dev.js'), (m) => m.devCommand));
   serverFlags(program.command('server').description('start only the embedded Temporal dev server'))
     .option('--headless', 'no Web UI')
     .action(lazy(() => import('./dev.js'), (m) => m.serverCommand));
-  withTemporal(program.command('worker').description('start a Kaizen worker (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, KAIZEN_TASK_QUEUE)')).action(
+  withTemporal(program.command('worker').description('start a Kaizen worker (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, KAIZEN_TASK_QUEUE)')).option(METRICS_FLAG, METRICS_HELP).action(
     lazy(() => import('./dev.js'), (m) => m.workerCommand),
   );
   serverFlags(program.command('demo').description('run Kaizen end to end on a sample repository: no API key needed'))
@@ -58,6 +62,8 @@ export function buildProgram(): Command {
       .addOption(new Option('--mode <mode>', 'branch: leave kaizen/<id> for review; merge: fast-forward the target branch').choices(['branch', 'merge']))
       .option('--test-cmd <command>', 'test command (run without a shell)')
       .option('--target-branch <branch>', 'branch to improve (default: config, else the checked-out branch)')
+      .option('--respect-budget', "refuse to start (outcome skipped) when the repository's budget is used up")
+      .option('--no-governor', "bypass the repository's governor: no merge lock, repo pause, budget count or learning")
       .option('--wait', 'wait for the outcome')
       .option('--json', 'print one JSON object'),
   ).action(lazy(() => import('./improve.js'), (m) => m.improveCommand));
@@ -67,7 +73,8 @@ export function buildProgram(): Command {
   );
   for (const kind of ['pause', 'resume', 'approve'] as const) {
     const what = { pause: 'hold a running improvement at its next step boundary', resume: 'continue a paused improvement', approve: 'approve a change waiting for approval' }[kind];
-    withTemporal(program.command(kind).description(what).argument('<id>', 'workflow id')).action(
+    const arg = kind === 'approve' ? 'workflow id' : 'workflow id, or a repository path: every improvement of it (via its governor)';
+    withTemporal(program.command(kind).description(what).argument('<id>', arg).option('--reason <text>', 'why (repo-wide pause)')).action(
       lazy(cli, (m) => (id: string, opts: object) => m.signalCommand(kind, id, opts)),
     );
   }
@@ -83,5 +90,88 @@ export function buildProgram(): Command {
       .option('--limit <n>', 'at most this many', '20')
       .option('--json', 'print JSON'),
   ).action(lazy(cli, (m) => m.listCommand));
+  withTemporal(program.command('watch').description('follow an improvement live until it ends (exit 1 when it failed)').argument('<id>', 'workflow id')).action(
+    lazy(() => import('./watch.js'), (m) => m.watchCommand),
+  );
+  program
+    .command('log')
+    .description("the repository's ledger: one line per improvement, oldest first")
+    .argument('[repo]', 'git repository (default: the one containing the current folder)')
+    .option('--since <when>', 'only since a duration ago (30m, 12h, 7d, 2w) or a date (2025-01-31)')
+    .option('--outcome <outcomes>', 'only these outcomes, comma-separated: applied, proposed, rolled_back, skipped, failed')
+    .option('--json', 'print a JSON array of ledger entries')
+    .action(lazy(() => import('./log.js'), (m) => m.logCommand));
+  program
+    .command('stats')
+    .description('improvements today and this week, success rate, rollback reasons, strategies, step times')
+    .argument('[repo]', 'git repository (default: the one containing the current folder)')
+    .option('--json', 'print one JSON object')
+    .action(lazy(() => import('./stats.js'), (m) => m.statsCommand));
+  program
+    .command('report')
+    .description('write a self-contained HTML report: outcome charts and the latest changes with their diffs')
+    .argument('[repo]', 'git repository (default: the one containing the current folder)')
+    .option('--out <file>', 'where to write it (default: <repo>/.kaizen/report.html)')
+    .option('--latest <n>', 'show this many latest changes', '15')
+    .option('--days <n>', 'the per-day chart covers at most this many days', '60')
+    .action(lazy(() => import('./report.js'), (m) => m.reportCommand));
+  program
+    .command('codec-server')
+    .description("serve the payload codec (KAIZEN_CODEC_KEY) so the Web UI can show encrypted runs decoded")
+    .option('--port <port>', 'HTTP port', '8888')
+    .option('--host <ip>', 'address to listen on', '127.0.0.1')
+    .option('--cors-origin <url>', 'Web UI origin allowed to call it (repeatable; default http://localhost:8233 and http://127.0.0.1:8233)', (v: string, all: string[] | undefined) => [...(all ?? []), v])
+    .action(lazy(() => import('./codec-server.js'), (m) => m.codecServerCommand));
+  withTemporal(
+    program
+      .command('doctor')
+      .description('check Temporal, the worker, git, a repository, the test command, the LLM endpoint and SMTP; prints the fix for each failure')
+      .argument('[repo]', 'repository to check (default: the current folder when it is a git repository)')
+      .option('--json', 'print the checks as JSON'),
+  ).action(lazy(() => import('./doctor.js'), (m) => m.doctorCommand));
+  addContinuousCommands(program);
   return program;
+}
+
+/** Scheduled cycles, the governor, and the config checks (src/cli/{cycle,governor,schedule,config}.ts). */
+function addContinuousCommands(program: Command): void {
+  const json = (cmd: Command) => cmd.option('--json', 'print JSON');
+  withTemporal(
+    json(program.command('cycle').description('run one cycle now: analyse, ask the governor for budget, improve').argument('<repo>', 'path of the git repository').option('--wait', 'wait and print the summary')),
+  ).action(lazy(() => import('./cycle.js'), (m) => m.cycleCommand));
+  withTemporal(json(program.command('governor').description("a repository's governor: budgets used and left, merge lock, pause, strategy statistics").argument('<repo>', 'path of the git repository'))).action(
+    lazy(() => import('./governor.js'), (m) => m.governorCommand),
+  );
+  const config = program.command('config').description('check and show kaizen.config.json');
+  json(config.command('validate').description('check kaizen.config.json: every problem as dotted.path: message (exit 1)').argument('[repo]', 'git repository (default: the current folder)')).action(
+    lazy(() => import('./config.js'), (m) => m.configValidateCommand),
+  );
+  config.command('show').description('the effective config: the file with every default filled in, as JSON').argument('[repo]', 'git repository (default: the current folder)').action(
+    lazy(() => import('./config.js'), (m) => m.configShowCommand),
+  );
+  const schedule = program.command('schedule').description('a Temporal Schedule per repository that starts its cycles');
+  const sched = () => import('./schedule.js');
+  withTemporal(
+    json(
+      schedule
+        .command('create')
+        .description('start a cycle of REPO every interval (default: schedule.every in kaizen.config.json, 6h); overlapping runs skipped, a missed run caught up once')
+        .argument('<repo>', 'path of the git repository')
+        .option('--every <duration>', 'interval, e.g. 6h')
+        .option('--cron <expr>', 'cron expression instead of --every')
+        .option('--jitter <duration>', 'random delay of each start (default: schedule.jitter, 5m)')
+        .option('--catchup <duration>', 'after downtime, a run missed within this window still happens, once (default: one interval)')
+        .option('--paused', 'create it paused'),
+    ),
+  ).action(lazy(sched, (m) => m.scheduleCreateCommand));
+  withTemporal(json(schedule.command('list').description("Kaizen's schedules, their next and recent runs"))).action(lazy(sched, (m) => m.scheduleListCommand));
+  withTemporal(json(schedule.command('describe').description("a repository's schedule: spec, policies, next and recent runs").argument('<repo>', 'repository path or schedule id'))).action(
+    lazy(sched, (m) => m.scheduleDescribeCommand),
+  );
+  const actions = { pause: 'stop starting cycles', unpause: 'start cycles again', trigger: 'start a cycle now (skipped if one is running)', delete: 'delete the schedule (running cycles finish)' } as const;
+  for (const kind of ['pause', 'unpause', 'trigger', 'delete'] as const) {
+    const cmd = schedule.command(kind).description(actions[kind]).argument('<repo>', 'repository path or schedule id');
+    if (kind === 'pause' || kind === 'unpause') cmd.option('--note <text>', 'why (shown by describe)');
+    withTemporal(cmd).action(lazy(sched, (m) => (repo: string, opts: object) => m.scheduleActionCommand(kind, repo, opts)));
+  }
 }

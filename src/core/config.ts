@@ -1,8 +1,14 @@
 // The one schema of `kaizen.config.json`. Every key is optional, has a default and a
 // description; validation reports every problem as `dotted.path: message`.
 import { z } from 'zod';
+import { CHANNEL_TYPES, DEFAULT_CHANNEL_EVENTS, NOTIFICATION_EVENT_NAMES } from './notifications/types.js';
+import { Llm } from './config-llm.js';
+import { SECRET_FILE_GLOBS } from './secrets.js';
+import type { Strategy } from './types.js';
 
 export { durationMs } from './duration.js';
+
+export { DEFAULT_TEST_GLOBS } from './config-llm.js';
 
 const Duration = z
   .string()
@@ -10,6 +16,8 @@ const Duration = z
 
 /** A command as an argument array, or a string split like a shell would (but never run by one). */
 const Command = z.union([z.array(z.string().min(1)).min(1), z.string().min(1)]);
+
+const STRATEGY_NAMES = ['autofix', 'llm', 'llm-complexity', 'llm-error-handling', 'llm-tests'] as const satisfies readonly Strategy[];
 
 const StepName = z.enum(['analyse', 'generate', 'test', 'apply', 'verify', 'notify']);
 
@@ -47,6 +55,66 @@ const Analyser = z
   })
   .strict();
 
+/** Only the NAME of a variable travels in config and workflow history; the worker reads its value. */
+const EnvName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'the NAME of an environment variable holding the secret (e.g. KAIZEN_SLACK_WEBHOOK_URL), never the secret itself');
+
+const NotificationChannel = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, - and _').describe('name shown in logs and the ledger'),
+    type: z.enum(CHANNEL_TYPES).describe('email, slack, discord, teams, or webhook (generic JSON POST, HMAC-signed)'),
+    events: z
+      .array(z.enum(NOTIFICATION_EVENT_NAMES))
+      .min(1)
+      .default([...DEFAULT_CHANNEL_EVENTS])
+      .describe('what this channel hears about; default: every outcome but skipped, cycle_summary and paused'),
+    digest: z.boolean().default(false).describe('one message per cycle listing its changes, instead of one per change'),
+    to: z.array(z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'expected an email address')).min(1).optional().describe('email: recipients'),
+    from: z.string().min(1).optional().describe('email: sender; default SMTP_FROM, else kaizen@localhost'),
+    urlEnv: EnvName.optional().describe('webhooks: variable holding the URL; default KAIZEN_<TYPE>_WEBHOOK_URL (generic: KAIZEN_WEBHOOK_URL)'),
+    secretEnv: EnvName.optional().describe('webhook: variable holding the HMAC-SHA256 key; default KAIZEN_WEBHOOK_SECRET'),
+    timeout: Duration.default('30s').describe('time limit of one delivery attempt'),
+  })
+  .strict()
+  .superRefine((channel, ctx) => {
+    const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (channel.type === 'email') {
+      if (!channel.to) problem('to', 'an email channel needs "to": a list of addresses');
+      if (channel.urlEnv) problem('urlEnv', 'email reads SMTP_URL or SMTP_HOST/SMTP_PORT/...; urlEnv is for webhooks');
+    } else {
+      if (channel.to) problem('to', `only email channels have recipients, not ${channel.type}`);
+      if (channel.from) problem('from', `only email channels have a sender, not ${channel.type}`);
+    }
+    if (channel.secretEnv && channel.type !== 'webhook') problem('secretEnv', 'only the generic webhook is signed');
+  });
+
+const NotificationRetry = z
+  .object({
+    maximumAttempts: z.number().int().min(1).max(20).default(5).describe('attempts per channel, including the first'),
+    initialInterval: Duration.default('2s').describe('wait before the first retry'),
+    backoffCoefficient: z.number().min(1).max(10).default(2).describe('each wait is this many times the last'),
+    maximumInterval: Duration.default('1m').describe('longest wait between attempts'),
+  })
+  .strict();
+
+const Notifications = z
+  .object({
+    channels: z
+      .array(NotificationChannel)
+      .default([])
+      .superRefine((channels, ctx) => {
+        const seen = new Set<string>();
+        channels.forEach((c, i) => {
+          if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate channel id '${c.id}'` });
+          seen.add(c.id);
+        });
+      })
+      .describe('where outcomes are sent besides the ledger and the worker log'),
+    retry: NotificationRetry.prefault({}).describe('per-channel retries; a channel that still fails is recorded as undelivered'),
+  })
+  .strict();
+
 export const DEFAULT_EXCLUDES = [
   '**/node_modules/**',
   '**/.git/**',
@@ -69,6 +137,7 @@ export const DEFAULT_EXCLUDES = [
   '**/id_rsa*',
   '**/*credentials*',
   '**/*secret*',
+  ...SECRET_FILE_GLOBS,
 ];
 
 export const Config = z
@@ -76,7 +145,11 @@ export const Config = z
     enabled: z.boolean().default(true).describe('false stops scheduled cycles for this repo'),
     mode: z.enum(['branch', 'merge']).default('branch').describe('branch: leave kaizen/<id> for review; merge: fast-forward the target branch'),
     targetBranch: z.string().min(1).optional().describe('branch to improve; default: the branch checked out in the repo'),
-    strategies: z.array(z.enum(['autofix', 'llm'])).min(1).default(['autofix', 'llm']).describe('strategies Kaizen may choose from'),
+    strategies: z
+      .array(z.enum(STRATEGY_NAMES))
+      .min(1)
+      .default(['autofix', 'llm'])
+      .describe('strategies Kaizen may choose from; llm-complexity, llm-error-handling and llm-tests are opt-in'),
     schedule: z
       .object({
         every: Duration.default('6h').describe('interval between cycles'),
@@ -134,14 +207,7 @@ export const Config = z
       .strict()
       .default({ enabled: true, useRepoConfig: true, extensions: ['.js', '.mjs', '.cjs', '.jsx', '.ts', '.mts', '.cts', '.tsx'] }),
     analysers: z.array(Analyser).default([]).describe('extra analysers that print SARIF 2.1 (ruff, Semgrep, ...)'),
-    llm: z
-      .object({
-        model: z.string().optional().describe('model name; default: KAIZEN_MODEL or gpt-4o-mini'),
-        maxAnswerKb: z.number().positive().default(200).describe('larger answers are rejected'),
-        timeout: Duration.default('2m').describe('time limit of one chat completion'),
-      })
-      .strict()
-      .default({ maxAnswerKb: 200, timeout: '2m' }),
+    llm: Llm.prefault({}),
     approval: z
       .object({
         required: z.boolean().default(false).describe('wait for `kaizen approve` before integrating'),
@@ -152,12 +218,16 @@ export const Config = z
     exclude: z.array(z.string()).default([]).describe('globs never changed, added to the built-in excludes'),
     maxFileSizeKb: z.number().positive().default(500).describe('larger files are never targeted'),
     recentChangeMinutes: z.number().min(0).default(60).describe('files committed to within this many minutes are left alone'),
+    notifications: Notifications.prefault({}).describe('email and webhook channels (secrets come from the environment)'),
   })
   .strict();
 export type Config = z.infer<typeof Config>;
 export type ConfigInput = z.input<typeof Config>;
 export type StepConfigName = z.infer<typeof StepName>;
 export type RetryConfig = z.infer<typeof Retry>;
+export type NotificationChannel = z.infer<typeof NotificationChannel>;
+export type NotificationsConfig = z.infer<typeof Notifications>;
+export type { LlmConfig, LlmPrice } from './config-llm.js';
 
 export const CONFIG_FILE = 'kaizen.config.json';
 

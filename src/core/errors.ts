@@ -21,6 +21,9 @@ export const ErrorType = {
   SetupFailed: 'SetupFailed',
   PortInUse: 'PortInUse',
   DevServerFailed: 'DevServerFailed',
+  NotificationNotConfigured: 'NotificationNotConfigured',
+  NotificationRejected: 'NotificationRejected',
+  NotificationFailed: 'NotificationFailed',
 } as const;
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
 
@@ -38,6 +41,8 @@ export const NON_RETRYABLE_TYPES: readonly ErrorType[] = [
   ErrorType.NothingToPropose,
   ErrorType.RebaseConflict,
   ErrorType.VerificationFailed,
+  ErrorType.NotificationNotConfigured,
+  ErrorType.NotificationRejected,
 ];
 
 export abstract class KaizenError extends Error {
@@ -130,18 +135,32 @@ export type LlmRejection =
   | 'too_large'
   | 'does_not_parse'
   | 'refusal'
-  | 'no_change';
+  | 'no_change'
+  /** The answer dropped, copied, moved or invented a secret placeholder. */
+  | 'secret_placeholder_changed';
+
+/** What a rejected answer cost: it was paid for, so the cost caps count it. */
+export interface RejectedAnswerUsage {
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+  promptVersion?: string;
+  costUsd?: number;
+  cached?: boolean;
+}
 
 export class LlmAnswerRejectedError extends KaizenError {
   readonly type = ErrorType.LlmAnswerRejected;
   constructor(
     readonly rejection: LlmRejection,
     detail: string,
+    /** Set by whoever knows what the answer cost (the adapter, then generate). */
+    public usage?: RejectedAnswerUsage,
   ) {
     super(`LLM answer rejected (${rejection}): ${detail}`);
   }
   override details() {
-    return { rejection: this.rejection };
+    return { rejection: this.rejection, ...(this.usage ? { usage: this.usage } : {}) };
   }
 }
 
@@ -258,5 +277,50 @@ export class SetupFailedError extends KaizenError {
   }
   override details() {
     return { command: this.command, exitCode: this.exitCode, timedOut: this.timedOut };
+  }
+}
+
+/** A channel's secret or setting is missing or unusable on this worker: retrying cannot help. */
+export class NotificationNotConfiguredError extends KaizenError {
+  readonly type = ErrorType.NotificationNotConfigured;
+  constructor(
+    readonly channel: string,
+    /** The environment variable to set (its name, never its value). */
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Notification channel '${channel}': ${problem}. Set ${variable} in the worker's environment, or change the channel in kaizen.config.json.`);
+  }
+  override details() {
+    return { channel: this.channel, variable: this.variable };
+  }
+}
+
+/** The receiver refused the message for good (HTTP 4xx, SMTP 5xx, bad credentials). Messages are redacted. */
+export class NotificationRejectedError extends KaizenError {
+  readonly type = ErrorType.NotificationRejected;
+  constructor(
+    readonly channel: string,
+    readonly status: string,
+    detail: string,
+  ) {
+    super(`Notification channel '${channel}' was refused (${status}): ${detail}`);
+  }
+  override details() {
+    return { channel: this.channel, status: this.status };
+  }
+}
+
+/** A delivery failed in a way a later attempt may not (5xx, 429, network, timeout). Messages are redacted. */
+export class NotificationFailedError extends KaizenError {
+  readonly type = ErrorType.NotificationFailed;
+  constructor(
+    readonly channel: string,
+    detail: string,
+  ) {
+    super(`Notification channel '${channel}' could not be reached: ${detail}`);
+  }
+  override details() {
+    return { channel: this.channel };
   }
 }

@@ -1,22 +1,30 @@
 // The ledger: one JSON object per line, append-only. A crash mid-write can leave a torn
-// last line; readers skip it (and report it) instead of failing.
-import { OUTCOMES, type LedgerEntry } from './types.js';
+// last line; readers skip it (and report it) instead of failing. Lines have a `kind`
+// (absent means `improvement`); kinds this version does not know are counted, not failed.
+import { OUTCOMES, type LedgerEntry, type LedgerRecord, type UndeliveredEntry } from './types.js';
 
 export const LEDGER_FILE = 'ledger.jsonl';
 
 /** One ledger line, newline included. JSON.stringify never emits a raw newline. */
-export function formatLedgerLine(entry: LedgerEntry): string {
+export function formatLedgerLine(entry: LedgerRecord): string {
   return `${JSON.stringify(entry)}\n`;
 }
 
 export interface ParsedLedger {
+  /** Improvement outcomes, in order. */
   entries: LedgerEntry[];
+  /** Notifications that could not be delivered, in order. */
+  undelivered: UndeliveredEntry[];
+  /** Lines of kinds this version does not know (written by a newer Kaizen), per kind. */
+  otherKinds: Record<string, number>;
   /** 1-based numbers of lines that are not ledger entries (a torn write, hand edits). */
   badLines: number[];
 }
 
 export function parseLedger(text: string): ParsedLedger {
   const entries: LedgerEntry[] = [];
+  const undelivered: UndeliveredEntry[] = [];
+  const otherKinds: Record<string, number> = {};
   const badLines: number[] = [];
   const lines = text.split('\n');
   lines.forEach((line, index) => {
@@ -28,10 +36,26 @@ export function parseLedger(text: string): ParsedLedger {
       badLines.push(index + 1);
       return;
     }
-    if (isLedgerEntry(value)) entries.push(value);
+    const kind = isObject(value) ? value.kind : undefined;
+    if (kind === undefined || kind === 'improvement') {
+      if (isLedgerEntry(value)) entries.push(value);
+      else badLines.push(index + 1);
+    } else if (kind === 'undelivered') {
+      if (isUndeliveredEntry(value)) undelivered.push(value);
+      else badLines.push(index + 1);
+    } else if (typeof kind === 'string') otherKinds[kind] = (otherKinds[kind] ?? 0) + 1;
     else badLines.push(index + 1);
   });
-  return { entries, badLines };
+  return { entries, undelivered, otherKinds, badLines };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isUndeliveredEntry(value: unknown): value is UndeliveredEntry {
+  if (!isObject(value)) return false;
+  return ['timestamp', 'workflowId', 'channel', 'event', 'error'].every((key) => typeof value[key] === 'string');
 }
 
 function isLedgerEntry(value: unknown): value is LedgerEntry {

@@ -1,9 +1,11 @@
 // Turns an LLM answer into the new content of the target file, or rejects it. The answer
 // is data, never instructions: it can only replace exact, unique text in the one target
 // file, and every path it names is normalised and confined before anything is compared.
+// Secret placeholders (see secrets.ts) must come back exactly as they were sent.
 import { posix } from 'node:path';
 import { z } from 'zod';
 import { LlmAnswerRejectedError } from './errors.js';
+import { placeholderChange, placeholdersIn } from './secrets.js';
 
 export const LlmEdit = z.strictObject({
   path: z.string(),
@@ -17,6 +19,12 @@ export const LlmFixAnswer = z.strictObject({
   edits: z.array(LlmEdit),
 });
 export type LlmFixAnswer = z.infer<typeof LlmFixAnswer>;
+
+/** llm-tests answers: an empty search creates a new file (llm-answer-files.ts). */
+export const LlmFilesAnswer = z.strictObject({
+  summary: z.string(),
+  edits: z.array(LlmEdit.extend({ search: z.string() })),
+});
 
 export interface LlmAnswerInput {
   /** The message content as the endpoint returned it. */
@@ -38,16 +46,7 @@ export interface AppliedLlmAnswer {
 export const SUMMARY_LIMIT = 500;
 
 export function applyLlmAnswer(input: LlmAnswerInput): AppliedLlmAnswer {
-  if (input.refusal !== null) {
-    throw new LlmAnswerRejectedError('refusal', `the model declined: ${clip(input.refusal, 300)}`);
-  }
-  const bytes = Buffer.byteLength(input.content, 'utf8');
-  if (bytes > input.maxAnswerBytes) {
-    throw new LlmAnswerRejectedError(
-      'too_large',
-      `the answer has ${bytes} bytes, more than the limit of ${input.maxAnswerBytes}; raise llm.maxAnswerKb in kaizen.config.json if such answers are expected`,
-    );
-  }
+  checkRawAnswer(input);
   const answer = parseAnswer(input.content);
   const target = normaliseRepoPath(input.target);
   if (target === null) throw new Error(`applyLlmAnswer: target '${input.target}' is not a repo-relative path`);
@@ -59,17 +58,37 @@ export function applyLlmAnswer(input: LlmAnswerInput): AppliedLlmAnswer {
   if (answer.edits.length === 0) {
     throw new LlmAnswerRejectedError('no_change', 'the answer contains no edits');
   }
+  answer.edits.forEach(checkEditPlaceholders);
   let content = input.fileContent;
   answer.edits.forEach((edit, index) => {
     content = applyEdit(content, edit, index, target);
   });
+  // Per edit is not enough: a search may cut a placeholder in half.
+  const change = placeholderChange(placeholdersIn(input.fileContent), placeholdersIn(content));
+  if (change !== null) {
+    throw new LlmAnswerRejectedError('secret_placeholder_changed', `the edits change the secret placeholders in ${target}: ${change}`);
+  }
   if (content === input.fileContent) {
     throw new LlmAnswerRejectedError('no_change', `the edits leave ${target} unchanged`);
   }
   return { summary: clip(answer.summary.trim(), SUMMARY_LIMIT), newContent: content, editCount: answer.edits.length };
 }
 
-function parseAnswer(content: string): LlmFixAnswer {
+/** Refusals and oversized answers are rejected before anything is parsed. */
+export function checkRawAnswer(input: Pick<LlmAnswerInput, 'content' | 'refusal' | 'maxAnswerBytes'>): void {
+  if (input.refusal !== null) {
+    throw new LlmAnswerRejectedError('refusal', `the model declined: ${clip(input.refusal, 300)}`);
+  }
+  const bytes = Buffer.byteLength(input.content, 'utf8');
+  if (bytes > input.maxAnswerBytes) {
+    throw new LlmAnswerRejectedError(
+      'too_large',
+      `the answer has ${bytes} bytes, more than the limit of ${input.maxAnswerBytes}; raise llm.maxAnswerKb in kaizen.config.json if such answers are expected`,
+    );
+  }
+}
+
+export function parseAnswer(content: string, schema: typeof LlmFixAnswer | typeof LlmFilesAnswer = LlmFixAnswer): LlmFixAnswer {
   let raw: unknown;
   try {
     raw = JSON.parse(stripCodeFence(content));
@@ -79,7 +98,7 @@ function parseAnswer(content: string): LlmFixAnswer {
       `the answer is not JSON (${(err as Error).message}); it starts with ${JSON.stringify(clip(content, 80))}`,
     );
   }
-  const parsed = LlmFixAnswer.safeParse(raw);
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
     throw new LlmAnswerRejectedError('schema', `the answer does not follow the schema: ${clip(problems.join('; '), 500)}`);
@@ -125,7 +144,21 @@ function checkEditPath(path: string, index: number, target: string, isExcluded: 
   }
 }
 
-function applyEdit(content: string, edit: LlmEdit, index: number, target: string): string {
+/**
+ * Each edit must keep the secret placeholders of its search text, in order, so a secret is
+ * never dropped, copied or moved to another place (e.g. into a log line further down).
+ */
+export function checkEditPlaceholders(edit: LlmEdit, index: number): void {
+  const change = placeholderChange(placeholdersIn(edit.search), placeholdersIn(edit.replace));
+  if (change !== null) {
+    throw new LlmAnswerRejectedError(
+      'secret_placeholder_changed',
+      `edit ${index + 1} changes the secret placeholders of its search text (${change}); each must stay exactly where it is`,
+    );
+  }
+}
+
+export function applyEdit(content: string, edit: LlmEdit, index: number, target: string): string {
   const which = `edit ${index + 1}`;
   let search = edit.search;
   let replace = edit.replace;
@@ -152,6 +185,6 @@ function applyEdit(content: string, edit: LlmEdit, index: number, target: string
   return content.slice(0, at) + replace + content.slice(at + search.length);
 }
 
-function clip(text: string, limit: number): string {
+export function clip(text: string, limit: number): string {
   return text.length <= limit ? text : `${text.slice(0, limit)}…`;
 }

@@ -1,6 +1,9 @@
 // Pure helpers around an improvement's outcome: commit messages, ledger lines, the rule list.
 import type { Finding, ImprovementResult, LedgerEntry, Proposal, TestRun } from './types.js';
 
+/** A ledger line carries at most this much diff: enough to read the change in a report. */
+export const LEDGER_DIFF_LIMIT = 4000;
+
 /** 'prefer-const ×3, no-var' — the rules a change fixes, most frequent first. */
 export function ruleCounts(findings: Finding[]): string {
   const counts = new Map<string, number>();
@@ -40,6 +43,12 @@ function testSummary(run: TestRun | undefined): LedgerEntry['testsBefore'] {
   return run ? { passed: run.passed, cached: run.cached, durationMs: run.durationMs } : null;
 }
 
+// Not core/diff.ts's capText: that module pulls the `diff` package into the workflow bundle.
+function capDiff(diff: string): string {
+  if (diff.length <= LEDGER_DIFF_LIMIT) return diff;
+  return `${diff.slice(0, LEDGER_DIFF_LIMIT)}\n… (${diff.length - LEDGER_DIFF_LIMIT} more characters)`;
+}
+
 export function ledgerEntry(result: ImprovementResult, llm?: Proposal['llm']): LedgerEntry {
   const durationsMs: LedgerEntry['durationsMs'] = {};
   for (const s of result.steps) durationsMs[s.step] = (durationsMs[s.step] ?? 0) + s.durationMs;
@@ -64,5 +73,6 @@ export function ledgerEntry(result: ImprovementResult, llm?: Proposal['llm']): L
     backupRef: result.backupRef ?? null,
     durationsMs,
     ...(llm ? { llm } : {}),
+    ...(result.diffExcerpt ? { diffExcerpt: capDiff(result.diffExcerpt) } : {}),
   };
 }

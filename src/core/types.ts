@@ -4,8 +4,14 @@
 export type Outcome = 'applied' | 'proposed' | 'rolled_back' | 'skipped' | 'failed';
 export const OUTCOMES: readonly Outcome[] = ['applied', 'proposed', 'rolled_back', 'skipped', 'failed'];
 
-export type Strategy = 'autofix' | 'llm';
-export const STRATEGIES: readonly Strategy[] = ['autofix', 'llm'];
+/**
+ * `autofix`: the analyser's own fixer. The others are LLM prompt kinds (src/core/llm-kinds.ts):
+ * `llm` fixes the findings, `llm-complexity` simplifies a function over the complexity threshold,
+ * `llm-error-handling` adds missing error handling, `llm-tests` adds tests for an untested export.
+ */
+export type Strategy = 'autofix' | 'llm' | 'llm-complexity' | 'llm-error-handling' | 'llm-tests';
+export const STRATEGIES: readonly Strategy[] = ['autofix', 'llm', 'llm-complexity', 'llm-error-handling', 'llm-tests'];
+export type LlmStrategy = Exclude<Strategy, 'autofix'>;
 
 export type Mode = 'branch' | 'merge';
 
@@ -87,6 +93,8 @@ export interface AnalyseResult {
   analysers: string[];
   /** Why no target was chosen. */
   reason?: string;
+  /** Size of the target in bytes (the LLM cost estimate); absent in results of older workers. */
+  targetBytes?: number;
 }
 
 export interface TestRun {
@@ -106,6 +114,14 @@ export interface TestRun {
   logPath?: string;
   passedCount?: number;
   failedCount?: number;
+  /** Line coverage the run reported (coverage/coverage-summary.json, or node's "all files" line). */
+  coverage?: Coverage;
+}
+
+export interface Coverage {
+  linesPct: number;
+  /** Where it was read: a file in the worktree, or `output`. */
+  source: string;
 }
 
 export interface Proposal {
@@ -120,7 +136,29 @@ export interface Proposal {
   diffExcerpt: string;
   /** Findings this proposal is meant to fix. */
   targets: Finding[];
-  llm?: { model: string; promptTokens: number; completionTokens: number; promptVersion: string };
+  llm?: LlmUsage;
+}
+
+/** What one LLM answer cost and which prompt produced it. */
+export interface LlmUsage {
+  model: string;
+  /** Tokens this run paid: 0 when the answer came from another run's cache entry. */
+  promptTokens: number;
+  completionTokens: number;
+  promptVersion: string;
+  /** US dollars from `llm.prices`; absent when the model has no price. */
+  costUsd?: number;
+  /** The answer was read from `<repo>/.kaizen/cache/llm/` instead of asking the model. */
+  cached?: boolean;
+}
+
+/** One try of an LLM strategy inside one improvement (the first, then each repair). */
+export interface LlmAttempt {
+  attempt: number;
+  /** `verified`, or why the try failed (verify red, gate, rejected answer). */
+  outcome: 'verified' | 'verify_failed' | 'rejected' | 'not_run';
+  reason: string;
+  llm?: LlmUsage;
 }
 
 /** The on-disk body of a proposal. */
@@ -167,6 +205,15 @@ export interface ImprovementInput {
   targetBranch?: string;
   /** Seconds to wait between steps (overrides config `pauseBetweenSteps`). */
   pauseBetweenStepsSeconds?: number;
+  /** Run under the repository's governor: merge lock, repo-wide pause, budgets, learning. */
+  governor?: GovernedRun;
+}
+
+export interface GovernedRun {
+  /** Refuse to start when over budget (cycles, `improve --respect-budget`); otherwise only counted. */
+  enforceBudget: boolean;
+  /** Rule family the slot was granted for (set by cycles), for learning. */
+  family?: string;
 }
 
 export interface ProgressUpdate {
@@ -203,6 +250,8 @@ export interface ImprovementResult {
   steps: StepTiming[];
   startedAt: string;
   finishedAt: string;
+  /** LLM strategies: every try (first answer and repairs), with its tokens and cost. */
+  llmAttempts?: LlmAttempt[];
 }
 
 export interface Progress {
@@ -217,6 +266,8 @@ export interface Progress {
 }
 
 export interface LedgerEntry {
+  /** Lines of other kinds share the ledger; improvement lines written before kinds existed have none. */
+  kind?: 'improvement';
   timestamp: string;
   workflowId: string;
   runId: string;
@@ -237,4 +288,29 @@ export interface LedgerEntry {
   backupRef: string | null;
   durationsMs: Partial<Record<StepName, number>>;
   llm?: Proposal['llm'];
+  /** The change's unified diff, capped (LEDGER_DIFF_LIMIT); absent in lines written before it existed. */
+  diffExcerpt?: string;
+  /** LLM strategies: each try with its reason, tokens and cost (absent in older lines). */
+  attempts?: LlmAttempt[];
+  /** LLM strategies: tokens and cost of all tries together. */
+  llmTotal?: { promptTokens: number; completionTokens: number; costUsd?: number };
 }
+
+/** A notification that still could not be delivered after its retries. Never holds a secret. */
+export interface UndeliveredEntry {
+  kind: 'undelivered';
+  timestamp: string;
+  /** The workflow that tried to notify (improvement, cycle, governor). */
+  workflowId: string;
+  repo: string;
+  channel: string;
+  channelType: string;
+  /** `applied` … `skipped`, `cycle_summary` or `paused`. */
+  event: string;
+  deliveryId: string;
+  /** Why the last attempt failed, with URLs cut to scheme and host. */
+  error: string;
+}
+
+/** Every kind of ledger line this version knows; readers skip (and count) kinds they do not. */
+export type LedgerRecord = LedgerEntry | UndeliveredEntry;

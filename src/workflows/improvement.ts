@@ -2,6 +2,8 @@
 // prepare → analyse → test (baseline) → generate → apply → verify → [approval] → integrate
 // → notify. Every state-changing step registers its undo first; failures, timeouts and
 // cancellation run the undos newest first. The outcome is always recorded and notified.
+// Under a governor (input.governor) the run checks in, integrates under the repo's merge
+// lock, and reports its outcome for the budgets and the strategy statistics.
 import {
   CancellationScope,
   condition,
@@ -14,25 +16,14 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { KaizenActivities } from '../activities/index.js';
-import { bootstrapActivityOptions, stepActivityOptions } from '../core/activity-options.js';
-import type { Config, StepConfigName } from '../core/config.js';
+import { bootstrapActivityOptions } from '../core/activity-options.js';
+import type { Config } from '../core/config.js';
 import { durationMs } from '../core/duration.js';
-import { ErrorType } from '../core/errors.js';
-import { commitMessage, uniqueRules } from '../core/outcome.js';
+import { primaryFamily } from '../core/learner.js';
+import { commitMessage } from '../core/outcome.js';
 import { ProgressTracker } from '../core/progress.js';
-import type {
-  Finding,
-  ImprovementInput,
-  ImprovementResult,
-  Mode,
-  Outcome,
-  Proposal,
-  StepName,
-  StepTiming,
-  Strategy,
-  TestRun,
-  Workspace,
-} from '../core/types.js';
+import { repoName } from '../core/repo-key.js';
+import type { Finding, ImprovementInput, ImprovementResult, Mode, Outcome, Proposal, StepName, Strategy, TestRun, Workspace } from '../core/types.js';
 import { Compensations } from './compensations.js';
 import {
   approveSignal,
@@ -47,14 +38,13 @@ import {
   rejectSignal,
   resumeSignal,
 } from './definitions.js';
-import { describeFailure, lastLines, oneLine, StepOutcome } from './failures.js';
+import { lastLines, StepOutcome } from './failures.js';
+import { GovernorLink } from './governor-link.js';
+import { buildResult, outcomeOfError, plannedWorkspace } from './improvement-result.js';
+import { recordImprovementMetrics } from './metrics.js';
 import { recordAndNotify } from './notify-step.js';
-
-/** Rebase-and-verify rounds when the target branch keeps moving during integration. */
-const MAX_INTEGRATE_ROUNDS = 3;
-
-/** Failure types that mean "nothing to do here" rather than "something broke". */
-const SKIP_TYPES: readonly string[] = [ErrorType.NothingToPropose, ErrorType.TestCommandMissing];
+import { StepRunner } from './step-runner.js';
+import { integrateChange, MAX_INTEGRATE_ROUNDS, verifyChange, type VerifyInput } from './verify-step.js';
 
 export async function improvement(input: ImprovementInput): Promise<ImprovementResult> {
   const info = workflowInfo();
@@ -62,7 +52,8 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
   const startedAt = new Date().toISOString();
   const progress = new ProgressTracker(info.workflowId, () => new Date());
   const compensations = new Compensations();
-  const steps: StepTiming[] = [];
+  const runner = new StepRunner(info.taskQueue);
+  const link = input.governor ? new GovernorLink(info.workflowId, input.governor, info.taskQueue || DEFAULT_TASK_QUEUE, input.repoPath) : undefined;
   let paused = false;
   let decision: { approved: boolean; reason: string } | undefined;
 
@@ -72,7 +63,6 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
   let mode: Mode = input.mode ?? 'branch';
   let config: Config | undefined;
   let workspace: Workspace | undefined;
-  let hostQueue = info.taskQueue;
   let findings: Finding[] = [];
   let targetRuleCounts: Record<string, number> = {};
   let proposal: Proposal | undefined;
@@ -126,40 +116,8 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
     refreshDetails();
   }
 
-  /** Runs one step's activity call and records how long it took. */
-  async function timed<T>(step: StepName, run: () => Promise<T>): Promise<T> {
-    const started = Date.now();
-    try {
-      return await run();
-    } finally {
-      steps.push({ step, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started });
-    }
-  }
-
-  function acts(step: StepConfigName, summary: string): KaizenActivities {
-    return proxyActivities<KaizenActivities>(stepActivityOptions(step, config as Config, hostQueue, summary));
-  }
-
-  async function runVerify(ws: Workspace): Promise<void> {
-    testsAfter = await timed('verify', () =>
-      acts('verify', `verify: tests after the change`).runTests({ workspace: ws, config: config as Config, phase: 'verify', ...(input.testCommand ? { command: input.testCommand } : {}) }),
-    );
-    if (!testsAfter.passed) {
-      const why = testsAfter.timedOut ? 'timed out' : `exited with ${testsAfter.exitCode}`;
-      throw new StepOutcome('rolled_back', `tests failed after the change (${testsAfter.command.join(' ')} ${why}): ${lastLines(testsAfter.outputTail)}`);
-    }
-    const check = await timed('verify', () =>
-      acts('verify', `verify: findings in ${file}`).checkFindings({
-        workspace: ws,
-        config: config as Config,
-        target: file as string,
-        before: findings,
-        beforeRuleCounts: targetRuleCounts,
-        targets: proposal?.targets ?? [],
-      }),
-    );
-    if (!check.ok) throw new StepOutcome('rolled_back', `quality gate failed: ${check.reason ?? 'findings not fixed'}`);
-    progress.note(`verified: tests green${testsAfter.cached ? ' (cached)' : ''}, ${proposal?.targets.length ?? 0} findings gone, none new`);
+  function verifyInput(): VerifyInput {
+    return { runner, config: config as Config, testCommand: input.testCommand, file: file as string, findings, targetRuleCounts, proposal, note: (m) => progress.note(m) };
   }
 
   upsertSearchAttributes([
@@ -176,16 +134,17 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
   try {
     await boundary('prepare', 'creating an isolated worktree');
     const shared = proxyActivities<KaizenActivities>(bootstrapActivityOptions(info.taskQueue || DEFAULT_TASK_QUEUE, 60_000));
-    const located = await timed('prepare', () => shared.locateRepo({ repoPath: input.repoPath }));
+    const located = await runner.timed('prepare', () => shared.locateRepo({ repoPath: input.repoPath }));
     repo = located.repoRoot;
-    hostQueue = located.hostQueue;
+    runner.hostQueue = located.hostQueue;
+    link?.located(repo);
     upsertSearchAttributes([{ key: KaizenRepo, value: repoName(repo) }]);
-    const host = proxyActivities<KaizenActivities>({ ...bootstrapActivityOptions(hostQueue, 30 * 60_000), summary: 'prepare: worktree and dependencies' });
+    const host = proxyActivities<KaizenActivities>({ ...bootstrapActivityOptions(runner.hostQueue, 30 * 60_000), summary: 'prepare: worktree and dependencies' });
     compensations.register('remove worktree and branch', async () => {
       // A prepare that failed half-way returned no workspace; its names are known anyway.
       await host.removeWorkspace({ workspace: workspace ?? plannedWorkspace(repo, runId), deleteBranch: true, deleteBackupRef: true });
     });
-    const prepared = await timed('prepare', () =>
+    const prepared = await runner.timed('prepare', () =>
       host.prepareWorkspace({
         repoPath: repo,
         runId,
@@ -197,12 +156,22 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
     );
     workspace = prepared.workspace;
     config = prepared.config;
+    runner.config = config;
     mode = input.mode ?? config.mode;
     progress.note(`worktree ${workspace.branch} at ${workspace.baseCommit.slice(0, 8)} of ${workspace.targetBranch}`);
 
+    if (link) {
+      const answer = await runner.timed('prepare', () => link.checkIn(config as Config, file, strategy));
+      if (!answer.granted) throw new StepOutcome('skipped', `over budget: ${answer.reason}`);
+      if (answer.paused && !paused) {
+        paused = true;
+        progress.note('the repository is paused: holding until it is resumed');
+      }
+    }
+
     await boundary('analyse', 'looking for findings');
-    const analysis = await timed('analyse', () =>
-      acts('analyse', `analyse: ${input.file ?? 'whole repository'}`).analyse({ workspace: workspace as Workspace, config: config as Config, strategy, ...(input.file ? { file: input.file } : {}) }),
+    const analysis = await runner.timed('analyse', () =>
+      runner.acts('analyse', `analyse: ${input.file ?? 'whole repository'}`).analyse({ workspace: workspace as Workspace, config: config as Config, strategy, ...(input.file ? { file: input.file } : {}) }),
     );
     if (!analysis.target) throw new StepOutcome('skipped', analysis.reason ?? 'no findings to fix');
     file = analysis.target;
@@ -212,8 +181,8 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
     progress.note(`target ${file}: ${findings.length} findings (${analysis.fixableCount} fixable) of ${analysis.totalFindings} in ${analysis.filesAnalysed} files`);
 
     await boundary('test', 'baseline: tests on the untouched tree');
-    testsBefore = await timed('test', () =>
-      acts('test', 'test: baseline on the untouched tree').runTests({ workspace: workspace as Workspace, config: config as Config, phase: 'baseline', ...(input.testCommand ? { command: input.testCommand } : {}) }),
+    testsBefore = await runner.timed('test', () =>
+      runner.acts('test', 'test: baseline on the untouched tree').runTests({ workspace: workspace as Workspace, config: config as Config, phase: 'baseline', ...(input.testCommand ? { command: input.testCommand } : {}) }),
     );
     if (!testsBefore.passed) {
       const why = testsBefore.timedOut ? 'timed out' : `exited with ${testsBefore.exitCode}`;
@@ -222,15 +191,15 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
     progress.note(testsBefore.skipped ? 'no test command: verified by analysis only' : `baseline green${testsBefore.cached ? ' (cached by tree hash)' : ''}`);
 
     await boundary('generate', `generating a proposal with ${strategy}`);
-    proposal = await timed('generate', () =>
-      acts('generate', `generate: ${strategy} for ${file}`).generate({ workspace: workspace as Workspace, config: config as Config, target: file as string, findings, strategy }),
+    proposal = await runner.timed('generate', () =>
+      runner.acts('generate', `generate: ${strategy} for ${file}`).generate({ workspace: workspace as Workspace, config: config as Config, target: file as string, findings, strategy }),
     );
     progress.note(`proposal: ${proposal.summary} (+${proposal.linesAdded} −${proposal.linesRemoved})`);
 
     await boundary('apply', `committing on ${workspace.branch}`);
     changeMade = true;
-    const applied = await timed('apply', () =>
-      acts('apply', `apply: commit on ${(workspace as Workspace).branch}`).applyProposal({
+    const applied = await runner.timed('apply', () =>
+      runner.acts('apply', `apply: commit on ${(workspace as Workspace).branch}`).applyProposal({
         workspace: workspace as Workspace,
         proposal: proposal as Proposal,
         message: commitMessage(file as string, proposal as Proposal, info.workflowId),
@@ -240,7 +209,7 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
     progress.note(`committed ${commit.slice(0, 8)} with backup ref ${applied.backupRef}`);
 
     await boundary('verify', 'tests and quality gates on the change');
-    await runVerify(workspace);
+    testsAfter = await verifyChange(verifyInput(), workspace);
 
     if (config.approval.required) {
       progress.setWaiting('approval (kaizen approve / kaizen reject)');
@@ -253,42 +222,29 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
     }
 
     await boundary('integrate', mode === 'merge' ? `fast-forwarding ${workspace.targetBranch}` : 'leaving the branch for review');
-    for (let round = 1; ; round++) {
-      const result = await timed('integrate', () =>
-        acts('apply', `integrate: ${mode}`).integrate({ workspace: workspace as Workspace, mode, commit: commit as string }),
-      );
-      if (result.kind !== 'target_moved') {
-        integrated = result.kind === 'applied' ? { kind: 'applied', commit: result.commit } : { kind: 'proposed', commit: result.commit, branch: result.branch };
-        outcome = result.kind;
-        reason = result.reason;
-        break;
+    try {
+      if (link) {
+        await link.acquireMergeLock(config, MAX_INTEGRATE_ROUNDS, (why) => {
+          progress.setWaiting(`the merge lock: ${why}`);
+          refreshDetails();
+        });
+        progress.setWaiting(undefined);
       }
-      if (round >= MAX_INTEGRATE_ROUNDS) throw new StepOutcome('rolled_back', `${workspace.targetBranch} kept moving during integration (${round} rebases)`);
-      progress.note(`${workspace.targetBranch} moved to ${result.targetCommit.slice(0, 8)}: rebasing and verifying again`);
-      const rebased = await timed('integrate', () => acts('apply', 'integrate: rebase onto the moved target').rebaseWorkspace({ workspace: workspace as Workspace }));
-      if (!rebased.ok || !rebased.commit || !rebased.baseCommit) throw new StepOutcome('rolled_back', `target moved and the rebase failed: ${rebased.reason ?? 'conflict'}`);
-      workspace = { ...workspace, baseCommit: rebased.baseCommit, ...(rebased.baseTree ? { baseTree: rebased.baseTree } : {}) };
-      commit = rebased.commit;
-      await runVerify(workspace);
+      const done = await integrateChange({ runner, workspace, mode, commit, note: (m) => progress.note(m) }, async (ws) => {
+        testsAfter = await verifyChange(verifyInput(), ws);
+      });
+      workspace = done.workspace;
+      integrated = { kind: done.kind, commit: done.commit, ...(done.branch ? { branch: done.branch } : {}) };
+      outcome = done.kind;
+      reason = done.reason;
+    } finally {
+      await link?.releaseMergeLock(integrated ? { file, outcome: integrated.kind } : null);
     }
   } catch (err) {
-    if (err instanceof StepOutcome) {
-      outcome = err.outcome;
-      reason = err.reason;
-    } else {
-      const failure = describeFailure(err);
-      if (failure.cancelled) {
-        cancellation = err as Error;
-        outcome = 'rolled_back';
-        reason = `cancelled during ${progress.snapshot().step}; ${changeMade ? 'the change was rolled back' : 'nothing was changed'}`;
-      } else if (failure.type && SKIP_TYPES.includes(failure.type)) {
-        outcome = 'skipped';
-        reason = oneLine(failure.message, 600);
-      } else {
-        outcome = changeMade ? 'rolled_back' : 'failed';
-        reason = oneLine(`${failure.activity ? `${failure.activity}: ` : ''}${failure.message}`, 600);
-      }
-    }
+    const end = outcomeOfError(err, changeMade, progress.snapshot().step);
+    outcome = end.outcome;
+    reason = end.reason;
+    cancellation = end.cancellation;
   }
 
   // Clean-up and compensation never stop for a cancellation.
@@ -297,7 +253,7 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
       compensations.forget('remove worktree and branch');
       // Keep the branch for review when proposed; a fast-forwarded branch is spent.
       const ws = workspace;
-      await proxyActivities<KaizenActivities>(bootstrapActivityOptions(hostQueue, 5 * 60_000)).removeWorkspace({
+      await proxyActivities<KaizenActivities>({ ...bootstrapActivityOptions(runner.hostQueue, 5 * 60_000), summary: 'clean-up: remove the worktree' }).removeWorkspace({
         workspace: ws,
         deleteBranch: integrated.kind === 'applied',
         deleteBackupRef: false,
@@ -307,71 +263,26 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
       if (failed.length) reason += ` (clean-up failed: ${failed.join(', ')})`;
     }
 
-    const result: ImprovementResult = {
-      workflowId: info.workflowId,
-      runId,
-      repo,
-      file,
-      strategy,
-      mode,
-      outcome,
-      reason,
-      ...(integrated ? { commit: integrated.commit, backupRef: workspace?.backupRef } : {}),
-      ...(integrated?.branch ? { branch: integrated.branch } : {}),
-      findingsFixed: integrated ? (proposal?.targets.length ?? 0) : 0,
-      fixedRules: integrated ? uniqueRules(proposal?.targets ?? []) : [],
-      linesAdded: proposal?.linesAdded ?? 0,
-      linesRemoved: proposal?.linesRemoved ?? 0,
-      ...(testsBefore ? { testsBefore } : {}),
-      ...(testsAfter ? { testsAfter } : {}),
-      ...(proposal ? { diffExcerpt: proposal.diffExcerpt } : {}),
-      steps,
-      startedAt,
-      finishedAt: new Date().toISOString(),
-    };
-    await boundaryForNotify();
-    await timed('notify', () =>
-      recordAndNotify({ result, config, hostQueue, ...(proposal?.llm ? { llm: proposal.llm } : {}), note: (m) => progress.note(m) }),
+    const result = buildResult({ workflowId: info.workflowId, runId, repo, file, strategy, mode, outcome, reason, integrated, workspace, proposal, testsBefore, testsAfter, steps: runner.steps, startedAt });
+    progress.enter('notify', `recording ${outcome}`);
+    upsertSearchAttributes([{ key: KaizenStep, value: 'notify' }]);
+    await runner.timed('notify', () =>
+      recordAndNotify({ result, config, hostQueue: runner.hostQueue, ...(proposal?.llm ? { llm: proposal.llm } : {}), note: (m) => progress.note(m) }),
     );
     result.finishedAt = new Date().toISOString();
     progress.finish(result);
+    recordImprovementMetrics(result);
     upsertSearchAttributes([
       { key: KaizenOutcome, value: outcome },
       { key: KaizenStep, value: 'done' },
       ...(file ? [{ key: KaizenFile, value: file }] : []),
     ]);
     setCurrentDetails(progress.details(repoName(repo), file));
+    await link?.finish(result, primaryFamily(findings)?.family ?? null);
     finalResult = result;
   });
 
   // A cancelled run ends as cancelled in Temporal; its outcome is in the ledger and the query.
   if (cancellation !== undefined) throw cancellation;
   return finalResult as ImprovementResult;
-
-  async function boundaryForNotify(): Promise<void> {
-    progress.enter('notify', `recording ${outcome}`);
-    upsertSearchAttributes([{ key: KaizenStep, value: 'notify' }]);
-  }
-}
-
-/** Where prepareWorkspace puts a run's worktree, branch and backup ref (see workspace.ts). */
-function plannedWorkspace(repoRoot: string, runId: string): Workspace {
-  const stateDir = `${repoRoot.replace(/\/+$/, '')}/.kaizen`;
-  return {
-    runId,
-    repoRoot,
-    worktree: `${stateDir}/worktrees/${runId}`,
-    branch: `kaizen/${runId}`,
-    backupRef: `refs/kaizen/backup/${runId}`,
-    targetBranch: '',
-    baseCommit: '',
-    baseTree: '',
-    stateDir,
-    userDirtyFiles: [],
-  };
-}
-
-function repoName(path: string): string {
-  const parts = path.replace(/\/+$/, '').split('/');
-  return parts[parts.length - 1] || path;
 }

@@ -1,2 +1,4 @@
 // The workflow bundle's entry point: every workflow the worker registers.
 export { improvement } from './improvement.js';
+export { cycle } from './cycle.js';
+export { governor } from './governor.js';

@@ -6,6 +6,7 @@ import { join, relative } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, Runtime, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { inject } from 'vitest';
+import { loadDataConverter } from '../../src/adapters/codec.js';
 import { connectClient, resolveTemporalTarget, type TemporalTarget } from '../../src/adapters/temporal-connection.js';
 import type { ImprovementInput, ImprovementResult } from '../../src/core/types.js';
 import { startImprovement, waitForResult } from '../../src/cli/improve.js';
@@ -36,7 +37,8 @@ export async function startKaizen(name: string, extraEnv: NodeJS.ProcessEnv = {}
   const taskQueue = `e2e-${name}-${Date.now().toString(36)}`;
   const env = { ...GIT_ENV, ...extraEnv };
   const worker = await startWorker({ target, taskQueue, env, notifiers: [], workflowBundle: await bundle });
-  const client = await connectClient(target);
+  // The client's payload codec reads the same environment as the worker's (KAIZEN_CODEC_KEY…).
+  const client = await connectClient(target, loadDataConverter(env));
   return {
     target,
     client,

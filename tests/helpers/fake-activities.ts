@@ -163,6 +163,12 @@ export function fakeActivities(options: FakeOptions = {}): Fakes {
     async notify() {
       return { delivered: ['log'], failed: [] };
     },
+    async deliverNotification(input) {
+      return { channel: input.channel.id, event: input.event.kind === 'improvement' ? input.event.result.outcome : input.event.kind };
+    },
+    async recordUndelivered(input) {
+      return { ledgerPath: `${input.repoRoot}/.kaizen/ledger.jsonl` };
+    },
   };
 
   const impl: KaizenActivities = { ...defaults, ...options.overrides };

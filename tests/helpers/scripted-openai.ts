@@ -10,7 +10,9 @@
 //
 // Each POST {baseUrl}/chat/completions takes the next reply from the queue; with the queue
 // empty it answers 500 'scripted server has no reply queued', so calling more often than a
-// test expects fails loudly. Any other route answers 404. Every request is recorded.
+// test expects fails loudly. GET {baseUrl}/models lists `scripted-model` (or what
+// setModels() scripts: other ids, or any status such as 401). Any other route answers 404.
+// Every request is recorded.
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -69,6 +71,8 @@ export interface ScriptedOpenAi {
   readonly requests: RecordedRequest[];
   /** Replies not used yet. */
   pending(): number;
+  /** What GET /models answers from now on: these model ids, or a status reply (e.g. 401). */
+  setModels(reply: string[] | Extract<ScriptedReply, { kind: 'status' }>): void;
   /** Stops the server and drops open connections (hung requests included). */
   close(): Promise<void>;
 }
@@ -86,6 +90,7 @@ export async function startScriptedOpenAi(): Promise<ScriptedOpenAi> {
   const requests: RecordedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
   let completions = 0;
+  let models: string[] | Extract<ScriptedReply, { kind: 'status' }> = ['scripted-model'];
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -94,6 +99,11 @@ export async function startScriptedOpenAi(): Promise<ScriptedOpenAi> {
       const text = Buffer.concat(chunks).toString('utf8');
       const body = parseJson(text);
       requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      if (req.method === 'GET' && (req.url ?? '').split('?')[0] === '/v1/models') {
+        if (Array.isArray(models)) sendJson(res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'scripted' })) });
+        else answer(res, models, '', 0);
+        return;
+      }
       if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== '/v1/chat/completions') {
         sendJson(res, 404, { error: { message: `no route ${req.method} ${req.url}`, type: 'invalid_request_error' } });
         return;
@@ -132,6 +142,9 @@ export async function startScriptedOpenAi(): Promise<ScriptedOpenAi> {
     },
     requests,
     pending: () => queue.length,
+    setModels: (reply) => {
+      models = reply;
+    },
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/types.js';
-import { buildFixPrompt, FIX_ANSWER_SCHEMA, languageOf, PROMPT_VERSION, redactSecrets } from '../../src/core/prompt.js';
+import { buildFixPrompt, FIX_ANSWER_SCHEMA, languageOf, PROMPT_VERSION } from '../../src/core/prompt.js';
+import { redactSecrets } from '../../src/core/secrets.js';
 
 function finding(line: number, ruleId = 'no-unused-vars', message = "'x' is defined but never used."): Finding {
   return { file: 'src/a.js', line, column: 5, ruleId, message, severity: 'warning', analyser: 'eslint', fixable: false };
@@ -88,7 +89,7 @@ describe('buildFixPrompt', () => {
     expect(schema.additionalProperties).toBe(false);
     expect(schema.required).toEqual(['summary', 'edits']);
     expect(FIX_ANSWER_SCHEMA.name).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
-    expect(PROMPT_VERSION).toBe('fix-findings@1');
+    expect(PROMPT_VERSION).toBe('fix-findings@3');
   });
 });
 
@@ -103,11 +104,11 @@ describe('redactSecrets', () => {
       '-----END RSA PRIVATE KEY-----',
       'const ok = computeTotal(items);',
     ].join('\n');
-    const out = redactSecrets(text);
+    const out = redactSecrets(text).text;
     expect(out).not.toMatch(/AKIAABCDEFGHIJKLMNOP|ghp_abc|hunter2|MIIEow/);
     expect(out.split('\n')).toHaveLength(7);
     expect(out).toContain('const ok = computeTotal(items);');
-    expect(out).toContain("password: '[REDACTED]'");
+    expect(out).toContain("password: '__KAIZEN_SECRET_3__'");
   });
 });
 

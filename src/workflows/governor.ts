@@ -1,0 +1,136 @@
+// One long-lived governor per repository: budgets across cycles and workers, the merge lock,
+// the repo-wide pause and the strategy statistics. Every decision is a pure function of its
+// state (src/core/governor-state.ts); this workflow holds the state, answers updates and
+// signals, passes pauses on to running improvements, and continues as new with its state
+// before its history grows large.
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  log,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+  type SignalDefinition,
+} from '@temporalio/workflow';
+import {
+  governorView,
+  handleLockRelease,
+  handleLockRequest,
+  handleSlotFinished,
+  handleSlotRequest,
+  initialState,
+  normaliseState,
+  pruneState,
+  setPaused,
+} from '../core/governor-state.js';
+import type { GovernorInput, GovernorState, LockRequest, SlotRequest } from '../core/governor-protocol.js';
+import { repoName } from '../core/repo-key.js';
+import { KaizenRepo, pauseSignal, resumeSignal } from './definitions.js';
+import {
+  governorStateQuery,
+  mergeLockFreeSignal,
+  pauseRepoSignal,
+  releaseMergeLockSignal,
+  requestMergeLockUpdate,
+  requestSlotUpdate,
+  resumeRepoSignal,
+  slotFinishedSignal,
+} from './governor-definitions.js';
+
+/** History events after which the governor starts a fresh run (the server may suggest sooner). */
+export const DEFAULT_CONTINUE_AS_NEW_AFTER = 2000;
+
+export async function governor(input: GovernorInput): Promise<void> {
+  let state: GovernorState = input.state ? normaliseState(input.state, input.repoPath) : initialState(input.repoPath);
+  const threshold = input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER;
+  upsertSearchAttributes([{ key: KaizenRepo, value: repoName(input.repoPath) }]);
+
+  function refreshDetails(): void {
+    const view = governorView(state, Date.now());
+    const pause = view.paused.paused ? `**paused**${view.paused.by ? ` by ${view.paused.by}` : ''}` : 'running';
+    const lock = view.lock ? `merge lock: ${view.lock.holder}` : 'merge lock: free';
+    setCurrentDetails(
+      `${pause} · ${view.budget.last24h + view.budget.running}/${view.budget.limits.maxPerDay} changes in 24 h · ${view.active.length} running · ${lock}\n\n` +
+        (view.budget.nextSlotReason ?? 'a slot is free'),
+    );
+  }
+
+  /** Passes a signal on to runs; one that has ended (or never started) is skipped. */
+  async function tell(workflowIds: string[], signal: SignalDefinition<[]>): Promise<void> {
+    await Promise.all(
+      workflowIds.map((id) =>
+        getExternalWorkflowHandle(id)
+          .signal(signal)
+          .catch((err: unknown) => log.info('run not signalled', { workflowId: id, signal: signal.name, error: String(err) })),
+      ),
+    );
+  }
+
+  setHandler(
+    requestSlotUpdate,
+    (request) => {
+      const { state: next, answer } = handleSlotRequest(state, request, Date.now(), Math.random);
+      state = next;
+      refreshDetails();
+      return answer;
+    },
+    { validator: validateSlotRequest },
+  );
+  setHandler(
+    requestMergeLockUpdate,
+    (request) => {
+      const { state: next, answer } = handleLockRequest(state, request, Date.now());
+      state = next;
+      refreshDetails();
+      return answer;
+    },
+    { validator: validateLockRequest },
+  );
+  setHandler(releaseMergeLockSignal, async (release) => {
+    const { state: next, notify } = handleLockRelease(state, release, Date.now());
+    state = next;
+    refreshDetails();
+    await tell(notify, mergeLockFreeSignal);
+  });
+  setHandler(slotFinishedSignal, async (done) => {
+    const { state: next, notify } = handleSlotFinished(state, done, Date.now());
+    state = next;
+    refreshDetails();
+    await tell(notify, mergeLockFreeSignal);
+  });
+  setHandler(pauseRepoSignal, async (request) => {
+    const { state: next, tell: runs } = setPaused(state, true, request, Date.now());
+    state = next;
+    refreshDetails();
+    await tell(runs, pauseSignal);
+  });
+  setHandler(resumeRepoSignal, async (request) => {
+    const { state: next, tell: runs } = setPaused(state, false, request, Date.now());
+    state = next;
+    refreshDetails();
+    await tell(runs, resumeSignal);
+  });
+  setHandler(governorStateQuery, () => governorView(state, Date.now()));
+  refreshDetails();
+
+  await condition(() => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= threshold);
+  // Updates and signals being handled finish first; their effects are part of the state handed on.
+  await condition(allHandlersFinished);
+  await continueAsNew<typeof governor>({
+    repoPath: input.repoPath,
+    state: pruneState(state, Date.now()),
+    ...(input.continueAsNewAfterEvents !== undefined ? { continueAsNewAfterEvents: input.continueAsNewAfterEvents } : {}),
+  });
+}
+
+function validateSlotRequest(request: SlotRequest): void {
+  if (!request || typeof request.workflowId !== 'string' || !request.workflowId) throw new Error('requestSlot needs the workflowId of the improvement');
+  if (!request.limits || !Array.isArray(request.strategies)) throw new Error('requestSlot needs limits and strategies');
+}
+
+function validateLockRequest(request: LockRequest): void {
+  if (!request || typeof request.workflowId !== 'string' || !request.workflowId) throw new Error('requestMergeLock needs the workflowId of the improvement');
+}

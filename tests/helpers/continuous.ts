@@ -1,0 +1,150 @@
+// Continuous improvement on the time-skipping server: cycles, child improvements and the real
+// governor workflow, with fake activities for everything that touches a repository and the
+// real governor activities (a real client sending real updates).
+//
+// Time only moves when a test says so (ts.env.sleep): the client here is a plain one, because
+// the time-skipping client's result() lets the server skip ahead to the next timer, which for
+// an idle long-lived governor is its (10-year) run timeout.
+import { Context } from '@temporalio/activity';
+import { Client } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { createGovernorActivities } from '../../src/activities/continuous.js';
+import type { ContinuousActivities, CycleActivities, KaizenActivities } from '../../src/activities/index.js';
+import { kaizenActivityInterceptors } from '../../src/activities/failure-interceptor.js';
+import { createGovernorGateway } from '../../src/adapters/governor-client.js';
+import type { Config, ConfigInput } from '../../src/core/config.js';
+import { toCandidate, type CycleAnalysis, type CycleLedgerEntry } from '../../src/core/cycle.js';
+import type { Finding } from '../../src/core/types.js';
+import { FAKE_FINDINGS, FAKE_HOST_QUEUE_SUFFIX, fakeActivities, fakeAnalysis, type CallLog } from './fake-activities.js';
+import type { TimeSkipping } from './time-skipping.js';
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+
+/** One integration as the fake integrate saw it: server time (skipped) and real time (overlap). */
+export interface Integration {
+  workflowId: string;
+  file: string;
+  /** Server time the integrate activity was scheduled: when the change landed. */
+  at: number;
+  enteredMs: number;
+  exitedMs: number;
+}
+
+export interface ContinuousFakes {
+  activities: KaizenActivities & ContinuousActivities;
+  log: CallLog;
+  config: Config;
+  integrations: Integration[];
+  cycles: CycleLedgerEntry[];
+}
+
+export interface ContinuousOptions {
+  config?: ConfigInput;
+  /** Files the cycle analysis finds (each with two fixable findings), best first. */
+  files?: string[];
+  /** Real milliseconds the fake integrate takes (to make overlaps visible). */
+  integrateMs?: number;
+  overrides?: Partial<KaizenActivities>;
+  cycle?: Partial<CycleActivities>;
+}
+
+export function findingsOf(file: string): Finding[] {
+  return FAKE_FINDINGS.map((f) => ({ ...f, file }));
+}
+
+export function continuousFakes(client: Client, options: ContinuousOptions = {}): ContinuousFakes {
+  const files = options.files ?? ['src/a.js', 'src/b.js', 'src/c.js'];
+  const integrations: Integration[] = [];
+  const cycles: CycleLedgerEntry[] = [];
+  const fileOf = new Map<string, string>();
+  const base = fakeActivities({
+    ...(options.config ? { config: options.config } : {}),
+    overrides: {
+      // The improvement works on the file the cycle handed it.
+      analyse: async (input) => {
+        const file = input.file ?? (files[0] as string);
+        fileOf.set(Context.current().info.workflowExecution?.workflowId ?? '?', file);
+        return { ...fakeAnalysis(), target: file, findings: findingsOf(file) };
+      },
+      integrate: async (input) => {
+        const ctx = Context.current();
+        const enteredMs = performance.now();
+        await new Promise((r) => setTimeout(r, options.integrateMs ?? 0));
+        const workflowId = ctx.info.workflowExecution?.workflowId ?? '?';
+        integrations.push({
+          workflowId,
+          file: fileOf.get(workflowId) ?? '?',
+          at: ctx.info.currentAttemptScheduledTimestampMs,
+          enteredMs,
+          exitedMs: performance.now(),
+        });
+        return { kind: 'applied', commit: input.commit, reason: 'fast-forwarded main' };
+      },
+      ...options.overrides,
+    },
+  });
+  const findings = files.flatMap(findingsOf);
+  const cycleFakes: CycleActivities = {
+    async loadCycleConfig() {
+      return { config: base.config };
+    },
+    async analyseForCycle(input): Promise<CycleAnalysis> {
+      return {
+        commit: input.workspace.baseCommit,
+        totalFindings: findings.length,
+        fixableFindings: findings.length,
+        filesAnalysed: files.length + 2,
+        filesReanalysed: files.length,
+        reusedFrom: null,
+        analysers: ['eslint'],
+        candidates: files.map((f) => toCandidate(f, findings)).filter((c) => c !== null),
+        skipped: [],
+      };
+    },
+    async recordCycle(input) {
+      cycles.push(input.entry);
+      return { ledgerPath: `${input.repoRoot}/.kaizen/ledger.jsonl` };
+    },
+  };
+  const governor = createGovernorActivities({ governor: createGovernorGateway(client) });
+  const activities = { ...base.activities, ...cycleFakes, ...options.cycle, ...governor };
+  return { activities, log: base.log, config: base.config, integrations, cycles };
+}
+
+/** A client that does not unlock time skipping while it waits (see the file comment). */
+export function plainClient(ts: TimeSkipping): Client {
+  return new Client({ connection: ts.env.connection, namespace: ts.env.namespace ?? 'default' });
+}
+
+let queueCounter = 0;
+
+/** Workers on a fresh queue and its host queue (as startTimeSkipping's withWorker, for the wider activity set). */
+export async function withContinuousWorker<T>(ts: TimeSkipping, activities: object, fn: (taskQueue: string) => Promise<T>): Promise<T> {
+  const taskQueue = `kaizen-continuous-${process.pid}-${++queueCounter}`;
+  const common = {
+    connection: ts.env.nativeConnection,
+    activities,
+    interceptors: { activity: kaizenActivityInterceptors },
+    maxHeartbeatThrottleInterval: 100,
+    defaultHeartbeatThrottleInterval: 100,
+    shutdownGraceTime: '1s',
+  };
+  const [worker, host] = await Promise.all([
+    Worker.create({ ...common, taskQueue, workflowBundle: ts.bundle }),
+    Worker.create({ ...common, taskQueue: `${taskQueue}${FAKE_HOST_QUEUE_SUFFIX}` }),
+  ]);
+  return host.runUntil(worker.runUntil(fn(taskQueue)));
+}
+
+/** Polls `probe` in real time (no time is skipped) until `ok` holds. */
+export async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,180 @@
+// The governor on the time-skipping server: it learns which strategy works, keeps its state
+// through continue-as-new, pauses and resumes a whole repository, and frees what a rolled-back
+// or refused improvement held.
+import type { Client } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGovernorGateway } from '../../src/adapters/governor-client.js';
+import type { GovernorTarget, SlotRequest } from '../../src/core/governor-protocol.js';
+import { governorWorkflowId } from '../../src/core/repo-key.js';
+import type { ImprovementResult, Strategy } from '../../src/core/types.js';
+import { cycle } from '../../src/workflows/cycle.js';
+import { progressQuery } from '../../src/workflows/definitions.js';
+import { governorStateQuery, pauseRepoSignal, resumeRepoSignal, slotFinishedSignal } from '../../src/workflows/governor-definitions.js';
+import { governor } from '../../src/workflows/governor.js';
+import { improvement } from '../../src/workflows/improvement.js';
+import { continuousFakes, findingsOf, HOUR, plainClient, until, withContinuousWorker } from '../helpers/continuous.js';
+import { fakeAnalysis, gate } from '../helpers/fake-activities.js';
+import { startTimeSkipping, type TimeSkipping } from '../helpers/time-skipping.js';
+
+let ts: TimeSkipping;
+let client: Client;
+let seq = 0;
+
+beforeAll(async () => {
+  ts = await startTimeSkipping();
+  client = plainClient(ts);
+});
+
+afterAll(async () => {
+  await ts?.teardown();
+});
+
+const LIMITS = { maxPerDay: 1000, maxPerFilePerDay: 1000, minIntervalMinutes: 0, maxConcurrent: 1000 };
+
+function slot(workflowId: string, overrides: Partial<SlotRequest> = {}): SlotRequest {
+  return { workflowId, requestedBy: 'test', file: 'src/a.js', family: 'no-var', fixable: true, strategies: ['autofix', 'llm'], limits: LIMITS, enforceBudget: true, leaseMs: HOUR, ...overrides };
+}
+
+function viewOf(repo: string) {
+  return client.workflow.getHandle(governorWorkflowId(repo)).query(governorStateQuery);
+}
+
+describe('learning which strategy works', () => {
+  it('moves away from a strategy that keeps being rolled back for a rule', async () => {
+    const repo = '/repos/learner';
+    const gateway = createGovernorGateway(client);
+    const { activities } = continuousFakes(client);
+    const { chosen, view } = await withContinuousWorker(ts, activities, async (taskQueue) => {
+      const target: GovernorTarget = { workflowId: governorWorkflowId(repo), repoRoot: repo, taskQueue };
+      const chosen: Strategy[] = [];
+      for (let i = 0; i < 30; i++) {
+        const answer = await gateway.requestSlot(target, slot(`run-${i}`));
+        if (!answer.granted) throw new Error(answer.reason);
+        chosen.push(answer.strategy);
+        // In this repository autofix's fixes of no-var break the tests; the LLM's pass.
+        const outcome = answer.strategy === 'autofix' ? 'rolled_back' : 'applied';
+        await client.workflow.getHandle(target.workflowId).signal(slotFinishedSignal, { workflowId: `run-${i}`, outcome, reason: outcome, strategy: answer.strategy, file: 'src/a.js', family: 'no-var' });
+      }
+      return { chosen, view: await until(() => viewOf(repo), (v) => v.recent.length === 20, 'the last report') };
+    });
+
+    expect(chosen.slice(0, 3)).toEqual(['autofix', 'autofix', 'autofix']);
+    expect(chosen.slice(-10).filter((s) => s === 'autofix').length).toBeLessThanOrEqual(2);
+    const autofix = view.strategies.find((s) => s.family === 'no-var' && s.strategy === 'autofix');
+    const llm = view.strategies.find((s) => s.family === 'no-var' && s.strategy === 'llm');
+    expect(autofix?.successes).toBe(0);
+    expect(autofix?.failures).toBe(chosen.filter((s) => s === 'autofix').length);
+    expect(llm?.successes).toBe(chosen.filter((s) => s === 'llm').length);
+  });
+});
+
+describe('continue-as-new', () => {
+  it('keeps landings, the lock, the pause and the statistics across new runs', async () => {
+    const repo = '/repos/long-lived';
+    const gateway = createGovernorGateway(client);
+    const { activities } = continuousFakes(client);
+    const result = await withContinuousWorker(ts, activities, async (taskQueue) => {
+      const workflowId = governorWorkflowId(repo);
+      const first = await client.workflow.start(governor, { workflowId, taskQueue, args: [{ repoPath: repo, continueAsNewAfterEvents: 40 }] });
+      const target: GovernorTarget = { workflowId, repoRoot: repo, taskQueue };
+      const handle = client.workflow.getHandle(workflowId);
+      await gateway.requestMergeLock(target, { workflowId: 'holder', enforceInterval: false, minIntervalMinutes: 0, leaseMs: 24 * HOUR });
+      for (let i = 0; i < 12; i++) {
+        const answer = await gateway.requestSlot(target, slot(`run-${i}`, { file: `src/f${i}.js` }));
+        expect(answer.granted).toBe(true);
+        await handle.signal(slotFinishedSignal, { workflowId: `run-${i}`, outcome: i % 3 ? 'applied' : 'failed', reason: 'x', strategy: 'autofix', file: `src/f${i}.js`, family: 'no-var' });
+      }
+      await handle.signal(pauseRepoSignal, { by: 'carol', reason: 'release week' });
+      const view = await until(() => viewOf(repo), (v) => v.paused.paused, 'the pause');
+      const described = await handle.describe();
+      return { firstRunId: first.firstExecutionRunId, runId: described.runId, view, stillPaused: await gateway.requestSlot(target, slot('after')) };
+    });
+
+    expect(result.runId).not.toBe(result.firstRunId);
+    expect(result.view.totals).toMatchObject({ applied: 8, failed: 4 });
+    expect(result.view.landings).toHaveLength(8);
+    expect(result.view.lock?.holder).toBe('holder');
+    expect(result.view.paused).toMatchObject({ paused: true, by: 'carol', reason: 'release week' });
+    expect(result.view.strategies).toEqual([{ family: 'no-var', strategy: 'autofix', successes: 8, failures: 4, successRate: 8 / 12 }]);
+    expect(result.stillPaused).toMatchObject({ granted: false, kind: 'paused' });
+  });
+});
+
+describe('a repo-wide pause', () => {
+  it('holds running improvements at their next boundary, starts nothing new, and resume lets them finish', async () => {
+    const repo = '/repos/paused';
+    const analysing = gate();
+    const fakes = continuousFakes(client, {
+      config: { budget: { minIntervalMinutes: 0 } },
+      files: ['src/a.js', 'src/b.js'],
+      overrides: {
+        analyse: async (input) => {
+          await analysing.promise;
+          return { ...fakeAnalysis(), target: input.file ?? null, findings: findingsOf(input.file ?? 'src/a.js') };
+        },
+      },
+    });
+    const outcome = await withContinuousWorker(ts, fakes.activities, async (taskQueue) => {
+      const running = await client.workflow.start(cycle, { taskQueue, workflowId: `cycle-p-${++seq}`, args: [{ repoPath: repo, trigger: 'schedule' }] });
+      await fakes.log.waitFor('analyse', 2);
+      const governorHandle = client.workflow.getHandle(governorWorkflowId(repo));
+      await governorHandle.signal(pauseRepoSignal, { by: 'dave' });
+      const children = (await viewOf(repo)).active.map((a) => client.workflow.getHandle(a.workflowId));
+      expect(children).toHaveLength(2);
+      // The governor passes the pause on to both runs while they are still analysing.
+      await Promise.all(children.map((c) => until(() => c.query(progressQuery), (p) => p.updates.some((u) => u.message.includes('pause requested')), 'the pause to arrive')));
+      analysing.open();
+      const held = await Promise.all(children.map((c) => until(() => c.query(progressQuery), (p) => p.paused, 'a held improvement')));
+      await ts.env.sleep(6 * HOUR);
+      const testsWhilePaused = fakes.log.count('runTests:baseline');
+      // The schedule fires again while paused: the cycle ends at once and starts nothing.
+      const pausedCycle = await client.workflow.execute(cycle, { taskQueue, workflowId: `cycle-p-${++seq}`, args: [{ repoPath: repo, trigger: 'schedule' }] });
+      const stillHeld = await Promise.all(children.map((c) => c.query(progressQuery)));
+
+      await governorHandle.signal(resumeRepoSignal, { by: 'dave' });
+      return { held, testsWhilePaused, pausedCycle, stillHeld, summary: await running.result() };
+    });
+
+    expect(outcome.held.map((p) => p.pausedAt)).toEqual(['test', 'test']);
+    expect(outcome.testsWhilePaused).toBe(0);
+    expect(outcome.stillHeld.every((p) => p.paused && p.step === 'analyse')).toBe(true);
+    expect(outcome.pausedCycle).toMatchObject({ status: 'paused', results: [], findingsBefore: null });
+    expect(outcome.pausedCycle.reason).toMatch(/paused by dave/);
+    expect(outcome.summary).toMatchObject({ status: 'completed', counts: { applied: 2 } });
+  });
+});
+
+describe('what an improvement holds is freed however it ends', () => {
+  it('an approval timeout rolls back: no landing, slot and lock freed, the failure learned', async () => {
+    const repo = '/repos/approval';
+    const fakes = continuousFakes(client, { config: { approval: { required: true, timeout: '1h' } }, files: ['src/a.js'] });
+    const { summary, view } = await withContinuousWorker(ts, fakes.activities, async (taskQueue) => {
+      const handle = await client.workflow.start(cycle, { taskQueue, workflowId: `cycle-a-${++seq}`, args: [{ repoPath: repo }] });
+      await fakes.log.waitFor('checkFindings');
+      await ts.env.sleep(2 * HOUR);
+      const summary = await handle.result();
+      return { summary, view: await viewOf(repo) };
+    });
+
+    expect(summary.results[0]).toMatchObject({ outcome: 'rolled_back', reason: expect.stringMatching(/not approved within 1h/) });
+    expect(fakes.log.has('integrate')).toBe(false);
+    expect(view).toMatchObject({ lock: null, active: [], landings: [], totals: { rolled_back: 1 } });
+    expect(view.strategies).toEqual([expect.objectContaining({ family: 'no-var', strategy: 'autofix', failures: 1 })]);
+  });
+
+  it('a manual run over budget ends skipped with the next slot; without --respect-budget it runs and counts', async () => {
+    const repo = '/repos/manual';
+    const fakes = continuousFakes(client);
+    const results = await withContinuousWorker(ts, fakes.activities, async (taskQueue) => {
+      const run = (enforceBudget: boolean) =>
+        client.workflow.execute(improvement, { taskQueue, workflowId: `manual-${++seq}`, args: [{ repoPath: repo, file: 'src/a.js', governor: { enforceBudget } }] });
+      const out: ImprovementResult[] = [await run(true), await run(true), await run(false)];
+      return { out, view: await viewOf(repo) };
+    });
+
+    expect(results.out.map((r) => r.outcome)).toEqual(['applied', 'skipped', 'applied']);
+    expect(results.out[1]?.reason).toMatch(/^over budget: .*budget\.minIntervalMinutes is 60; next slot at /);
+    expect(results.view.landings).toHaveLength(2);
+    expect(results.view.lock).toBeNull();
+  });
+});
