@@ -1,14 +1,14 @@
 // applyProposal: writes a proposal into Kaizen's worktree (never the user's checkout),
 // commits exactly the files it names, and keeps a backup ref at the pre-change commit.
 import { lstat, mkdir, realpath, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { LlmAnswerRejectedError, NothingToProposeError } from '../core/errors.js';
 import { normaliseRepoPath } from '../core/repo-path.js';
 import type { ApplyResult, Proposal, Workspace } from '../core/types.js';
-import { git, identityOptions, resolveCommit, treeOf, type GitCallOptions, type GitContext } from '../adapters/git.js';
+import { currentBranch, git, identityOptions, resolveCommit, treeOf, type GitCallOptions, type GitContext } from '../adapters/git.js';
 import type { ActivityDeps } from './deps.js';
 import { readProposalBody } from './proposal-store.js';
-import { gitContext, isInside, kaizenIdentity, withHeartbeat } from './workspace-common.js';
+import { BRANCH_PREFIX, gitContext, isInside, kaizenIdentity, STATE_DIR_NAME, withHeartbeat, worktreesDir } from './workspace-common.js';
 
 interface TargetFile {
   /** Normalised repo-relative path. */
@@ -18,6 +18,11 @@ interface TargetFile {
 
 export function createApplyActivities(deps: ActivityDeps) {
   return {
+    /** Undoes an applied try inside Kaizen's worktree, before the model repairs it. */
+    async resetWorkspace(input: { workspace: Workspace }): Promise<{ head: string }> {
+      return withHeartbeat(() => resetOwnWorktree(deps, input.workspace));
+    },
+
     async applyProposal(input: { workspace: Workspace; proposal: Proposal; message: string }): Promise<ApplyResult> {
       const { workspace } = input;
       const body = await readProposalBody(input.proposal.proposalPath);
@@ -52,6 +57,27 @@ export function createApplyActivities(deps: ActivityDeps) {
       });
     },
   };
+}
+
+/**
+ * Puts Kaizen's own worktree back on the run's base commit (a repair attempt starts from the
+ * original file). Refuses anything but <repo>/.kaizen/worktrees/<runId> on kaizen/<runId>: the
+ * user's checkout is never reset.
+ */
+async function resetOwnWorktree(deps: ActivityDeps, workspace: Workspace): Promise<{ head: string }> {
+  const stateDir = resolve(workspace.stateDir);
+  const worktree = resolve(workspace.worktree);
+  const own =
+    stateDir === resolve(workspace.repoRoot, STATE_DIR_NAME) &&
+    worktree === join(worktreesDir(stateDir), workspace.runId) &&
+    isInside(worktreesDir(stateDir), worktree) &&
+    workspace.branch === `${BRANCH_PREFIX}${workspace.runId}`;
+  if (!own) throw new Error(`resetWorkspace: ${workspace.worktree} is not a worktree Kaizen made for run ${workspace.runId}; refusing to reset it`);
+  const wt = gitContext(deps, worktree);
+  const branch = await currentBranch(wt);
+  if (branch !== workspace.branch) throw new Error(`resetWorkspace: ${worktree} has ${branch ?? 'a detached HEAD'} checked out, not ${workspace.branch}; refusing to reset it`);
+  await git(wt, ['reset', '--hard', '--quiet', workspace.baseCommit]);
+  return { head: workspace.baseCommit };
 }
 
 /** Commit settings every Kaizen commit needs, whatever the user's git config says. */

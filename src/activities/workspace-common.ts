@@ -1,5 +1,5 @@
 // Small pieces the workspace activities share.
-import { realpath } from 'node:fs/promises';
+import { lstat, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { GitContext, GitIdentity } from '../adapters/git.js';
 import type { ActivityDeps } from './deps.js';
@@ -38,6 +38,34 @@ export async function canonicalPath(path: string): Promise<string> {
     return await realpath(path);
   } catch {
     return resolve(path);
+  }
+}
+
+/** True when something is at `path`; a symlink counts even when its target is missing. */
+export async function entryExists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** True when `path` (followed through symlinks) exists. */
+export async function pathExists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
   }
 }
 

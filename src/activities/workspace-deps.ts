@@ -2,7 +2,8 @@
 // lockfiles match the main checkout, its folder is linked; otherwise the configured setup
 // command runs once per lockfile hash in <stateDir>/deps/<hash>/ and that result is linked.
 import { createHash } from 'node:crypto';
-import { copyFile, lstat, mkdir, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { entryExists, isDirectory } from './workspace-common.js';
 import { join } from 'node:path';
 import { durationMs, splitCommand, type Config } from '../core/config.js';
 import { SetupFailedError } from '../core/errors.js';
@@ -65,7 +66,7 @@ export async function prepareDependencies(input: DependencyInput): Promise<Depen
     if (lockfiles.length === 0) continue;
     const linkPath = join(input.worktree, ecosystem.folder);
     // Already there: a retried prepare, or a repository that commits the folder.
-    if (await exists(linkPath)) continue;
+    if (await entryExists(linkPath)) continue;
     const mainFolder = join(input.repoRoot, ecosystem.folder);
     if ((await isDirectory(mainFolder)) && (await sameFiles(input.repoRoot, input.worktree, lockfiles))) {
       await symlink(mainFolder, linkPath, 'dir');
@@ -92,13 +93,13 @@ export async function prepareDependencies(input: DependencyInput): Promise<Depen
     join(depsDir, `${hash}.lock`),
     { staleMs: timeoutMs + 60_000, waitMs: timeoutMs + 60_000, pollMs: 500, ...(ctx ? { onWait: () => ctx.heartbeat(), signal: ctx.cancellationSignal } : {}) },
     async () => {
-      if (await exists(join(cacheDir, READY_MARKER))) return;
+      if (await entryExists(join(cacheDir, READY_MARKER))) return;
       // Left by a run that crashed or failed half-way: start again from nothing.
       await rm(cacheDir, { recursive: true, force: true });
       await mkdir(cacheDir, { recursive: true });
       for (const { ecosystem, lockfiles } of pending) {
         for (const name of [...lockfiles, ...ecosystem.manifests]) {
-          if (await exists(join(input.worktree, name))) await copyFile(join(input.worktree, name), join(cacheDir, name));
+          if (await entryExists(join(input.worktree, name))) await copyFile(join(input.worktree, name), join(cacheDir, name));
         }
       }
       const result = await runProcess(argv, {
@@ -150,19 +151,4 @@ async function sameFiles(a: string, b: string, names: string[]): Promise<boolean
   return true;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch {
-    return false;
-  }
-}

@@ -1,6 +1,6 @@
 // The isolated git worktree each improvement works in: locate the repo, prepare the worktree
 // on kaizen/<runId>, and remove it again. Apply and integrate live in their own files.
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Config, ConfigInput } from '../core/config.js';
 import { GitFailedError, NotAGitRepoError, RepoNotFoundError, TargetBranchMissingError } from '../core/errors.js';
@@ -19,6 +19,8 @@ import {
   DIRTY_FILES_CAP,
   gitContext,
   isInside,
+  isDirectory,
+  pathExists,
   STATE_DIR_NAME,
   withHeartbeat,
   worktreesDir,
@@ -35,7 +37,10 @@ export function createWorkspaceActivities(deps: ActivityDeps) {
     async prepareWorkspace(input: { repoPath: string; runId: string; targetBranch?: string; overrides?: ConfigInput }): Promise<{ workspace: Workspace; config: Config }> {
       assertSafeRunId(input.runId);
       const repoRoot = await locate(deps, input.repoPath);
-      const config = await loadRepoConfig(repoRoot, input.overrides);
+      const loaded = await loadRepoConfig(repoRoot, input.overrides);
+      // The model is fixed here, on the worker that reads KAIZEN_MODEL: the cost estimate, the
+      // prices and the answer cache of every later step (on any worker) use the same one.
+      const config: Config = loaded.llm.model ? loaded : { ...loaded, llm: { ...loaded.llm, model: deps.llm.defaultModel() } };
       const repo = gitContext(deps, repoRoot);
       const stateDir = join(repoRoot, STATE_DIR_NAME);
       await ensureStateDir(stateDir);
@@ -172,19 +177,4 @@ async function findWorktree(repo: GitContext, worktree: string) {
   return undefined;
 }
 
-async function pathExists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch {
-    return false;
-  }
-}

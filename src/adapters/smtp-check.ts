@@ -1,9 +1,8 @@
 // `kaizen doctor`'s SMTP check: connects to the configured server the way the email notifier
 // will (same settings, STARTTLS and login when configured) and says what failed. Never throws.
-import nodemailer from 'nodemailer';
 import { NotificationNotConfiguredError } from '../core/errors.js';
 import { redact } from '../core/notifications/redact.js';
-import { smtpSettings } from './notifiers/email.js';
+import { smtpSettings, smtpTransport } from './notifiers/email.js';
 
 export type SmtpCheck =
   | { kind: 'not_configured' }
@@ -23,16 +22,7 @@ export async function checkSmtp(env: NodeJS.ProcessEnv, timeoutMs = 5_000): Prom
     throw err;
   }
   const endpoint = `${settings.secure ? 'smtps' : 'smtp'}://${settings.host}:${settings.port}`;
-  const transport = nodemailer.createTransport({
-    host: settings.host,
-    port: settings.port,
-    secure: settings.secure,
-    requireTLS: settings.requireTLS,
-    ...(settings.auth ? { auth: settings.auth } : {}),
-    connectionTimeout: timeoutMs,
-    greetingTimeout: timeoutMs,
-    socketTimeout: timeoutMs,
-  });
+  const transport = smtpTransport(settings, timeoutMs);
   try {
     await transport.verify();
     return { kind: 'ok', endpoint, login: settings.auth !== undefined };

@@ -1,7 +1,7 @@
 // Per-step activity options from the config: each step has its own time limit and retry
 // policy; bad input (the non-retryable error types) fails at once. Pure, for workflows.
-import { ActivityCancellationType, type ActivityOptions } from '@temporalio/common';
-import type { Config, StepConfigName } from './config.js';
+import { ActivityCancellationType, type ActivityOptions, type RetryPolicy } from '@temporalio/common';
+import type { Config, RetryConfig, StepConfigName } from './config.js';
 import { durationMs } from './duration.js';
 import { NON_RETRYABLE_TYPES } from './errors.js';
 
@@ -19,14 +19,19 @@ export function stepActivityOptions(step: StepConfigName, config: Config, taskQu
     // Undo only once the step has stopped: a cancelled run must not remove the worktree while
     // its tests still run in it. (Left unset, the SDK sends TRY_CANCEL, whatever its docs say.)
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    retry: {
-      maximumAttempts: retry.maximumAttempts,
-      initialInterval: durationMs(retry.initialInterval),
-      backoffCoefficient: retry.backoffCoefficient,
-      maximumInterval: durationMs(retry.maximumInterval),
-      nonRetryableErrorTypes: [...NON_RETRYABLE_TYPES],
-    },
+    retry: retryPolicy(retry),
     ...(summary ? { summary } : {}),
+  };
+}
+
+/** A configured retry policy as Temporal's, with Kaizen's non-retryable error types. */
+export function retryPolicy(retry: RetryConfig): RetryPolicy {
+  return {
+    maximumAttempts: retry.maximumAttempts,
+    initialInterval: durationMs(retry.initialInterval),
+    backoffCoefficient: retry.backoffCoefficient,
+    maximumInterval: durationMs(retry.maximumInterval),
+    nonRetryableErrorTypes: [...NON_RETRYABLE_TYPES],
   };
 }
 

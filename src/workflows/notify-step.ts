@@ -4,7 +4,7 @@
 // here can change an outcome. Only channel and variable NAMES travel: secrets stay on workers.
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { KaizenActivities } from '../activities/index.js';
-import { bootstrapActivityOptions, stepActivityOptions } from '../core/activity-options.js';
+import { bootstrapActivityOptions, retryPolicy, stepActivityOptions } from '../core/activity-options.js';
 import type { Config, NotificationChannel, NotificationsConfig } from '../core/config.js';
 import { durationMs } from '../core/duration.js';
 import { NON_RETRYABLE_TYPES } from '../core/errors.js';
@@ -165,17 +165,10 @@ export function notifyPaused(input: PausedInput): Promise<DeliveryReport> {
 }
 
 function channelActivities(channel: NotificationChannel, notifications: NotificationsConfig, taskQueue: string, event: NotificationEvent): KaizenActivities {
-  const retry = notifications.retry;
   return proxyActivities<KaizenActivities>({
     taskQueue,
     startToCloseTimeout: durationMs(channel.timeout),
-    retry: {
-      maximumAttempts: retry.maximumAttempts,
-      initialInterval: durationMs(retry.initialInterval),
-      backoffCoefficient: retry.backoffCoefficient,
-      maximumInterval: durationMs(retry.maximumInterval),
-      nonRetryableErrorTypes: [...NON_RETRYABLE_TYPES],
-    },
+    retry: retryPolicy(notifications.retry),
     summary: `notify: ${channel.type} ${channel.id} (${eventName(event)})`,
   });
 }

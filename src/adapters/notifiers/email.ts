@@ -67,22 +67,27 @@ export function smtpSettings(env: NodeJS.ProcessEnv, channel: string, from?: str
   };
 }
 
+/** A nodemailer transport for these settings; STARTTLS is used whenever the server offers it. */
+export function smtpTransport(settings: SmtpSettings, timeoutMs: number, tls?: ConnectionOptions) {
+  return nodemailer.createTransport({
+    host: settings.host,
+    port: settings.port,
+    secure: settings.secure,
+    requireTLS: settings.requireTLS,
+    ...(settings.auth ? { auth: settings.auth } : {}),
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+    ...(tls ? { tls } : {}),
+  });
+}
+
 export function createEmailSender(options: EmailSenderOptions = {}): ChannelSender {
   return {
     async send(d) {
       const settings = smtpSettings(d.env, d.channel.id, d.channel.from);
       const secrets = [settings.auth?.pass, d.env.SMTP_URL, d.env.SMTP_PASSWORD];
-      const transport = nodemailer.createTransport({
-        host: settings.host,
-        port: settings.port,
-        secure: settings.secure,
-        requireTLS: settings.requireTLS,
-        ...(settings.auth ? { auth: settings.auth } : {}),
-        connectionTimeout: d.timeoutMs,
-        greetingTimeout: d.timeoutMs,
-        socketTimeout: d.timeoutMs,
-        ...(options.tls ? { tls: options.tls } : {}),
-      });
+      const transport = smtpTransport(settings, d.timeoutMs, options.tls);
       const { subject, text, html } = renderEmail(d.event, d.context);
       try {
         await abortable(
