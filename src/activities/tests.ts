@@ -2,7 +2,7 @@
 // limit, heartbeats and cancellation that kill the whole process group. Green results are
 // cached by git tree hash, so an unchanged tree is never tested twice.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ActivityDeps } from './deps.js';
 import { activityContext } from './activity-context.js';
@@ -12,7 +12,8 @@ import { durationMs, type Config } from '../core/config.js';
 import { GitFailedError, TestCommandMissingError } from '../core/errors.js';
 import { resolveTestCommand } from '../core/test-command.js';
 import { parseTestCounts, stripAnsi } from '../core/test-output.js';
-import type { TestRun, Workspace } from '../core/types.js';
+import { COVERAGE_SUMMARY_FILE, parseCoverageFromOutput, parseCoverageSummary } from '../core/test-gate.js';
+import type { Coverage, TestRun, Workspace } from '../core/types.js';
 
 export interface RunTestsInput {
   workspace: Workspace;
@@ -25,7 +26,8 @@ export interface RunTestsInput {
 const OUTPUT_TAIL_CHARS = 3000;
 /** Kept in memory while running: enough to find the runner's summary lines. */
 const PARSE_WINDOW_CHARS = 20_000;
-const HEARTBEAT_MS = 5000;
+// Frequent on purpose: the SDK throttles sends to 80% of the heartbeat timeout, whatever that is.
+const HEARTBEAT_MS = 1000;
 const GIT_TIMEOUT_MS = 30_000;
 
 const MISSING_BINARY_FIX =
@@ -87,6 +89,7 @@ async function runTestCommand(deps: ActivityDeps, input: RunTestsInput, command:
   recordTestDuration(phase, passed, result.durationMs);
   const output = stripAnsi(result.outputTail);
   const counts = parseTestCounts(output);
+  const coverage = await coverageOf(workspace.worktree, output, started);
   const timeoutNote = result.timedOut
     ? `\n[kaizen] The test command ran longer than test.timeout (${config.test.timeout}) and was killed. Raise "test.timeout" in kaizen.config.json if it needs longer.`
     : '';
@@ -102,7 +105,18 @@ async function runTestCommand(deps: ActivityDeps, input: RunTestsInput, command:
     outputTail: (output.slice(-(OUTPUT_TAIL_CHARS - timeoutNote.length)) + timeoutNote).slice(-OUTPUT_TAIL_CHARS),
     logPath,
     ...(counts ? { passedCount: counts.passed, failedCount: counts.failed } : {}),
+    ...(coverage ? { coverage } : {}),
   };
+}
+
+/** Line coverage this run reported: a json-summary it wrote (not an old one), else node's "all files" line. */
+async function coverageOf(worktree: string, output: string, startedMs: number): Promise<Coverage | null> {
+  const path = join(worktree, COVERAGE_SUMMARY_FILE);
+  const written = await stat(path).then((s) => s.isFile() && s.mtimeMs >= startedMs - 1000, () => false);
+  const fromFile = written ? parseCoverageSummary((await readIfExists(path)) ?? '') : null;
+  if (fromFile !== null) return { linesPct: fromFile, source: COVERAGE_SUMMARY_FILE };
+  const fromOutput = parseCoverageFromOutput(output);
+  return fromOutput === null ? null : { linesPct: fromOutput, source: 'output' };
 }
 
 function skippedRun(phase: TestRun['phase']): TestRun {

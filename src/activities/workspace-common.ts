@@ -70,7 +70,7 @@ export async function isDirectory(path: string): Promise<boolean> {
 }
 
 /** Heartbeats every few seconds while `body` runs, when running as an activity. */
-export async function withHeartbeat<T>(body: () => Promise<T>, everyMs = 5000): Promise<T> {
+export async function withHeartbeat<T>(body: () => Promise<T>, everyMs = 1000): Promise<T> {
   const ctx = activityContext();
   if (!ctx) return body();
   const timer = setInterval(() => ctx.heartbeat(), everyMs);

@@ -92,7 +92,7 @@ export async function runProcess(command: string[], options: RunOptions): Promis
     timedOut = true;
     killGroup();
   }, options.timeoutMs);
-  const heartbeat = options.onHeartbeat ? setInterval(options.onHeartbeat, options.heartbeatMs ?? 5000) : undefined;
+  const heartbeat = options.onHeartbeat ? setInterval(options.onHeartbeat, options.heartbeatMs ?? 1000) : undefined;
   const onAbort = () => {
     aborted = true;
     killGroup();

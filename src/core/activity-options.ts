@@ -6,16 +6,14 @@ import { durationMs } from './duration.js';
 import { NON_RETRYABLE_TYPES } from './errors.js';
 
 
-/** Activities that run a long child process heartbeat; a dead worker is noticed this fast. */
-const HEARTBEAT_TIMEOUT_MS = 60_000;
-
 export function stepActivityOptions(step: StepConfigName, config: Config, taskQueue: string, summary?: string): ActivityOptions {
   const retry = config.retries[step];
   const longRunning = step === 'test' || step === 'verify' || step === 'analyse' || step === 'generate';
   return {
     taskQueue,
     startToCloseTimeout: durationMs(config.timeouts[step] as string),
-    ...(longRunning ? { heartbeatTimeout: HEARTBEAT_TIMEOUT_MS } : {}),
+    // Long steps heartbeat, so a dead worker is noticed after this rather than the step's timeout.
+    ...(longRunning ? { heartbeatTimeout: durationMs(config.heartbeatTimeout) } : {}),
     // Undo only once the step has stopped: a cancelled run must not remove the worktree while
     // its tests still run in it. (Left unset, the SDK sends TRY_CANCEL, whatever its docs say.)
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,

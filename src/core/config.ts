@@ -218,6 +218,7 @@ export const Config = z
     exclude: z.array(z.string()).default([]).describe('globs never changed, added to the built-in excludes'),
     maxFileSizeKb: z.number().positive().default(500).describe('larger files are never targeted'),
     recentChangeMinutes: z.number().min(0).default(60).describe('files committed to within this many minutes are left alone'),
+    heartbeatTimeout: Duration.default('60s').describe('a long step whose worker stops heartbeating this long is retried on another worker'),
     notifications: Notifications.prefault({}).describe('email and webhook channels (secrets come from the environment)'),
   })
   .strict();

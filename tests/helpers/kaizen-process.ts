@@ -32,6 +32,8 @@ export interface KaizenProcess {
   waitFor(text: string, timeoutMs?: number): Promise<void>;
   /** SIGTERM (then SIGKILL after a grace period) and wait for the exit. */
   stop(): Promise<void>;
+  /** SIGKILL at once, like a crash or a power cut, and wait for the exit. */
+  kill(): Promise<void>;
 }
 
 export function startKaizenProcess(args: string[], env: NodeJS.ProcessEnv): KaizenProcess {
@@ -49,6 +51,11 @@ export function startKaizenProcess(args: string[], env: NodeJS.ProcessEnv): Kaiz
         if (Date.now() > deadline) throw new Error(`kaizen ${args.join(' ')} did not print '${text}' within ${timeoutMs} ms:\n${output}`);
         await new Promise((r) => setTimeout(r, 200));
       }
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
