@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Config } from '../core/config.js';
 import type { CycleAnalysis, CycleLedgerEntry } from '../core/cycle.js';
 import type { GovernorView, LockAnswer, LockRequest, SlotAnswer, SlotRequest } from '../core/governor-protocol.js';
+import type { LlmCheckAnswer, LlmCheckRequest } from '../core/llm-budget.js';
 import { analyseForCycle, type CycleAnalysisInput } from './cycle-analysis.js';
 import type { ActivityDeps, GovernorGateway, GovernorTarget } from './deps.js';
 import { appendLedgerLine, ledgerPath } from './ledger.js';
@@ -23,6 +24,9 @@ export function createGovernorActivities(deps: Pick<ActivityDeps, 'governor'>) {
     },
     async governorRequestLock(input: { target: GovernorTarget; request: LockRequest }): Promise<LockAnswer> {
       return gateway().requestMergeLock(input.target, input.request);
+    },
+    async governorCheckLlm(input: { target: GovernorTarget; request: LlmCheckRequest }): Promise<LlmCheckAnswer> {
+      return gateway().checkLlm(input.target, input.request);
     },
     async governorView(input: { target: GovernorTarget }): Promise<GovernorView | null> {
       return gateway().view(input.target);

@@ -8,11 +8,13 @@ import type { Config } from '../core/config.js';
 import { toCandidate, type CycleAnalysis, type CycleCandidate } from '../core/cycle.js';
 import { FINDINGS_CACHE_VERSION, parseFindingsCache, planIncremental, type FindingsCacheFile } from '../core/findings-cache.js';
 import { compileExcludes } from '../core/globs.js';
+import { isLlmStrategy } from '../core/llm-kinds.js';
 import { candidatesFor, skipReason, type TargetChoiceInput } from '../core/target.js';
 import type { Finding, Workspace } from '../core/types.js';
 import { activityContext } from './activity-context.js';
 import { readableFiles, runAnalysers, withinSizeLimit } from './analysis-run.js';
 import type { ActivityDeps } from './deps.js';
+import { kaizenRules } from './kaizen-scan.js';
 import { changedFilesBetween, lastCommitAt, regularFileSizes, trackedFiles, type GitReadOptions } from './repo-files.js';
 
 const KEEP_CACHE_FILES = 5;
@@ -31,7 +33,14 @@ export function findingsCacheDir(stateDir: string): string {
 
 /** What besides the files decides the findings: a change means a full analysis. */
 export function analysisConfigKey(config: Config): string {
-  const relevant = { eslint: config.eslint, analysers: config.analysers, exclude: config.exclude, maxFileSizeKb: config.maxFileSizeKb };
+  const relevant = {
+    eslint: config.eslint,
+    analysers: config.analysers,
+    exclude: config.exclude,
+    maxFileSizeKb: config.maxFileSizeKb,
+    // Kaizen's own scans (prompt kinds): which run, and what they depend on.
+    kaizen: [kaizenRules(config), config.llm.complexityThreshold, config.llm.testGlobs],
+  };
   return createHash('sha256').update(JSON.stringify(relevant)).digest('hex').slice(0, 16);
 }
 
@@ -90,7 +99,7 @@ async function rankWithSkipRules(
     nowMs: Date.now(),
     filesAnalysed,
     // Only autofix allowed: files without fixable findings are no candidates.
-    requireFixable: !config.strategies.includes('llm'),
+    requireFixable: !config.strategies.some(isLlmStrategy),
   };
   for (const [file, sizeBytes] of sizes) input.facts[file] = { tracked: true, sizeBytes };
   const excluded = compileExcludes(config);

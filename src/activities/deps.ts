@@ -5,6 +5,7 @@ import type { GovernorTarget, GovernorView, LockAnswer, LockRequest, SlotAnswer,
 
 export type { GovernorTarget } from '../core/governor-protocol.js';
 import type { ChannelType, NotificationEvent, RenderContext } from '../core/notifications/types.js';
+import type { LlmCheckAnswer, LlmCheckRequest } from '../core/llm-budget.js';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -84,6 +85,8 @@ export type ChannelSenders = Readonly<Record<ChannelType, ChannelSender>>;
 export interface GovernorGateway {
   requestSlot(target: GovernorTarget, request: SlotRequest): Promise<SlotAnswer>;
   requestMergeLock(target: GovernorTarget, request: LockRequest): Promise<LockAnswer>;
+  /** May the next LLM call run under the repo's daily caps? (starts the governor when needed) */
+  checkLlm(target: GovernorTarget, request: LlmCheckRequest): Promise<LlmCheckAnswer>;
   /** The governor's view, or null when the repository has no governor yet. */
   view(target: GovernorTarget): Promise<GovernorView | null>;
 }

@@ -24,7 +24,8 @@ import { closestTestFile, listTestFiles, readTarget, readTestFile, styleFor, tes
 import { writeProposalBody } from './proposal-store.js';
 import { confineFiles } from './workspace-apply.js';
 
-const HEARTBEAT_MS = 5_000;
+// Frequent on purpose: the SDK throttles sends to 80% of the heartbeat timeout, whatever that is.
+const HEARTBEAT_MS = 1_000;
 
 export async function llmProposal(deps: ActivityDeps, input: GenerateInput & { strategy: LlmStrategy }): Promise<Proposal> {
   const { workspace, config, strategy } = input;
@@ -164,26 +165,40 @@ async function askOrReadCache(
   promptVersion: string,
 ): Promise<{ answer: ChatAnswer; usage: LlmUsage }> {
   const workflowId = activityContext()?.info.workflowExecution?.workflowId ?? null;
-  const cached = await readCachedAnswer(stateDir, key);
+  // Only the improvement that paid reuses an answer (a retried generate, a reset run): another
+  // run asks afresh, or an answer that failed once would be replayed forever.
+  const cached = await readCachedAnswer(stateDir, key).then((c) => (c && c.paidBy === workflowId ? c : null));
   let answer: ChatAnswer;
-  let paidHere: boolean;
   if (cached) {
     answer = cached.answer;
-    // An earlier attempt of this run paid for it (its result never reached the workflow).
-    paidHere = workflowId !== null && cached.paidBy === workflowId;
   } else {
     // Fails with LlmNotConfiguredError when no endpoint is configured.
     const client = deps.llm.client();
-    answer = await withHeartbeat(`waiting for ${request.model}`, (signal) => client.chat(signal ? { ...request, signal } : request));
+    try {
+      answer = await withHeartbeat(`waiting for ${request.model}`, (signal) => client.chat(signal ? { ...request, signal } : request));
+    } catch (err) {
+      // An answer the adapter refused (too large) was still paid for.
+      if (err instanceof LlmAnswerRejectedError && err.usage) {
+        const cost = costOf(config.llm.prices, err.usage.model, err.usage.promptTokens, err.usage.completionTokens);
+        err.usage = { ...err.usage, promptVersion, ...(cost !== null ? { costUsd: cost } : {}) };
+      }
+      throw err;
+    }
     recordLlmTokens(answer.model || request.model, answer.promptTokens, answer.completionTokens);
     await writeCachedAnswer(stateDir, key, answer, workflowId);
-    paidHere = true;
   }
   const model = answer.model || request.model;
-  const promptTokens = paidHere ? answer.promptTokens : 0;
-  const completionTokens = paidHere ? answer.completionTokens : 0;
-  const cost = costOf(config.llm.prices, model, promptTokens, completionTokens);
-  const usage: LlmUsage = { model, promptTokens, completionTokens, promptVersion, ...(cost !== null ? { costUsd: cost } : {}), ...(cached ? { cached: true } : {}) };
+  // A reused answer was paid by this run's earlier attempt, whose result never reached the
+  // workflow: its tokens are reported now (the governor counts each attempt once).
+  const cost = costOf(config.llm.prices, model, answer.promptTokens, answer.completionTokens);
+  const usage: LlmUsage = {
+    model,
+    promptTokens: answer.promptTokens,
+    completionTokens: answer.completionTokens,
+    promptVersion,
+    ...(cost !== null ? { costUsd: cost } : {}),
+    ...(cached ? { cached: true } : {}),
+  };
   return { answer, usage };
 }
 

@@ -3,7 +3,7 @@
 // worktree is never touched here.
 import type { Config } from '../core/config.js';
 import { isLlmStrategy } from '../core/llm-kinds.js';
-import type { Finding, Proposal, Strategy, Workspace } from '../core/types.js';
+import type { Finding, Proposal, RepairInput, Strategy, Workspace } from '../core/types.js';
 import type { ActivityDeps } from './deps.js';
 import { autofixProposal } from './generate-autofix.js';
 import { llmProposal } from './generate-llm.js';
@@ -19,14 +19,6 @@ export interface GenerateInput {
   attempt?: number;
   /** A repair: the previous try was verified red; the model sees its change and why it failed. */
   repair?: RepairInput;
-}
-
-export interface RepairInput {
-  previousSummary: string;
-  /** The previous proposal's diff excerpt (secret placeholders only). */
-  previousDiff: string;
-  /** The verify failure: the reason and the tail of the test output. */
-  failure: string;
 }
 
 export function createGenerateActivities(deps: ActivityDeps) {

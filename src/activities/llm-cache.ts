@@ -1,6 +1,7 @@
 // Answers of the model on the worker's disk, keyed by everything that decides them (model,
-// prompt kind and version, the exact messages: file content, findings, style, repair context).
-// A retried generate or a replayed run reads the answer instead of paying for it again.
+// prompt kind and version, the exact messages: file content, findings, style, repair context),
+// with the improvement that paid for them. A retried generate or a reset run of that
+// improvement reads the answer instead of paying for it again.
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -5,7 +5,7 @@ import type { GovernorGateway, GovernorTarget } from '../activities/deps.js';
 import type { GovernorInput, GovernorView } from '../core/governor-protocol.js';
 import { repoName } from '../core/repo-key.js';
 import { KaizenRepo } from '../workflows/definitions.js';
-import { governorStateQuery, requestMergeLockUpdate, requestSlotUpdate } from '../workflows/governor-definitions.js';
+import { checkLlmUpdate, governorStateQuery, requestMergeLockUpdate, requestSlotUpdate } from '../workflows/governor-definitions.js';
 import type { governor } from '../workflows/governor.js';
 
 export function governorStartOptions(target: GovernorTarget) {
@@ -31,6 +31,9 @@ export function createGovernorGateway(client: Client): GovernorGateway {
     },
     requestMergeLock(target, request) {
       return client.workflow.executeUpdateWithStart(requestMergeLockUpdate, { args: [request], startWorkflowOperation: startOperation(target) });
+    },
+    checkLlm(target, request) {
+      return client.workflow.executeUpdateWithStart(checkLlmUpdate, { args: [request], startWorkflowOperation: startOperation(target) });
     },
     async view(target): Promise<GovernorView | null> {
       try {

@@ -29,7 +29,11 @@ export async function statusCommand(id: string, opts: GlobalOptions & { json?: b
   });
 }
 
-export async function signalCommand(kind: 'pause' | 'resume' | 'approve' | 'reject', id: string, opts: GlobalOptions & { reason?: string }): Promise<number> {
+export async function signalCommand(kind: 'pause' | 'resume' | 'approve' | 'reject', id: string, opts: GlobalOptions & { reason?: string; llm?: boolean }): Promise<number> {
+  if (opts.llm) {
+    if (!isDirectory(id)) throw new CliError(`--llm resumes the LLM strategies of a repository: pass its path, not '${id}'.`);
+    return (await import('./governor.js')).resumeLlmCommand(id, opts);
+  }
   // A repository (an existing folder) is paused or resumed as a whole, through its governor.
   if ((kind === 'pause' || kind === 'resume') && isDirectory(id)) return (await import('./governor.js')).repoPauseCommand(kind, id, opts);
   return withHandle(id, opts, async (c) => {

@@ -4,7 +4,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { governorStartOptions } from '../adapters/governor-client.js';
 import type { GovernorView } from '../core/governor-protocol.js';
 import { repoName } from '../core/repo-key.js';
-import { governorStateQuery, pauseRepoSignal, resumeRepoSignal } from '../workflows/governor-definitions.js';
+import { governorStateQuery, pauseRepoSignal, resumeLlmSignal, resumeRepoSignal } from '../workflows/governor-definitions.js';
 import type { governor } from '../workflows/governor.js';
 import { client as connect, printJson, target, workflowLink, type GlobalOptions } from './common.js';
 import { governorTargetFor, resolveRepo } from './repo-target.js';
@@ -25,6 +25,10 @@ export function formatGovernorView(v: GovernorView, governorId: string): string 
   for (const a of v.active) lines.push(`  running: ${a.workflowId} ${a.file ?? ''} (${a.strategy}${a.landed ? ', landed' : ''})`);
   for (const s of v.strategies) {
     lines.push(`  strategy ${s.family} → ${s.strategy}: ${s.successes} ✓ ${s.failures} ✗${s.successRate === null ? '' : ` (${Math.round(s.successRate * 100)}%)`}`);
+  }
+  if (v.llm) {
+    const cost = v.llm.costUsd24h > 0 ? `, $${v.llm.costUsd24h.toFixed(4)}` : '';
+    lines.push(`  LLM (24 h): ${v.llm.calls24h} calls, ${v.llm.tokens24h} tokens${cost}${v.llm.paused ? ` — PAUSED since ${v.llm.paused.since}: ${v.llm.paused.reason}` : ''}`);
   }
   const totals = Object.entries(v.totals).filter(([, n]) => n > 0);
   if (totals.length) lines.push(`  outcomes so far: ${totals.map(([o, n]) => `${n} ${o}`).join(', ')}`);
@@ -47,6 +51,21 @@ export async function governorCommand(repo: string, opts: GovernorOptions): Prom
     }
     if (opts.json) printJson({ governorId: gov.workflowId, exists: true, ...view, link: workflowLink(target(opts), gov.workflowId) });
     else console.log(`${formatGovernorView(view, gov.workflowId)}\n  ${workflowLink(target(opts), gov.workflowId)}`);
+    return 0;
+  } finally {
+    await c.connection.close();
+  }
+}
+
+/** `kaizen resume REPO --llm`: the LLM strategies run again after a daily cap paused them. */
+export async function resumeLlmCommand(repo: string, opts: GlobalOptions): Promise<number> {
+  const { repoRoot } = resolveRepo(repo);
+  const gov = governorTargetFor(repoRoot);
+  const c = await connect(opts);
+  try {
+    const request = { by: process.env.USER ?? 'cli' };
+    await c.workflow.signalWithStart<typeof governor, [typeof request]>('governor', { ...governorStartOptions(gov), signal: resumeLlmSignal, signalArgs: [request] });
+    console.log(`${repoRoot}: the LLM strategies run again; LLM usage counts against the daily caps from now on.`);
     return 0;
   } finally {
     await c.connection.close();

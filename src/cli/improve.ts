@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { splitCommand } from '../core/config.js';
-import type { ImprovementInput, ImprovementResult, Mode, Strategy } from '../core/types.js';
+import { STRATEGIES, type ImprovementInput, type ImprovementResult, type Mode, type Strategy } from '../core/types.js';
 import { progressQuery } from '../workflows/definitions.js';
 import { client as connect, printJson, repoName, target, taskQueue, workflowLink, type GlobalOptions } from './common.js';
 import { CliError } from './errors.js';
@@ -26,8 +26,8 @@ export interface ImproveOptions extends GlobalOptions {
 export function improvementInput(repo: string, opts: ImproveOptions): ImprovementInput {
   const repoPath = resolve(repo);
   if (!existsSync(repoPath)) throw new CliError(`Repository ${repoPath} does not exist. Pass the path of a git checkout.`);
-  if (opts.strategy && opts.strategy !== 'autofix' && opts.strategy !== 'llm') {
-    throw new CliError(`--strategy must be autofix or llm, not '${opts.strategy}'.`);
+  if (opts.strategy && !(STRATEGIES as readonly string[]).includes(opts.strategy)) {
+    throw new CliError(`--strategy must be one of ${STRATEGIES.join(', ')}, not '${opts.strategy}'.`);
   }
   if (opts.mode && opts.mode !== 'branch' && opts.mode !== 'merge') throw new CliError(`--mode must be branch or merge, not '${opts.mode}'.`);
   let testCommand: string[] | undefined;

@@ -1,5 +1,6 @@
 // The `kaizen` command tree. Commands are loaded lazily so `--help` is instant.
 import { Command, Option } from 'commander';
+import { STRATEGIES } from '../core/types.js';
 
 type Action = (...args: never[]) => Promise<number>;
 
@@ -58,7 +59,7 @@ export function buildProgram(): Command {
       .description('start one improvement of a repository')
       .argument('<repo>', 'path of the git repository (on the worker host)')
       .option('--file <path>', 'improve this file (default: the file with the most fixable findings)')
-      .addOption(new Option('--strategy <strategy>', 'how to produce the change').choices(['autofix', 'llm']))
+      .addOption(new Option('--strategy <strategy>', 'how to produce the change: autofix, llm (fix findings), llm-complexity, llm-error-handling, llm-tests').choices([...STRATEGIES]))
       .addOption(new Option('--mode <mode>', 'branch: leave kaizen/<id> for review; merge: fast-forward the target branch').choices(['branch', 'merge']))
       .option('--test-cmd <command>', 'test command (run without a shell)')
       .option('--target-branch <branch>', 'branch to improve (default: config, else the checked-out branch)')
@@ -74,9 +75,9 @@ export function buildProgram(): Command {
   for (const kind of ['pause', 'resume', 'approve'] as const) {
     const what = { pause: 'hold a running improvement at its next step boundary', resume: 'continue a paused improvement', approve: 'approve a change waiting for approval' }[kind];
     const arg = kind === 'approve' ? 'workflow id' : 'workflow id, or a repository path: every improvement of it (via its governor)';
-    withTemporal(program.command(kind).description(what).argument('<id>', arg).option('--reason <text>', 'why (repo-wide pause)')).action(
-      lazy(cli, (m) => (id: string, opts: object) => m.signalCommand(kind, id, opts)),
-    );
+    const cmd = withTemporal(program.command(kind).description(what).argument('<id>', arg).option('--reason <text>', 'why (repo-wide pause)'));
+    if (kind === 'resume') cmd.option('--llm', 'with a repository: lift the LLM pause of llm.maxTokensPerDay / llm.maxCostPerDay (usage so far stops counting)');
+    cmd.action(lazy(cli, (m) => (id: string, opts: object) => m.signalCommand(kind, id, opts)));
   }
   withTemporal(program.command('reject').description('reject a change waiting for approval: it is rolled back').argument('<id>', 'workflow id').option('--reason <text>', 'why')).action(
     lazy(cli, (m) => (id: string, opts: object) => m.signalCommand('reject', id, opts)),

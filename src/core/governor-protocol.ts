@@ -2,6 +2,7 @@
 // Plain JSON: these travel as update, signal and query payloads.
 import type { ActiveSlot, BudgetLimits, DenialKind, Landing, MergeLock } from './budget.js';
 import type { StrategyStats } from './learner.js';
+import type { LlmBudgetState, LlmBudgetView, LlmLimits } from './llm-budget.js';
 import type { Outcome, Strategy } from './types.js';
 
 /** Where a repository's governor workflow lives and how to start it on first use. */
@@ -39,6 +40,8 @@ export interface SlotRequest {
   enforceBudget: boolean;
   /** The slot is given up after this long without an end report (a terminated run). */
   leaseMs: number;
+  /** The repo's LLM caps now: a cap raised since it paused the LLM strategies no longer holds them back. */
+  llmLimits?: LlmLimits;
 }
 
 export type SlotAnswer =
@@ -107,6 +110,8 @@ export interface GovernorState {
   totals: Record<Outcome, number>;
   /** The latest finished runs, newest last. */
   recent: FinishedRun[];
+  /** LLM usage in the last 24 h and the LLM pause (llm.maxTokensPerDay, llm.maxCostPerDay); absent in older states. */
+  llm?: LlmBudgetState;
 }
 
 /** What `kaizen governor REPO --json` prints: the state plus what it means now. */
@@ -131,4 +136,6 @@ export interface GovernorView {
   totals: Record<Outcome, number>;
   recent: (Omit<FinishedRun, 'at'> & { at: string })[];
   landings: { at: string; file: string | null; outcome: 'applied' | 'proposed'; workflowId: string }[];
+  /** LLM tokens and cost in the last 24 h, and whether the LLM strategies are paused by a cap. */
+  llm?: LlmBudgetView;
 }

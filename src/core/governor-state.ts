@@ -13,6 +13,7 @@ import type {
   SlotFinished,
   SlotRequest,
 } from './governor-protocol.js';
+import { llmView, normaliseLlm, pruneLlm, strategiesAllowedNow } from './governor-llm.js';
 import { chooseStrategy, recordLesson, type Random } from './learner.js';
 import { OUTCOMES, STRATEGIES, type Outcome, type Strategy } from './types.js';
 
@@ -54,6 +55,7 @@ export function pruneState(state: GovernorState, now: number): GovernorState {
     lock: state.lock && (paused || state.lock.expiresAt > now) ? state.lock : null,
     waiters: state.waiters.filter((w) => w.lastSeen > now - WAITER_TTL_MS),
     recent: state.recent.slice(-RECENT_RUNS),
+    ...(state.llm ? { llm: pruneLlm(state, now).llm } : {}),
   };
 }
 
@@ -75,6 +77,7 @@ export function normaliseState(raw: unknown, repoPath: string): GovernorState {
     limits: s.limits ?? null,
     totals: { ...base.totals, ...(s.totals ?? {}) },
     recent: arr(s.recent),
+    ...(normaliseLlm(s.llm) ? { llm: normaliseLlm(s.llm) } : {}),
   };
 }
 
@@ -100,9 +103,11 @@ export function handleSlotRequest(state: GovernorState, req: SlotRequest, now: n
     strategy = req.strategy;
     why = 'strategy chosen by the caller';
   } else {
-    const choice = chooseStrategy({ stats: next.stats, family: req.family ?? UNKNOWN_FAMILY, fixable: req.fixable, allowed: req.strategies, random });
+    const allowed = strategiesAllowedNow(next, req.strategies, req.llmLimits);
+    const choice = chooseStrategy({ stats: next.stats, family: req.family ?? UNKNOWN_FAMILY, fixable: req.fixable, allowed, random });
     if (!choice) {
-      const reason = `no allowed strategy (${req.strategies.join(', ')}) can fix ${req.family ?? 'these findings'}: autofix needs findings the analyser fixes itself`;
+      const llmPause = allowed.length < req.strategies.length ? ' (the LLM strategies are paused by a cost cap)' : '';
+      const reason = `no allowed strategy (${allowed.join(', ') || 'none'})${llmPause} can fix ${req.family ?? 'these findings'}: autofix needs findings the analyser fixes itself`;
       return { state: next, answer: { granted: false, kind: 'no_strategy', reason, nextSlotAt: null } };
     }
     ({ strategy, why } = choice);
@@ -230,5 +235,6 @@ export function governorView(state: GovernorState, now: number): GovernorView {
     totals: s.totals,
     recent: s.recent.map((r) => ({ ...r, at: iso(r.at) })),
     landings: s.landings.map((l) => ({ at: iso(l.at), file: l.file, outcome: l.outcome, workflowId: l.workflowId })),
+    llm: llmView(s, now),
   };
 }

@@ -117,7 +117,7 @@ export function usedInWindow(state: LlmBudgetState, now: number): { tokens: numb
 }
 
 /** Raised, or no longer set: a cap the user changed since the pause no longer holds the pause. */
-function raisedSince(now: LlmLimits, then: LlmLimits): boolean {
+export function raisedSince(now: LlmLimits, then: LlmLimits): boolean {
   const up = (a: number | null, b: number | null) => b !== null && (a === null || a > b);
   return up(now.maxTokensPerDay, then.maxTokensPerDay) || up(now.maxCostPerDay, then.maxCostPerDay);
 }

@@ -1,5 +1,5 @@
 // Pure helpers around an improvement's outcome: commit messages, ledger lines, the rule list.
-import type { Finding, ImprovementResult, LedgerEntry, Proposal, TestRun } from './types.js';
+import type { Finding, ImprovementResult, LedgerEntry, LlmAttempt, Proposal, Strategy, TestRun } from './types.js';
 
 /** A ledger line carries at most this much diff: enough to read the change in a report. */
 export const LEDGER_DIFF_LIMIT = 4000;
@@ -18,9 +18,17 @@ export function uniqueRules(findings: Finding[]): string[] {
   return [...new Set(findings.map((f) => f.ruleId))].sort();
 }
 
+const SUBJECT_VERB: Record<Strategy, string> = {
+  autofix: 'fix',
+  llm: 'fix',
+  'llm-complexity': 'simplify',
+  'llm-error-handling': 'handle',
+  'llm-tests': 'add tests for',
+};
+
 export function commitMessage(file: string, proposal: Proposal, workflowId: string): string {
   const rules = ruleCounts(proposal.targets);
-  const subject = `kaizen: fix ${rules || 'findings'} in ${file}`;
+  const subject = `kaizen: ${SUBJECT_VERB[proposal.strategy]} ${rules || 'findings'} in ${file}`;
   const lines = proposal.targets
     .slice(0, 20)
     .map((f) => `- ${f.file}:${f.line}:${f.column} ${f.ruleId}: ${f.message}`);
@@ -74,5 +82,16 @@ export function ledgerEntry(result: ImprovementResult, llm?: Proposal['llm']): L
     durationsMs,
     ...(llm ? { llm } : {}),
     ...(result.diffExcerpt ? { diffExcerpt: capDiff(result.diffExcerpt) } : {}),
+    ...(result.llmAttempts?.length ? { attempts: result.llmAttempts, llmTotal: llmTotal(result.llmAttempts) } : {}),
   };
+}
+
+/** Tokens and cost of every try together (a cost is only summed when every paid try had a price). */
+export function llmTotal(attempts: readonly LlmAttempt[]): NonNullable<LedgerEntry['llmTotal']> {
+  const used = attempts.flatMap((a) => (a.llm ? [a.llm] : []));
+  const promptTokens = used.reduce((n, u) => n + u.promptTokens, 0);
+  const completionTokens = used.reduce((n, u) => n + u.completionTokens, 0);
+  const priced = used.every((u) => u.costUsd !== undefined || u.promptTokens + u.completionTokens === 0);
+  const costUsd = used.reduce((n, u) => n + (u.costUsd ?? 0), 0);
+  return { promptTokens, completionTokens, ...(priced && used.length > 0 ? { costUsd } : {}) };
 }

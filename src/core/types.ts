@@ -142,14 +142,23 @@ export interface Proposal {
 /** What one LLM answer cost and which prompt produced it. */
 export interface LlmUsage {
   model: string;
-  /** Tokens this run paid: 0 when the answer came from another run's cache entry. */
+  /** Tokens the answer cost (a cached answer: what this run's earlier attempt paid for it). */
   promptTokens: number;
   completionTokens: number;
   promptVersion: string;
   /** US dollars from `llm.prices`; absent when the model has no price. */
   costUsd?: number;
-  /** The answer was read from `<repo>/.kaizen/cache/llm/` instead of asking the model. */
+  /** The answer was read from `<repo>/.kaizen/cache/llm/` (an earlier attempt of this run) instead of asking again. */
   cached?: boolean;
+}
+
+/** What a repair attempt tells the model about the try before it. */
+export interface RepairInput {
+  previousSummary: string;
+  /** The previous proposal's diff excerpt (secret placeholders only). */
+  previousDiff: string;
+  /** The verify failure: the reason and the tail of the test output. */
+  failure: string;
 }
 
 /** One try of an LLM strategy inside one improvement (the first, then each repair). */

@@ -18,6 +18,7 @@ import {
 import type { CycleActivities, KaizenActivities } from '../activities/index.js';
 import { bootstrapActivityOptions, stepActivityOptions } from '../core/activity-options.js';
 import { slotLeaseMs } from '../core/budget.js';
+import { llmLimits } from '../core/llm-budget.js';
 import type { Config } from '../core/config.js';
 import { briefOf, cycleLedgerEntry, describeCycle, newCycleSummary, type CycleAnalysis, type CycleCandidate, type CycleInput, type CycleSummary } from '../core/cycle.js';
 import type { GovernorTarget } from '../core/governor-protocol.js';
@@ -139,6 +140,7 @@ export async function cycle(input: CycleInput): Promise<CycleSummary> {
           limits: cfg.budget,
           enforceBudget: true,
           leaseMs: slotLeaseMs(cfg),
+          llmLimits: llmLimits(cfg.llm),
         },
       });
       if (answer.granted) {

@@ -7,6 +7,8 @@ export class StepOutcome extends Error {
   constructor(
     readonly outcome: Outcome,
     readonly reason: string,
+    /** More than the reason carries, e.g. the test output's tail for an LLM repair attempt. */
+    readonly detail?: string,
   ) {
     super(reason);
     this.name = 'StepOutcome';

@@ -2,6 +2,7 @@
 // activities and the CLI.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CycleSummary } from '../core/cycle.js';
+import type { LlmCheckAnswer, LlmCheckRequest, LlmUsageReport } from '../core/llm-budget.js';
 import type {
   GovernorView,
   LockAnswer,
@@ -22,6 +23,13 @@ export const slotFinishedSignal = defineSignal<[SlotFinished]>('slotFinished');
 export const pauseRepoSignal = defineSignal<[PauseRequest]>('pauseRepo');
 export const resumeRepoSignal = defineSignal<[PauseRequest]>('resumeRepo');
 export const governorStateQuery = defineQuery<GovernorView>('state');
+
+/** May the next LLM call run under llm.maxTokensPerDay / llm.maxCostPerDay? Reserves its estimate. */
+export const checkLlmUpdate = defineUpdate<LlmCheckAnswer, [LlmCheckRequest]>('checkLlm');
+/** What an LLM call really cost (replaces its reservation). */
+export const llmUsageSignal = defineSignal<[LlmUsageReport]>('llmUsage');
+/** `kaizen resume REPO --llm`: lift the LLM pause; usage so far no longer counts. */
+export const resumeLlmSignal = defineSignal<[PauseRequest]>('resumeLlm');
 
 /** Sent by the governor to runs waiting for the merge lock when it is released. */
 export const mergeLockFreeSignal = defineSignal<[]>('mergeLockFree');

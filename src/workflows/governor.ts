@@ -26,16 +26,21 @@ import {
   pruneState,
   setPaused,
 } from '../core/governor-state.js';
+import { handleLlmCheck, handleLlmResume, handleLlmUsage } from '../core/governor-llm.js';
 import type { GovernorInput, GovernorState, LockRequest, SlotRequest } from '../core/governor-protocol.js';
+import type { LlmCheckRequest } from '../core/llm-budget.js';
 import { repoName } from '../core/repo-key.js';
 import { KaizenRepo, pauseSignal, resumeSignal } from './definitions.js';
 import {
+  checkLlmUpdate,
   governorStateQuery,
+  llmUsageSignal,
   mergeLockFreeSignal,
   pauseRepoSignal,
   releaseMergeLockSignal,
   requestMergeLockUpdate,
   requestSlotUpdate,
+  resumeLlmSignal,
   resumeRepoSignal,
   slotFinishedSignal,
 } from './governor-definitions.js';
@@ -52,9 +57,11 @@ export async function governor(input: GovernorInput): Promise<void> {
     const view = governorView(state, Date.now());
     const pause = view.paused.paused ? `**paused**${view.paused.by ? ` by ${view.paused.by}` : ''}` : 'running';
     const lock = view.lock ? `merge lock: ${view.lock.holder}` : 'merge lock: free';
+    const llm = view.llm?.paused ? `\n\n**LLM strategies paused**: ${view.llm.paused.reason}` : '';
     setCurrentDetails(
       `${pause} · ${view.budget.last24h + view.budget.running}/${view.budget.limits.maxPerDay} changes in 24 h · ${view.active.length} running · ${lock}\n\n` +
-        (view.budget.nextSlotReason ?? 'a slot is free'),
+        (view.budget.nextSlotReason ?? 'a slot is free') +
+        llm,
     );
   }
 
@@ -113,6 +120,24 @@ export async function governor(input: GovernorInput): Promise<void> {
     refreshDetails();
     await tell(runs, resumeSignal);
   });
+  setHandler(
+    checkLlmUpdate,
+    (request) => {
+      const { state: next, answer } = handleLlmCheck(state, request, Date.now());
+      state = next;
+      refreshDetails();
+      return answer;
+    },
+    { validator: validateLlmCheck },
+  );
+  setHandler(llmUsageSignal, (report) => {
+    state = handleLlmUsage(state, report, Date.now());
+  });
+  setHandler(resumeLlmSignal, (request) => {
+    state = handleLlmResume(state, Date.now());
+    log.info('LLM strategies resumed', { by: request?.by ?? 'unknown' });
+    refreshDetails();
+  });
   setHandler(governorStateQuery, () => governorView(state, Date.now()));
   refreshDetails();
 
@@ -129,6 +154,11 @@ export async function governor(input: GovernorInput): Promise<void> {
 function validateSlotRequest(request: SlotRequest): void {
   if (!request || typeof request.workflowId !== 'string' || !request.workflowId) throw new Error('requestSlot needs the workflowId of the improvement');
   if (!request.limits || !Array.isArray(request.strategies)) throw new Error('requestSlot needs limits and strategies');
+}
+
+function validateLlmCheck(request: LlmCheckRequest): void {
+  if (!request || typeof request.workflowId !== 'string' || !request.workflowId) throw new Error('checkLlm needs the workflowId of the improvement');
+  if (!request.estimate || typeof request.estimate.tokens !== 'number' || !request.limits) throw new Error('checkLlm needs an estimate and the limits');
 }
 
 function validateLockRequest(request: LockRequest): void {

@@ -23,7 +23,7 @@ import { primaryFamily } from '../core/learner.js';
 import { commitMessage } from '../core/outcome.js';
 import { ProgressTracker } from '../core/progress.js';
 import { repoName } from '../core/repo-key.js';
-import type { Finding, ImprovementInput, ImprovementResult, Mode, Outcome, Proposal, StepName, Strategy, TestRun, Workspace } from '../core/types.js';
+import type { Finding, ImprovementInput, ImprovementResult, LlmAttempt, Mode, Outcome, Proposal, StepName, Strategy, TestRun, Workspace } from '../core/types.js';
 import { Compensations } from './compensations.js';
 import {
   approveSignal,
@@ -44,6 +44,7 @@ import { buildResult, outcomeOfError, plannedWorkspace } from './improvement-res
 import { recordImprovementMetrics } from './metrics.js';
 import { recordAndNotify } from './notify-step.js';
 import { StepRunner } from './step-runner.js';
+import { generateWithGuards, proposeAndVerify } from './llm-step.js';
 import { integrateChange, MAX_INTEGRATE_ROUNDS, verifyChange, type VerifyInput } from './verify-step.js';
 
 export async function improvement(input: ImprovementInput): Promise<ImprovementResult> {
@@ -70,6 +71,8 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
   let testsAfter: TestRun | undefined;
   let commit: string | undefined;
   let changeMade = false;
+  const llmAttempts: LlmAttempt[] = [];
+  const gateNotes: string[] = [];
 
   setHandler(progressQuery, () => progress.snapshot());
   setHandler(pauseSignal, () => {
@@ -117,7 +120,7 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
   }
 
   function verifyInput(): VerifyInput {
-    return { runner, config: config as Config, testCommand: input.testCommand, file: file as string, findings, targetRuleCounts, proposal, note: (m) => progress.note(m) };
+    return { runner, config: config as Config, testCommand: input.testCommand, file: file as string, findings, targetRuleCounts, proposal, testsBefore, gateNotes, note: (m) => progress.note(m) };
   }
 
   upsertSearchAttributes([
@@ -190,26 +193,38 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
     }
     progress.note(testsBefore.skipped ? 'no test command: verified by analysis only' : `baseline green${testsBefore.cached ? ' (cached by tree hash)' : ''}`);
 
-    await boundary('generate', `generating a proposal with ${strategy}`);
-    proposal = await runner.timed('generate', () =>
-      runner.acts('generate', `generate: ${strategy} for ${file}`).generate({ workspace: workspace as Workspace, config: config as Config, target: file as string, findings, strategy }),
-    );
-    progress.note(`proposal: ${proposal.summary} (+${proposal.linesAdded} −${proposal.linesRemoved})`);
-
-    await boundary('apply', `committing on ${workspace.branch}`);
-    changeMade = true;
-    const applied = await runner.timed('apply', () =>
-      runner.acts('apply', `apply: commit on ${(workspace as Workspace).branch}`).applyProposal({
-        workspace: workspace as Workspace,
-        proposal: proposal as Proposal,
-        message: commitMessage(file as string, proposal as Proposal, info.workflowId),
-      }),
-    );
-    commit = applied.commit;
-    progress.note(`committed ${commit.slice(0, 8)} with backup ref ${applied.backupRef}`);
-
-    await boundary('verify', 'tests and quality gates on the change');
-    testsAfter = await verifyChange(verifyInput(), workspace);
+    // generate → apply → verify; an LLM strategy gets llm.repairAttempts more tries (llm-step.ts).
+    const ws = workspace;
+    const llmContext = { runner, config, workspace: ws, workflowId: info.workflowId, sharedQueue: info.taskQueue || DEFAULT_TASK_QUEUE, repoRoot: repo, governed: link !== undefined, targetBytes: analysis.targetBytes, note: (m: string) => progress.note(m) };
+    ({ proposal, testsAfter } = await proposeAndVerify({
+      strategy,
+      repairAttempts: config.llm.repairAttempts,
+      attempts: llmAttempts,
+      note: (m) => progress.note(m),
+      generate: async (attempt, repair) => {
+        await boundary('generate', attempt === 1 ? `generating a proposal with ${strategy}` : `asking ${strategy} to repair its change (try ${attempt})`);
+        proposal = await runner.timed('generate', () => generateWithGuards(llmContext, { file: file as string, findings, strategy, attempt, ...(repair ? { repair } : {}) }));
+        progress.note(`proposal: ${proposal.summary} (+${proposal.linesAdded} −${proposal.linesRemoved})`);
+        return proposal;
+      },
+      apply: async (p) => {
+        await boundary('apply', `committing on ${ws.branch}`);
+        changeMade = true;
+        const applied = await runner.timed('apply', () =>
+          runner.acts('apply', `apply: commit on ${ws.branch}`).applyProposal({ workspace: ws, proposal: p, message: commitMessage(file as string, p, info.workflowId) }),
+        );
+        commit = applied.commit;
+        progress.note(`committed ${commit.slice(0, 8)} with backup ref ${applied.backupRef}`);
+      },
+      verify: async () => {
+        await boundary('verify', 'tests and quality gates on the change');
+        return verifyChange(verifyInput(), ws);
+      },
+      reset: async () => {
+        await runner.timed('apply', () => runner.acts('apply', 'repair: undo the failed try in the worktree').resetWorkspace({ workspace: ws }));
+        commit = undefined;
+      },
+    }));
 
     if (config.approval.required) {
       progress.setWaiting('approval (kaizen approve / kaizen reject)');
@@ -230,13 +245,13 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
         });
         progress.setWaiting(undefined);
       }
-      const done = await integrateChange({ runner, workspace, mode, commit, note: (m) => progress.note(m) }, async (ws) => {
+      const done = await integrateChange({ runner, workspace, mode, commit: commit as string, note: (m) => progress.note(m) }, async (ws) => {
         testsAfter = await verifyChange(verifyInput(), ws);
       });
       workspace = done.workspace;
       integrated = { kind: done.kind, commit: done.commit, ...(done.branch ? { branch: done.branch } : {}) };
       outcome = done.kind;
-      reason = done.reason;
+      reason = gateNotes.length ? `${done.reason}; ${gateNotes[gateNotes.length - 1]}` : done.reason;
     } finally {
       await link?.releaseMergeLock(integrated ? { file, outcome: integrated.kind } : null);
     }
@@ -264,6 +279,7 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
     }
 
     const result = buildResult({ workflowId: info.workflowId, runId, repo, file, strategy, mode, outcome, reason, integrated, workspace, proposal, testsBefore, testsAfter, steps: runner.steps, startedAt });
+    if (llmAttempts.length > 0) result.llmAttempts = llmAttempts;
     progress.enter('notify', `recording ${outcome}`);
     upsertSearchAttributes([{ key: KaizenStep, value: 'notify' }]);
     await runner.timed('notify', () =>

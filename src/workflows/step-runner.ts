@@ -1,6 +1,6 @@
 // How the improvement calls a step's activities: with that step's options from the config,
 // on the host queue that holds the worktree, timing every call for the result and the ledger.
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { KaizenActivities } from '../activities/index.js';
 import { stepActivityOptions } from '../core/activity-options.js';
 import type { Config, StepConfigName } from '../core/config.js';
@@ -23,7 +23,7 @@ export class StepRunner {
   }
 
   /** The activities of one step (config known: prepare has run). */
-  acts(step: StepConfigName, summary: string): KaizenActivities {
-    return proxyActivities<KaizenActivities>(stepActivityOptions(step, this.config as Config, this.hostQueue, summary));
+  acts(step: StepConfigName, summary: string, extra: Partial<ActivityOptions> = {}): KaizenActivities {
+    return proxyActivities<KaizenActivities>({ ...stepActivityOptions(step, this.config as Config, this.hostQueue, summary), ...extra });
   }
 }

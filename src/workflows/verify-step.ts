@@ -1,7 +1,8 @@
 // The verify step, and integration with its rebase rounds (which verify again): a change
 // lands only after the repository's tests and the findings gate pass on exactly that commit.
 import type { Config } from '../core/config.js';
-import type { Finding, IntegrateResult, Mode, Proposal, TestRun, Workspace } from '../core/types.js';
+import { compareTestRuns } from '../core/test-gate.js';
+import type { Finding, IntegrateResult, Mode, Proposal, TestRun, VerifyFindingsResult, Workspace } from '../core/types.js';
 import { lastLines, StepOutcome } from './failures.js';
 import type { StepRunner } from './step-runner.js';
 
@@ -16,6 +17,10 @@ export interface VerifyInput {
   findings: Finding[];
   targetRuleCounts: Record<string, number>;
   proposal: Proposal | undefined;
+  /** The baseline run: llm-tests compares its test count and coverage with the run after the change. */
+  testsBefore?: TestRun | undefined;
+  /** What an extra gate checked (llm-tests: the test count and coverage), for the outcome's reason. */
+  gateNotes?: string[];
   note(message: string): void;
 }
 
@@ -27,7 +32,7 @@ export async function verifyChange(input: VerifyInput, ws: Workspace): Promise<T
   );
   if (!testsAfter.passed) {
     const why = testsAfter.timedOut ? 'timed out' : `exited with ${testsAfter.exitCode}`;
-    throw new StepOutcome('rolled_back', `tests failed after the change (${testsAfter.command.join(' ')} ${why}): ${lastLines(testsAfter.outputTail)}`);
+    throw new StepOutcome('rolled_back', `tests failed after the change (${testsAfter.command.join(' ')} ${why}): ${lastLines(testsAfter.outputTail)}`, testsAfter.outputTail);
   }
   const check = await runner.timed('verify', () =>
     runner.acts('verify', `verify: findings in ${input.file}`).checkFindings({
@@ -39,9 +44,22 @@ export async function verifyChange(input: VerifyInput, ws: Workspace): Promise<T
       targets: input.proposal?.targets ?? [],
     }),
   );
-  if (!check.ok) throw new StepOutcome('rolled_back', `quality gate failed: ${check.reason ?? 'findings not fixed'}`);
+  if (!check.ok) throw new StepOutcome('rolled_back', `quality gate failed: ${check.reason ?? 'findings not fixed'}`, gateDetail(check));
+  if (input.proposal?.strategy === 'llm-tests') {
+    // llm-tests changes only test files: it must add passing tests and keep coverage.
+    const gate = compareTestRuns(input.testsBefore, testsAfter);
+    if (!gate.ok) throw new StepOutcome('rolled_back', `test gate failed: ${gate.reason}`, testsAfter.outputTail);
+    input.note(`test gate: ${gate.reason}`);
+    input.gateNotes?.push(gate.reason);
+  }
   input.note(`verified: tests green${testsAfter.cached ? ' (cached)' : ''}, ${input.proposal?.targets.length ?? 0} findings gone, none new`);
   return testsAfter;
+}
+
+/** The findings a failed gate names, one per line (for an LLM repair attempt). */
+function gateDetail(check: VerifyFindingsResult): string {
+  const line = (label: string, f: Finding) => `${label} ${f.file}:${f.line}:${f.column} ${f.ruleId}: ${f.message}`;
+  return [...check.remaining.map((f) => line('still reported:', f)), ...check.introduced.map((f) => line('new:', f))].slice(0, 30).join('\n');
 }
 
 export interface Integrated {

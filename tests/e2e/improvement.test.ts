@@ -102,15 +102,16 @@ describe('the test gate', () => {
     expect(kaizenBranches(repo.path)).toEqual([]);
   });
 
-  it('rolls back an LLM edit that breaks the tests', async () => {
+  it('rolls back an LLM edit that breaks the tests, also after its repair attempt', async () => {
     const repo = track(mathRepo());
     const before = snapshotRepo(repo.path);
-    llm.enqueue(answerWithEdits('Use const', [{ path: 'src/math.js', search: '  var sum = a + b;', replace: '  const sum = a - b;' }]));
+    const breaking = answerWithEdits('Use const', [{ path: 'src/math.js', search: '  var sum = a + b;', replace: '  const sum = a - b;' }]);
+    llm.enqueue(breaking, breaking);
 
     const result = await kaizen.improve({ repoPath: repo.path, strategy: 'llm', mode: 'merge' });
 
     expect(result.outcome, result.reason).toBe('rolled_back');
-    expect(result.reason).toMatch(/tests failed after the change/);
+    expect(result.reason).toMatch(/^all 2 tries failed: 1\) tests failed after the change.*; 2\) tests failed after the change/);
     expect(snapshotRepo(repo.path)).toEqual(before);
     expect(worktreesLeft(repo.path)).toEqual([]);
     expect(kaizenBranches(repo.path)).toEqual([]);

@@ -142,6 +142,9 @@ export function fakeActivities(options: FakeOptions = {}): Fakes {
     async generate() {
       return fakeProposal();
     },
+    async resetWorkspace(input) {
+      return { head: input.workspace.baseCommit };
+    },
     async applyProposal(input) {
       return { commit: FAKE_COMMIT, backupRef: input.workspace.backupRef, filesChanged: [...input.proposal.files] };
     },

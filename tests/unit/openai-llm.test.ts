@@ -180,6 +180,19 @@ describe('createOpenAiProvider', () => {
     expect((err as LlmAnswerRejectedError).rejection).toBe('too_large');
   });
 
+  it('sends max_completion_tokens when asked, and marks an answer that hit it as truncated', async () => {
+    server.enqueue({ kind: 'content', content: '{"summary": "cut', finishReason: 'length' });
+    const answer = await client().chat(request({ maxAnswerTokens: 500 }));
+    expect(server.requests[0]?.body).toMatchObject({ max_completion_tokens: 500 });
+    expect(answer.truncated).toBe(true);
+  });
+
+  it('keeps what an oversized answer cost on its rejection', async () => {
+    server.enqueue({ ...answerWithEdits('x'.repeat(5000), EDITS), usage: { promptTokens: 700, completionTokens: 1500 } });
+    const err = await failure(client().chat(request({ maxAnswerBytes: 1000 })));
+    expect((err as LlmAnswerRejectedError).usage).toEqual({ model: 'test-model', promptTokens: 700, completionTokens: 1500 });
+  });
+
   it('stops when the caller aborts', async () => {
     server.enqueue({ kind: 'hang' });
     const controller = new AbortController();
