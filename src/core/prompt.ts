@@ -10,55 +10,56 @@ import type { Finding, LlmStrategy } from './types.js';
 /** The version of the fix-findings prompt (`llm`); each kind has its own in LLM_KINDS. */
 export const PROMPT_VERSION = LLM_KINDS.llm.promptVersion;
 
-/** Structured-output schema of the answer (strict: every key required, nothing else allowed). */
-export const FIX_ANSWER_SCHEMA: { name: string; schema: Record<string, unknown> } = {
-  name: 'kaizen_fix',
-  schema: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['summary', 'edits'],
-    properties: {
-      summary: { type: 'string', description: 'One sentence saying what the change does.' },
-      edits: {
-        type: 'array',
-        items: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['path', 'search', 'replace'],
-          properties: {
-            path: { type: 'string', description: 'Repository-relative path of the target file.' },
-            search: { type: 'string', description: 'Text copied exactly from the file; occurs exactly once.' },
-            replace: { type: 'string', description: 'Text that replaces the search text.' },
+interface AnswerDescriptions {
+  summary: string;
+  path: string;
+  search: string;
+  replace: string;
+}
+
+/** A strict structured-output schema of `{ summary, edits: [{ path, search, replace }] }`. */
+function editAnswerSchema(name: string, describe: AnswerDescriptions): { name: string; schema: Record<string, unknown> } {
+  return {
+    name,
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['summary', 'edits'],
+      properties: {
+        summary: { type: 'string', description: describe.summary },
+        edits: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['path', 'search', 'replace'],
+            properties: {
+              path: { type: 'string', description: describe.path },
+              search: { type: 'string', description: describe.search },
+              replace: { type: 'string', description: describe.replace },
+            },
           },
         },
       },
     },
-  },
-};
+  };
+}
+
+/** Structured-output schema of the answer (strict: every key required, nothing else allowed). */
+export const FIX_ANSWER_SCHEMA = editAnswerSchema('kaizen_fix', {
+  summary: 'One sentence saying what the change does.',
+  path: 'Repository-relative path of the target file.',
+  search: 'Text copied exactly from the file; occurs exactly once.',
+  replace: 'Text that replaces the search text.',
+});
 
 /** The llm-tests answer: the same shape, but paths name test files and a new file has an empty search. */
-export const TEST_ANSWER_SCHEMA: { name: string; schema: Record<string, unknown> } = {
-  name: 'kaizen_tests',
-  schema: {
-    ...FIX_ANSWER_SCHEMA.schema,
-    properties: {
-      summary: { type: 'string', description: 'One sentence saying what the tests cover.' },
-      edits: {
-        type: 'array',
-        items: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['path', 'search', 'replace'],
-          properties: {
-            path: { type: 'string', description: 'Repository-relative path of a test file (the one shown, or a new one).' },
-            search: { type: 'string', description: 'Text copied exactly from the file, occurring once; empty to create a new file.' },
-            replace: { type: 'string', description: 'Text that replaces the search text (the whole file for a new one).' },
-          },
-        },
-      },
-    },
-  },
-};
+export const TEST_ANSWER_SCHEMA = editAnswerSchema('kaizen_tests', {
+  summary: 'One sentence saying what the tests cover.',
+  path: 'Repository-relative path of a test file (the one shown, or a new one).',
+  search: 'Text copied exactly from the file, occurring once; empty to create a new file.',
+  replace: 'Text that replaces the search text (the whole file for a new one).',
+});
 
 /** Files longer than this are shown only around their findings (when no regions are given). */
 export const FULL_FILE_LINE_LIMIT = 400;
