@@ -1,5 +1,6 @@
 // What improvements, cycles and the CLI say to a repository's governor, and what it answers.
 // Plain JSON: these travel as update, signal and query payloads.
+import type { NotificationsConfig } from './config.js';
 import type { ActiveSlot, BudgetLimits, DenialKind, Landing, MergeLock } from './budget.js';
 import type { StrategyStats } from './learner.js';
 import type { LlmBudgetState, LlmBudgetView, LlmLimits } from './llm-budget.js';
@@ -42,6 +43,14 @@ export interface SlotRequest {
   leaseMs: number;
   /** The repo's LLM caps now: a cap raised since it paused the LLM strategies no longer holds them back. */
   llmLimits?: LlmLimits;
+  /** Where and to whom the governor announces a repo-wide pause (the latest run's host and channels). */
+  notify?: PauseAnnouncement;
+}
+
+/** Channel settings hold only variable names, so this is safe in workflow state. */
+export interface PauseAnnouncement {
+  hostQueue: string;
+  notifications: NotificationsConfig;
 }
 
 export type SlotAnswer =
@@ -112,6 +121,8 @@ export interface GovernorState {
   recent: FinishedRun[];
   /** LLM usage in the last 24 h and the LLM pause (llm.maxTokensPerDay, llm.maxCostPerDay); absent in older states. */
   llm?: LlmBudgetState;
+  /** How to announce a repo-wide pause; absent until a run with channels checked in. */
+  notify?: PauseAnnouncement;
 }
 
 /** What `kaizen governor REPO --json` prints: the state plus what it means now. */

@@ -78,11 +78,14 @@ export function normaliseState(raw: unknown, repoPath: string): GovernorState {
     totals: { ...base.totals, ...(s.totals ?? {}) },
     recent: arr(s.recent),
     ...(normaliseLlm(s.llm) ? { llm: normaliseLlm(s.llm) } : {}),
+    ...(s.notify && typeof s.notify.hostQueue === 'string' ? { notify: s.notify } : {}),
   };
 }
 
 export function handleSlotRequest(state: GovernorState, req: SlotRequest, now: number, random: Random): { state: GovernorState; answer: SlotAnswer } {
   let next = pruneState(state, now);
+  // The latest run's host and channels, even from a run whose slot a cycle already took.
+  if (req.notify) next = { ...next, notify: req.notify };
   const existing = next.active.find((s) => s.workflowId === req.workflowId);
   if (existing) {
     return { state: next, answer: { granted: true, strategy: existing.strategy, why: 'slot already granted', paused: next.pause.paused } };

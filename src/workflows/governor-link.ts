@@ -52,7 +52,7 @@ export class GovernorLink {
   }
 
   /** Registers the run (a cycle's child finds its slot already granted); says whether the repo is paused. */
-  async checkIn(config: Config, file: string | null, strategy: Strategy): Promise<SlotAnswer> {
+  async checkIn(config: Config, file: string | null, strategy: Strategy, hostQueue: string): Promise<SlotAnswer> {
     return governorActivities(this.sharedQueue).governorRequestSlot({
       target: this.target(),
       request: {
@@ -66,6 +66,7 @@ export class GovernorLink {
         limits: config.budget,
         enforceBudget: this.run.enforceBudget,
         leaseMs: slotLeaseMs(config),
+        ...(config.notifications.channels.length ? { notify: { hostQueue, notifications: config.notifications } } : {}),
       },
     });
   }

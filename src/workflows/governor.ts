@@ -3,6 +3,7 @@
 // state (src/core/governor-state.ts); this workflow holds the state, answers updates and
 // signals, passes pauses on to running improvements, and continues as new with its state
 // before its history grows large.
+import { notifyPaused } from './notify-step.js';
 import {
   allHandlersFinished,
   condition,
@@ -109,10 +110,20 @@ export async function governor(input: GovernorInput): Promise<void> {
     await tell(notify, mergeLockFreeSignal);
   });
   setHandler(pauseRepoSignal, async (request) => {
+    const wasPaused = state.pause.paused;
     const { state: next, tell: runs } = setPaused(state, true, request, Date.now());
     state = next;
     refreshDetails();
     await tell(runs, pauseSignal);
+    if (!wasPaused && state.notify) {
+      await notifyPaused({
+        repo: input.repoPath,
+        by: request.by,
+        reason: request.reason ?? 'paused with kaizen pause',
+        config: { notifications: state.notify.notifications },
+        taskQueue: state.notify.hostQueue,
+      });
+    }
   });
   setHandler(resumeRepoSignal, async (request) => {
     const { state: next, tell: runs } = setPaused(state, false, request, Date.now());

@@ -164,7 +164,7 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
     progress.note(`worktree ${workspace.branch} at ${workspace.baseCommit.slice(0, 8)} of ${workspace.targetBranch}`);
 
     if (link) {
-      const answer = await runner.timed('prepare', () => link.checkIn(config as Config, file, strategy));
+      const answer = await runner.timed('prepare', () => link.checkIn(config as Config, file, strategy, runner.hostQueue));
       if (!answer.granted) throw new StepOutcome('skipped', `over budget: ${answer.reason}`);
       if (answer.paused && !paused) {
         paused = true;

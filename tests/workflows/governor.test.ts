@@ -105,7 +105,7 @@ describe('a repo-wide pause', () => {
     const repo = '/repos/paused';
     const analysing = gate();
     const fakes = continuousFakes(client, {
-      config: { budget: { minIntervalMinutes: 0 } },
+      config: { budget: { minIntervalMinutes: 0 }, notifications: { channels: [{ id: 'team', type: 'slack' }] } },
       files: ['src/a.js', 'src/b.js'],
       overrides: {
         analyse: async (input) => {
@@ -141,6 +141,11 @@ describe('a repo-wide pause', () => {
     expect(outcome.pausedCycle).toMatchObject({ status: 'paused', results: [], findingsBefore: null });
     expect(outcome.pausedCycle.reason).toMatch(/paused by dave/);
     expect(outcome.summary).toMatchObject({ status: 'completed', counts: { applied: 2 } });
+    // The channels hear about the pause once, from the governor, on the runs' host queue.
+    const pauses = fakes.log.calls.filter((c) => c.name === 'deliverNotification' && (c.input as { event: { kind: string } }).event.kind === 'paused');
+    expect(pauses).toHaveLength(1);
+    expect(pauses[0]?.input).toMatchObject({ channel: { id: 'team' }, event: { kind: 'paused', by: 'dave', repo } });
+    expect(pauses[0]?.taskQueue).toMatch(/-host$/);
   });
 });
 
