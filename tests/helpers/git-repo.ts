@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, cpSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { Workspace } from '../../src/core/types.js';
 
 export const GIT_ENV: NodeJS.ProcessEnv = {
   ...process.env,
@@ -51,4 +52,21 @@ export function createRepo(files: Record<string, string> = {}, opts: { from?: st
   for (const [file, content] of Object.entries(files)) repo.write(file, content);
   repo.commitAll('initial');
   return repo;
+}
+
+/** The repo itself as a Kaizen workspace (worktree = checkout), for activity tests. */
+export function workspaceOf(repo: TempRepo, runId = 'test-run', overrides: Partial<Workspace> = {}): Workspace {
+  return {
+    runId,
+    repoRoot: repo.path,
+    worktree: repo.path,
+    branch: `kaizen/${runId}`,
+    backupRef: `refs/kaizen/backup/${runId}`,
+    targetBranch: 'main',
+    baseCommit: repo.head(),
+    baseTree: repo.git('rev-parse', 'HEAD^{tree}'),
+    stateDir: join(repo.path, '.kaizen'),
+    userDirtyFiles: [],
+    ...overrides,
+  };
 }

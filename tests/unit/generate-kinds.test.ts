@@ -15,7 +15,7 @@ import { complexityFindings, untestedExportFindings } from '../../src/core/code-
 import { Config, type ConfigInput } from '../../src/core/config.js';
 import { LlmAnswerRejectedError, NothingToProposeError } from '../../src/core/errors.js';
 import type { Finding, Proposal, Workspace } from '../../src/core/types.js';
-import { createRepo, type TempRepo } from '../helpers/git-repo.js';
+import { createRepo, type TempRepo, workspaceOf } from '../helpers/git-repo.js';
 import { answerWithEdits, startScriptedOpenAi, type ScriptedOpenAi } from '../helpers/scripted-openai.js';
 
 const GRADE = [
@@ -44,18 +44,7 @@ beforeEach(async () => {
     'src/math.js': MATH,
     'test/math.test.js': MATH_TEST,
   });
-  workspace = {
-    runId: 'run-1',
-    repoRoot: repo.path,
-    worktree: repo.path,
-    branch: 'kaizen/run-1',
-    backupRef: 'refs/kaizen/backup/run-1',
-    targetBranch: 'main',
-    baseCommit: repo.head(),
-    baseTree: repo.git('rev-parse', 'HEAD^{tree}'),
-    stateDir: join(repo.path, '.kaizen'),
-    userDirtyFiles: [],
-  };
+  workspace = workspaceOf(repo, 'run-1');
 });
 afterEach(async () => {
   await server.close();

@@ -10,7 +10,7 @@ import { createOpenAiProvider } from '../../src/adapters/openai-llm.js';
 import { Config } from '../../src/core/config.js';
 import { LlmAnswerRejectedError, NothingToProposeError, type LlmRejection } from '../../src/core/errors.js';
 import type { Finding, Workspace } from '../../src/core/types.js';
-import { createRepo, type TempRepo } from '../helpers/git-repo.js';
+import { createRepo, type TempRepo, workspaceOf } from '../helpers/git-repo.js';
 import { answerWithEdits, startScriptedOpenAi, type ScriptedEdit, type ScriptedOpenAi } from '../helpers/scripted-openai.js';
 import { PLANTED_SECRETS, SETTINGS_JS } from '../helpers/planted-secrets.js';
 
@@ -40,18 +40,7 @@ beforeEach(async () => {
     '.env': `OPENAI_API_KEY=${ENV_SECRET}\n`,
     'package.json': '{"scripts":{"test":"node --test"}}',
   });
-  workspace = {
-    runId: 'run-1',
-    repoRoot: repo.path,
-    worktree: repo.path,
-    branch: 'kaizen/run-1',
-    backupRef: 'refs/kaizen/backup/run-1',
-    targetBranch: 'main',
-    baseCommit: repo.head(),
-    baseTree: repo.git('rev-parse', 'HEAD^{tree}'),
-    stateDir: join(repo.path, '.kaizen'),
-    userDirtyFiles: [],
-  };
+  workspace = workspaceOf(repo, 'run-1');
 });
 afterEach(async () => {
   await server.close();

@@ -16,7 +16,7 @@ import {
 } from '../../src/core/errors.js';
 import { PROMPT_VERSION } from '../../src/core/prompt.js';
 import type { Finding, Proposal, Workspace } from '../../src/core/types.js';
-import { createRepo, type TempRepo } from '../helpers/git-repo.js';
+import { createRepo, type TempRepo, workspaceOf } from '../helpers/git-repo.js';
 import { answerWithEdits, startScriptedOpenAi, type ScriptedOpenAi, type ScriptedReply } from '../helpers/scripted-openai.js';
 
 const TARGET = 'src/calc.js';
@@ -49,18 +49,7 @@ let workspace: Workspace;
 beforeEach(async () => {
   server = await startScriptedOpenAi();
   repo = createRepo({ [TARGET]: ORIGINAL, 'src/other.js': 'export const a = 1;\n', 'package.json': '{"scripts":{"test":"node --test"}}' });
-  workspace = {
-    runId: 'run-1',
-    repoRoot: repo.path,
-    worktree: repo.path,
-    branch: 'kaizen/run-1',
-    backupRef: 'refs/kaizen/backup/run-1',
-    targetBranch: 'main',
-    baseCommit: repo.head(),
-    baseTree: repo.git('rev-parse', 'HEAD^{tree}'),
-    stateDir: join(repo.path, '.kaizen'),
-    userDirtyFiles: [],
-  };
+  workspace = workspaceOf(repo, 'run-1');
 });
 afterEach(async () => {
   await server.close();

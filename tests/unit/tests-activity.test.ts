@@ -9,7 +9,7 @@ import { createTestActivities } from '../../src/activities/tests.js';
 import { Config, type ConfigInput } from '../../src/core/config.js';
 import { BinaryMissingError, TestCommandMissingError } from '../../src/core/errors.js';
 import type { Workspace } from '../../src/core/types.js';
-import { createRepo, type TempRepo } from '../helpers/git-repo.js';
+import { createRepo, type TempRepo, workspaceOf as workspaceFor } from '../helpers/git-repo.js';
 
 const deps: ActivityDeps = {
   hostQueue: 'test',
@@ -43,20 +43,7 @@ function repoWithTest(testBody: string, packageJson: object = { name: 'demo', sc
   return repo;
 }
 
-function workspaceOf(repo: TempRepo): Workspace {
-  return {
-    runId: 'r1',
-    repoRoot: repo.path,
-    worktree: repo.path,
-    branch: 'kaizen/r1',
-    backupRef: 'refs/kaizen/backup/r1',
-    targetBranch: 'main',
-    baseCommit: repo.head(),
-    baseTree: repo.git('rev-parse', 'HEAD^{tree}'),
-    stateDir: join(repo.path, '.kaizen'),
-    userDirtyFiles: [],
-  };
-}
+const workspaceOf = (repo: TempRepo): Workspace => workspaceFor(repo, 'r1');
 
 const config = (input: ConfigInput = {}) => Config.parse(input);
 
