@@ -2,7 +2,7 @@
 // everything the run knows into one ImprovementResult (the ledger line and the notification).
 import { ErrorType } from '../core/errors.js';
 import { uniqueRules } from '../core/outcome.js';
-import type { ImprovementResult, Mode, Outcome, Proposal, StepTiming, Strategy, TestRun, Workspace } from '../core/types.js';
+import type { ImprovementResult, Outcome, Proposal, TestRun, Workspace } from '../core/types.js';
 import { describeFailure, oneLine, StepOutcome } from './failures.js';
 
 /** Failure types that mean "nothing to do here" rather than "something broke". */
@@ -30,22 +30,13 @@ export function outcomeOfError(err: unknown, changeMade: boolean, step: string):
   return { outcome: changeMade ? 'rolled_back' : 'failed', reason: oneLine(`${failure.activity ? `${failure.activity}: ` : ''}${failure.message}`, 600) };
 }
 
-export interface ResultParts {
-  workflowId: string;
-  runId: string;
-  repo: string;
-  file: string | null;
-  strategy: Strategy;
-  mode: Mode;
-  outcome: Outcome;
-  reason: string;
+/** What the workflow knows at the end; the rest of the result is derived from it. */
+export interface ResultParts extends Pick<ImprovementResult, 'workflowId' | 'runId' | 'repo' | 'file' | 'strategy' | 'mode' | 'outcome' | 'reason' | 'steps' | 'startedAt'> {
   integrated: { kind: 'applied' | 'proposed'; commit: string; branch?: string } | undefined;
   workspace: Workspace | undefined;
   proposal: Proposal | undefined;
   testsBefore: TestRun | undefined;
   testsAfter: TestRun | undefined;
-  steps: StepTiming[];
-  startedAt: string;
 }
 
 export function buildResult(p: ResultParts): ImprovementResult {

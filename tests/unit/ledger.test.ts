@@ -6,6 +6,7 @@ import { createLedgerActivities, readLedger } from '../../src/activities/ledger.
 import { formatLedgerLine, parseLedger } from '../../src/core/ledger.js';
 import type { LedgerEntry } from '../../src/core/types.js';
 import { fakeDeps } from './workspace-fixtures.js';
+import { ledgerEntry } from '../helpers/ledger-fixture.js';
 
 const dirs: string[] = [];
 function repoDir(): string {
@@ -18,28 +19,7 @@ afterEach(() => {
 });
 
 function entry(overrides: Partial<LedgerEntry> = {}): LedgerEntry {
-  return {
-    timestamp: '2025-01-01T00:00:00.000Z',
-    workflowId: 'improvement-1',
-    runId: 'ab12cd34',
-    repo: '/repo',
-    file: 'src/a.js',
-    strategy: 'autofix',
-    mode: 'branch',
-    outcome: 'proposed',
-    reason: 'branch kaizen/ab12cd34 is ready for review',
-    findingsFixed: 2,
-    fixedRules: ['prefer-const'],
-    linesAdded: 2,
-    linesRemoved: 2,
-    testsBefore: { passed: true, cached: false, durationMs: 1200 },
-    testsAfter: { passed: true, cached: false, durationMs: 1100 },
-    commit: 'f'.repeat(40),
-    branch: 'kaizen/ab12cd34',
-    backupRef: 'refs/kaizen/backup/ab12cd34',
-    durationsMs: { test: 1200, verify: 1100 },
-    ...overrides,
-  };
+  return ledgerEntry({ timestamp: '2025-01-01T00:00:00.000Z', workflowId: 'improvement-1', repo: '/repo', durationsMs: { test: 1200, verify: 1100 }, ...overrides });
 }
 
 describe('ledger', () => {
