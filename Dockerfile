@@ -46,4 +46,4 @@ USER node
 # npx does not pass SIGTERM on to tsx and node, so `docker stop` would leave the worker no
 # chance to shut down cleanly. tini -g signals the whole process group instead.
 ENTRYPOINT ["/usr/bin/tini", "-g", "--"]
-CMD ["npx", "tsx", "src/client.ts", "worker"]
+CMD ["npx", "tsx", "src/cli/main.ts", "worker"]

@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects so a fast run exists: `npm run test:unit` takes seconds; workflow tests
-// use the time-skipping server; e2e tests use a real dev server started in globalSetup.
+// Four projects so a fast run exists: `npm run test:unit` (pure logic) takes seconds;
+// integration tests use real git repositories, processes and HTTP servers; workflow tests use
+// the time-skipping server; e2e tests use a real dev server started in globalSetup.
 export default defineConfig({
   test: {
     projects: [
@@ -9,6 +10,14 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

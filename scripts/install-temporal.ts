@@ -12,7 +12,7 @@ import {
   KAIZEN_TOOLS_VENV,
   TEMPORAL_CLI_PIP_VERSION,
   TEMPORAL_TEST_SERVER_PIP_VERSION,
-} from '../src/adapters/temporal-cli.js';
+} from '../src/adapters/temporal/binaries.js';
 
 const missing: string[] = [];
 for (const [find, requirement] of [

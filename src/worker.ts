@@ -8,15 +8,15 @@ import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { kaizenActivityInterceptors } from './activities/failure-interceptor.js';
 import { createActivities, createContinuousActivities, type ActivityDeps } from './activities/index.js';
-import type { Notifier } from './activities/deps.js';
-import { loadDataConverter } from './adapters/codec.js';
-import { createLogNotifier } from './adapters/log-notifier.js';
+import type { Notifier } from './contracts/ports.js';
+import { loadDataConverter } from './adapters/codec/codec.js';
+import { createLogNotifier } from './adapters/notifiers/log.js';
 import { createChannelSenders } from './adapters/notifiers/index.js';
 import { createOpenAiProvider } from './adapters/openai-llm.js';
-import { ensureSearchAttributes } from './adapters/search-attribute-setup.js';
-import { createGovernorGateway } from './adapters/governor-client.js';
-import { connectClient, connectNative, type TemporalTarget } from './adapters/temporal-connection.js';
-import { DEFAULT_TASK_QUEUE } from './workflows/definitions.js';
+import { ensureSearchAttributes } from './adapters/temporal/search-attributes.js';
+import { createGovernorGateway } from './adapters/temporal/governor-client.js';
+import { connectClient, connectNative, type TemporalTarget } from './adapters/temporal/connection.js';
+import { DEFAULT_TASK_QUEUE } from './contracts/improvement.js';
 
 /** Kaizen's install folder: the parent of src/ (tsx) or dist/ (compiled). */
 export const KAIZEN_HOME = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,9 +1,9 @@
 // createActivities(deps): every activity the workflows call, one concern per file.
-import type { ActivityDeps } from './deps.js';
-import { createAnalyseActivities } from './analyse.js';
-import { createGenerateActivities } from './generate.js';
+import type { ActivityDeps } from '../contracts/ports.js';
+import { createAnalyseActivities } from './analyse/analyse.js';
+import { createGenerateActivities } from './generate/generate.js';
 import { createTestActivities } from './tests.js';
-import { createWorkspaceActivities } from './workspace.js';
+import { createWorkspaceActivities } from './workspace/worktree.js';
 import { createLedgerActivities } from './ledger.js';
 import { createNotifyActivities } from './notify.js';
 
@@ -19,5 +19,5 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export type KaizenActivities = ReturnType<typeof createActivities>;
-export type { ActivityDeps } from './deps.js';
-export { createContinuousActivities, type ContinuousActivities, type CycleActivities, type GovernorActivities } from './continuous.js';
+export type { ActivityDeps } from '../contracts/ports.js';
+export { createContinuousActivities, type ContinuousActivities, type CycleActivities, type GovernorActivities } from './governor.js';

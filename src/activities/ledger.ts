@@ -1,9 +1,9 @@
 // Records every improvement's outcome in <repo>/.kaizen/ledger.jsonl.
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { formatLedgerLine, LEDGER_FILE, parseLedger, type ParsedLedger } from '../core/ledger.js';
+import { formatLedgerLine, LEDGER_FILE, parseLedger, type ParsedLedger } from '../core/ledger/ledger.js';
 import type { LedgerEntry, UndeliveredEntry } from '../core/types.js';
-import type { ActivityDeps } from './deps.js';
+import type { ActivityDeps } from '../contracts/ports.js';
 
 /** How far back a retried append looks for its own line before writing it again. */
 const RETRY_LOOKBACK_BYTES = 64 * 1024;

@@ -1,10 +1,10 @@
 // Telling people. `notify` fans one improvement out to the worker's in-process notifiers
 // (the log); `deliverNotification` sends one event to one configured channel, so Temporal
 // retries a failing channel on its own without sending the others twice.
-import type { ActivityDeps, NotificationEvent } from './deps.js';
-import { activityContext } from './activity-context.js';
+import type { ActivityDeps, NotificationEvent } from '../contracts/ports.js';
+import { activityContext } from './context.js';
 import { createChannelSenders, senderFor } from '../adapters/notifiers/index.js';
-import type { NotificationChannel } from '../core/config.js';
+import type { NotificationChannel } from '../core/config/config.js';
 import { durationMs } from '../core/duration.js';
 import { KaizenError, NotificationFailedError } from '../core/errors.js';
 import { eventName } from '../core/notifications/common.js';

@@ -4,15 +4,15 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { ActivityDeps } from './deps.js';
-import { activityContext } from './activity-context.js';
-import { recordTestDuration } from './activity-metrics.js';
+import type { ActivityDeps } from '../contracts/ports.js';
+import { activityContext } from './context.js';
+import { recordTestDuration } from './metrics.js';
 import { runProcess } from '../adapters/process.js';
-import { durationMs, type Config } from '../core/config.js';
+import { durationMs, type Config } from '../core/config/config.js';
 import { GitFailedError, TestCommandMissingError } from '../core/errors.js';
-import { resolveTestCommand } from '../core/test-command.js';
-import { parseTestCounts, stripAnsi } from '../core/test-output.js';
-import { COVERAGE_SUMMARY_FILE, parseCoverageFromOutput, parseCoverageSummary } from '../core/test-gate.js';
+import { resolveTestCommand } from '../core/test-runs/command.js';
+import { parseTestCounts, stripAnsi } from '../core/test-runs/output.js';
+import { COVERAGE_SUMMARY_FILE, parseCoverageFromOutput, parseCoverageSummary } from '../core/test-runs/gate.js';
 import type { Coverage, TestRun, Workspace } from '../core/types.js';
 
 export interface RunTestsInput {

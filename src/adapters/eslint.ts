@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { AnalyserFailedError, BinaryMissingError } from '../core/errors.js';
-import { ESLINT_ANALYSER, EslintReportError, parseEslintReport, type EslintFileReport } from '../core/eslint-report.js';
+import { ESLINT_ANALYSER, EslintReportError, parseEslintReport, type EslintFileReport } from '../core/analysis/eslint-report.js';
 import { runProcess } from './process.js';
 
 export const FLAT_CONFIG_FILES = [

@@ -3,7 +3,7 @@
 import { stat } from 'node:fs/promises';
 import { simpleGit } from 'simple-git';
 import { BinaryMissingError, GitFailedError } from '../core/errors.js';
-import { parseStatusPorcelainZ, parseWorktreeListPorcelain, type StatusEntry, type WorktreeEntry } from '../core/git-porcelain.js';
+import { parseStatusPorcelainZ, parseWorktreeListPorcelain, type StatusEntry, type WorktreeEntry } from '../core/repository/git-porcelain.js';
 
 export interface GitContext {
   /** Folder git runs in. */

@@ -5,7 +5,7 @@
 // configuration problem that retrying cannot fix).
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { LlmAnswerRejectedError, LlmNotConfiguredError, LlmRequestRejectedError, LlmUnavailableError } from '../core/errors.js';
-import type { ChatAnswer, ChatRequest, LlmClient, LlmProvider } from '../activities/deps.js';
+import type { ChatAnswer, ChatRequest, LlmClient, LlmProvider } from '../contracts/ports.js';
 
 export const DEFAULT_MODEL = 'gpt-4o-mini';
 const OPENAI_BASE_URL = 'https://api.openai.com/v1';

@@ -1,9 +1,9 @@
 // `kaizen codec-server`: serves the payload codec to the Temporal Web UI (its "codec
 // endpoint" setting) so people who hold the key can read encrypted runs in their browser.
 import { isIP } from 'node:net';
-import { createPayloadCodec } from '../adapters/codec.js';
-import { loadCodecKeys, MAKE_A_KEY } from '../adapters/codec-keys.js';
-import { startCodecServer } from '../adapters/codec-server.js';
+import { createPayloadCodec } from '../adapters/codec/codec.js';
+import { loadCodecKeys, MAKE_A_KEY } from '../adapters/codec/keys.js';
+import { startCodecServer } from '../adapters/codec/server.js';
 import { CliError } from './errors.js';
 
 export const DEFAULT_CODEC_PORT = 8888;

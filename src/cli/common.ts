@@ -1,8 +1,8 @@
 // What every client command needs: the Temporal target, a client, and links to the Web UI.
 import { resolve } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { connectClient, resolveTemporalTarget, type TemporalTarget } from '../adapters/temporal-connection.js';
-import { DEFAULT_TASK_QUEUE } from '../workflows/definitions.js';
+import { connectClient, resolveTemporalTarget, type TemporalTarget } from '../adapters/temporal/connection.js';
+import { DEFAULT_TASK_QUEUE } from '../contracts/improvement.js';
 
 export interface GlobalOptions {
   address?: string;

@@ -2,8 +2,8 @@
 // kaizen.config.json checked against the one schema, and the effective config (defaults filled in).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadRepoConfig } from '../activities/repo-config.js';
-import { CONFIG_FILE } from '../core/config.js';
+import { loadRepoConfig } from '../activities/workspace/repo-config.js';
+import { CONFIG_FILE } from '../core/config/config.js';
 import { ConfigInvalidError } from '../core/errors.js';
 import { printJson } from './common.js';
 import { CliError } from './errors.js';

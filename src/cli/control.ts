@@ -2,7 +2,7 @@
 // approve, reject, list.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Progress } from '../core/types.js';
-import { approveSignal, pauseSignal, progressQuery, rejectSignal, resumeSignal } from '../workflows/definitions.js';
+import { approveSignal, pauseSignal, progressQuery, rejectSignal, resumeSignal } from '../contracts/improvement.js';
 import { client as connect, printJson, repoName, target, workflowLink, type GlobalOptions } from './common.js';
 import { CliError } from './errors.js';
 import { formatProgress } from './format.js';

@@ -1,9 +1,9 @@
 // `kaizen cycle REPO [--wait] [--json]`: one cycle now, as the schedule would start it.
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import type { CycleInput, CycleSummary } from '../core/cycle.js';
-import { repoKey, repoName } from '../core/repo-key.js';
-import { KaizenRepo } from '../workflows/definitions.js';
-import { cycleSummaryQuery } from '../workflows/governor-definitions.js';
+import type { CycleInput, CycleSummary } from '../core/governor/cycle.js';
+import { repoKey, repoName } from '../core/repository/key.js';
+import { KaizenRepo } from '../contracts/improvement.js';
+import { cycleSummaryQuery } from '../contracts/governor.js';
 import { client as connect, printJson, target, taskQueue, workflowLink, type GlobalOptions } from './common.js';
 import { CliError } from './errors.js';
 import { resolveRepo } from './repo-target.js';

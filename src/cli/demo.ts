@@ -4,8 +4,8 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { installRuntime } from '../adapters/runtime.js';
-import { connectClient, resolveTemporalTarget } from '../adapters/temporal-connection.js';
+import { installRuntime } from '../adapters/temporal/runtime.js';
+import { connectClient, resolveTemporalTarget } from '../adapters/temporal/connection.js';
 import type { ImprovementResult } from '../core/types.js';
 import { KAIZEN_HOME, startWorker } from '../worker.js';
 import { taskQueue, workflowLink, uiBase } from './common.js';

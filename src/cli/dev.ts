@@ -1,10 +1,10 @@
 // `kaizen dev`, `kaizen server`, `kaizen worker`: the embedded Temporal dev server (SQLite,
 // Web UI) and Kaizen's worker, together or apart, stopped cleanly on Ctrl-C / SIGTERM.
 import { resolve } from 'node:path';
-import { startDevServer, type DevServer } from '../adapters/dev-server.js';
-import { findTemporalCli } from '../adapters/temporal-cli.js';
-import { installRuntime } from '../adapters/runtime.js';
-import { KAIZEN_SEARCH_ATTRIBUTES } from '../core/search-attributes.js';
+import { startDevServer, type DevServer } from '../adapters/temporal/dev-server.js';
+import { findTemporalCli } from '../adapters/temporal/binaries.js';
+import { installRuntime } from '../adapters/temporal/runtime.js';
+import { KAIZEN_SEARCH_ATTRIBUTES } from '../contracts/search-attributes.js';
 import { startWorker, type RunningWorker } from '../worker.js';
 import { target, taskQueue, type GlobalOptions } from './common.js';
 import { CliError } from './errors.js';

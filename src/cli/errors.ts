@@ -1,4 +1,4 @@
-// The CLI's one way to fail: a message for the user and an exit code. Only client.ts exits.
+// The CLI's one way to fail: a message for the user and an exit code. Only main.ts exits.
 export class CliError extends Error {
   constructor(
     message: string,

@@ -1,10 +1,10 @@
 // `kaizen governor REPO [--json]` and the repo-wide `kaizen pause|resume REPO`: what a
 // repository's governor knows (budgets, lock, pause, strategy statistics), and its pause switch.
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { governorStartOptions } from '../adapters/governor-client.js';
-import type { GovernorView } from '../core/governor-protocol.js';
-import { repoName } from '../core/repo-key.js';
-import { governorStateQuery, pauseRepoSignal, resumeLlmSignal, resumeRepoSignal } from '../workflows/governor-definitions.js';
+import { governorStartOptions } from '../adapters/temporal/governor-client.js';
+import type { GovernorView } from '../core/governor/protocol.js';
+import { repoName } from '../core/repository/key.js';
+import { governorStateQuery, pauseRepoSignal, resumeLlmSignal, resumeRepoSignal } from '../contracts/governor.js';
 import type { governor } from '../workflows/governor.js';
 import { client as connect, printJson, target, workflowLink, type GlobalOptions } from './common.js';
 import { governorTargetFor, resolveRepo } from './repo-target.js';

@@ -2,9 +2,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import { splitCommand } from '../core/config.js';
+import { splitCommand } from '../core/config/config.js';
 import { STRATEGIES, type ImprovementInput, type ImprovementResult, type Mode, type Strategy } from '../core/types.js';
-import { progressQuery } from '../workflows/definitions.js';
+import { progressQuery } from '../contracts/improvement.js';
 import { client as connect, printJson, repoName, target, taskQueue, workflowLink, type GlobalOptions } from './common.js';
 import { CliError } from './errors.js';
 import { formatResult } from './format.js';

@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ledgerPath, readLedger } from '../activities/ledger.js';
 import { runGit } from '../adapters/git.js';
-import { ledgerView, type LedgerView } from '../core/stats.js';
+import { ledgerView, type LedgerView } from '../core/ledger/stats.js';
 import { OUTCOMES, type LedgerEntry, type Outcome } from '../core/types.js';
 import { printJson } from './common.js';
 import { CliError } from './errors.js';

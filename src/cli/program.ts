@@ -129,7 +129,7 @@ export function buildProgram(): Command {
       .description('check Temporal, the worker, git, a repository, the test command, the LLM endpoint and SMTP; prints the fix for each failure')
       .argument('[repo]', 'repository to check (default: the current folder when it is a git repository)')
       .option('--json', 'print the checks as JSON'),
-  ).action(lazy(() => import('./doctor.js'), (m) => m.doctorCommand));
+  ).action(lazy(() => import('./doctor/command.js'), (m) => m.doctorCommand));
   addContinuousCommands(program);
   return program;
 }

@@ -2,8 +2,8 @@
 // resolved, as `git rev-parse --show-toplevel` gives it), and the governor that belongs to it.
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { GovernorTarget } from '../core/governor-protocol.js';
-import { governorWorkflowId } from '../core/repo-key.js';
+import type { GovernorTarget } from '../core/governor/protocol.js';
+import { governorWorkflowId } from '../core/repository/key.js';
 import { taskQueue } from './common.js';
 
 export interface RepoRef {

@@ -1,7 +1,7 @@
 // `kaizen report [REPO] --out FILE`: the ledger as one self-contained HTML page.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { renderReport } from '../core/report/page.js';
+import { renderReport } from '../core/ledger/report/page.js';
 import { repoName } from './common.js';
 import { CliError } from './errors.js';
 import { loadLedger, localOffsetMinutes, warnBadLines } from './log.js';

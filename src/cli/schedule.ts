@@ -3,9 +3,9 @@
 // next one is not started), and a catch-up window of one interval: after downtime the missed
 // run happens once, not never and not once per missed interval.
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleDescription, type ScheduleHandle } from '@temporalio/client';
-import { loadRepoConfig } from '../activities/repo-config.js';
+import { loadRepoConfig } from '../activities/workspace/repo-config.js';
 import { durationMs } from '../core/duration.js';
-import { repoKey, scheduleIdFor, SCHEDULE_ID_PREFIX } from '../core/repo-key.js';
+import { repoKey, scheduleIdFor, SCHEDULE_ID_PREFIX } from '../core/repository/key.js';
 import { client as connect, printJson, taskQueue, type GlobalOptions } from './common.js';
 import { cycleStartOptions } from './cycle.js';
 import { CliError } from './errors.js';

@@ -1,6 +1,6 @@
 // `kaizen stats [REPO]`: how Kaizen is doing in one repository, from its ledger.
 import { formatDuration } from '../core/duration.js';
-import { computeStats, type Stats } from '../core/stats.js';
+import { computeStats, type Stats } from '../core/ledger/stats.js';
 import { OUTCOMES, STEPS } from '../core/types.js';
 import { printJson } from './common.js';
 import { firstLine, loadLedger, localOffsetMinutes, localTime, otherKindsNote, warnBadLines } from './log.js';

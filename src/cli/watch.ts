@@ -3,7 +3,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { formatDuration } from '../core/duration.js';
 import type { ImprovementResult, Progress, ProgressUpdate } from '../core/types.js';
-import { progressQuery } from '../workflows/definitions.js';
+import { progressQuery } from '../contracts/improvement.js';
 import { client as connect, target, workflowLink, type GlobalOptions } from './common.js';
 import { CliError } from './errors.js';
 import { formatResult, progressBar } from './format.js';

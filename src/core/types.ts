@@ -5,7 +5,7 @@ export type Outcome = 'applied' | 'proposed' | 'rolled_back' | 'skipped' | 'fail
 export const OUTCOMES: readonly Outcome[] = ['applied', 'proposed', 'rolled_back', 'skipped', 'failed'];
 
 /**
- * `autofix`: the analyser's own fixer. The others are LLM prompt kinds (src/core/llm-kinds.ts):
+ * `autofix`: the analyser's own fixer. The others are LLM prompt kinds (src/core/llm/kinds.ts):
  * `llm` fixes the findings, `llm-complexity` simplifies a function over the complexity threshold,
  * `llm-error-handling` adds missing error handling, `llm-tests` adds tests for an untested export.
  */
@@ -275,4 +275,4 @@ export interface Progress {
 }
 
 // The ledger's line types live beside its parser; re-exported for the many importers.
-export type { LedgerEntry, LedgerRecord, UndeliveredEntry } from './ledger-types.js';
+export type { LedgerEntry, LedgerRecord, UndeliveredEntry } from './ledger/types.js';

@@ -16,20 +16,20 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CycleActivities, KaizenActivities } from '../activities/index.js';
-import { bootstrapActivityOptions, stepActivityOptions } from '../core/activity-options.js';
-import { slotLeaseMs } from '../core/budget.js';
-import { llmLimits } from '../core/llm-budget.js';
-import type { Config } from '../core/config.js';
-import { briefOf, cycleLedgerEntry, describeCycle, newCycleSummary, type CycleAnalysis, type CycleCandidate, type CycleInput, type CycleSummary } from '../core/cycle.js';
-import type { GovernorTarget } from '../core/governor-protocol.js';
-import { repoKey, repoName } from '../core/repo-key.js';
+import { bootstrapActivityOptions, stepActivityOptions } from './shared/activity-options.js';
+import { slotLeaseMs } from '../core/governor/budget.js';
+import { llmLimits } from '../core/llm/budget.js';
+import type { Config } from '../core/config/config.js';
+import { briefOf, cycleLedgerEntry, describeCycle, newCycleSummary, type CycleAnalysis, type CycleCandidate, type CycleInput, type CycleSummary } from '../core/governor/cycle.js';
+import type { GovernorTarget } from '../core/governor/protocol.js';
+import { repoKey, repoName } from '../core/repository/key.js';
 import type { Workspace } from '../core/types.js';
-import { KaizenRepo } from './definitions.js';
-import { describeFailure } from './failures.js';
-import { cycleSummaryQuery, slotFinishedSignal } from './governor-definitions.js';
-import { governorActivities, governorTarget } from './governor-link.js';
+import { KaizenRepo } from '../contracts/improvement.js';
+import { describeFailure } from './shared/failures.js';
+import { cycleSummaryQuery, slotFinishedSignal } from '../contracts/governor.js';
+import { governorActivities, governorTarget } from './improvement/governor-link.js';
 import type { improvement } from './improvement.js';
-import { notifyCycleDigest } from './notify-step.js';
+import { notifyCycleDigest } from './shared/notify.js';
 
 type HostActivities = KaizenActivities & CycleActivities;
 

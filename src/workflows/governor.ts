@@ -1,9 +1,9 @@
 // One long-lived governor per repository: budgets across cycles and workers, the merge lock,
 // the repo-wide pause and the strategy statistics. Every decision is a pure function of its
-// state (src/core/governor-state.ts); this workflow holds the state, answers updates and
+// state (src/core/governor/state.ts); this workflow holds the state, answers updates and
 // signals, passes pauses on to running improvements, and continues as new with its state
 // before its history grows large.
-import { notifyPaused } from './notify-step.js';
+import { notifyPaused } from './shared/notify.js';
 import {
   allHandlersFinished,
   condition,
@@ -26,12 +26,12 @@ import {
   normaliseState,
   pruneState,
   setPaused,
-} from '../core/governor-state.js';
-import { handleLlmCheck, handleLlmResume, handleLlmUsage } from '../core/governor-llm.js';
-import type { GovernorInput, GovernorState, LockRequest, SlotRequest } from '../core/governor-protocol.js';
-import type { LlmCheckRequest } from '../core/llm-budget.js';
-import { repoName } from '../core/repo-key.js';
-import { KaizenRepo, pauseSignal, resumeSignal } from './definitions.js';
+} from '../core/governor/state.js';
+import { handleLlmCheck, handleLlmResume, handleLlmUsage } from '../core/governor/llm-caps.js';
+import type { GovernorInput, GovernorState, LockRequest, SlotRequest } from '../core/governor/protocol.js';
+import type { LlmCheckRequest } from '../core/llm/budget.js';
+import { repoName } from '../core/repository/key.js';
+import { KaizenRepo, pauseSignal, resumeSignal } from '../contracts/improvement.js';
 import {
   checkLlmUpdate,
   governorStateQuery,
@@ -44,7 +44,7 @@ import {
   resumeLlmSignal,
   resumeRepoSignal,
   slotFinishedSignal,
-} from './governor-definitions.js';
+} from '../contracts/governor.js';
 
 /** History events after which the governor starts a fresh run (the server may suggest sooner). */
 export const DEFAULT_CONTINUE_AS_NEW_AFTER = 2000;

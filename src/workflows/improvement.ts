@@ -16,15 +16,15 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { KaizenActivities } from '../activities/index.js';
-import { bootstrapActivityOptions } from '../core/activity-options.js';
-import type { Config } from '../core/config.js';
+import { bootstrapActivityOptions } from './shared/activity-options.js';
+import type { Config } from '../core/config/config.js';
 import { durationMs } from '../core/duration.js';
-import { primaryFamily } from '../core/learner.js';
-import { commitMessage } from '../core/outcome.js';
-import { ProgressTracker } from '../core/progress.js';
-import { repoName } from '../core/repo-key.js';
+import { primaryFamily } from '../core/governor/learner.js';
+import { commitMessage } from '../core/improvement/outcome.js';
+import { ProgressTracker } from '../core/improvement/progress.js';
+import { repoName } from '../core/repository/key.js';
 import type { Finding, ImprovementInput, ImprovementResult, LlmAttempt, Mode, Outcome, Proposal, StepName, Strategy, TestRun, Workspace } from '../core/types.js';
-import { Compensations } from './compensations.js';
+import { Compensations } from './improvement/compensations.js';
 import {
   approveSignal,
   DEFAULT_TASK_QUEUE,
@@ -37,15 +37,15 @@ import {
   progressQuery,
   rejectSignal,
   resumeSignal,
-} from './definitions.js';
-import { lastLines, StepOutcome } from './failures.js';
-import { GovernorLink } from './governor-link.js';
-import { buildResult, outcomeOfError, plannedWorkspace } from './improvement-result.js';
-import { recordImprovementMetrics } from './metrics.js';
-import { recordAndNotify } from './notify-step.js';
-import { StepRunner } from './step-runner.js';
-import { generateWithGuards, proposeAndVerify } from './llm-step.js';
-import { integrateChange, MAX_INTEGRATE_ROUNDS, verifyChange, type VerifyInput } from './verify-step.js';
+} from '../contracts/improvement.js';
+import { lastLines, StepOutcome } from './shared/failures.js';
+import { GovernorLink } from './improvement/governor-link.js';
+import { buildResult, outcomeOfError, plannedWorkspace } from './improvement/result.js';
+import { recordImprovementMetrics } from './improvement/metrics.js';
+import { recordAndNotify } from './shared/notify.js';
+import { StepRunner } from './improvement/step-runner.js';
+import { generateWithGuards, proposeAndVerify } from './improvement/propose.js';
+import { integrateChange, MAX_INTEGRATE_ROUNDS, verifyChange, type VerifyInput } from './improvement/verify.js';
 
 export async function improvement(input: ImprovementInput): Promise<ImprovementResult> {
   const info = workflowInfo();

@@ -6,7 +6,7 @@ import { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPayloadCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA } from '../../src/adapters/codec.js';
+import { createPayloadCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA } from '../../src/adapters/codec/codec.js';
 import { createRepo, type TempRepo } from '../helpers/git-repo.js';
 import { startKaizen, type E2eKaizen } from '../helpers/e2e.js';
 

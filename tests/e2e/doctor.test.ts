@@ -3,9 +3,9 @@
 // worker, the namespace, the server or the LLM key is wrong.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { resolveTemporalTarget } from '../../src/adapters/temporal-connection.js';
-import { runDoctor, type DoctorOptions } from '../../src/cli/doctor.js';
-import type { DoctorCheck } from '../../src/core/doctor.js';
+import { resolveTemporalTarget } from '../../src/adapters/temporal/connection.js';
+import { runDoctor, type DoctorOptions } from '../../src/cli/doctor/command.js';
+import type { DoctorCheck } from '../../src/cli/doctor/report.js';
 import { createRepo, GIT_ENV, type TempRepo } from '../helpers/git-repo.js';
 import { startKaizen, type E2eKaizen } from '../helpers/e2e.js';
 import { KAIZEN_ROOT, runKaizen } from '../helpers/kaizen-process.js';

@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startDevServer, type DevServer } from '../../src/adapters/dev-server.js';
-import { findTemporalCli } from '../../src/adapters/temporal-cli.js';
-import { KAIZEN_SEARCH_ATTRIBUTES } from '../../src/core/search-attributes.js';
+import { startDevServer, type DevServer } from '../../src/adapters/temporal/dev-server.js';
+import { findTemporalCli } from '../../src/adapters/temporal/binaries.js';
+import { KAIZEN_SEARCH_ATTRIBUTES } from '../../src/contracts/search-attributes.js';
 import { freePort } from '../helpers/ports.js';
 
 declare module 'vitest' {

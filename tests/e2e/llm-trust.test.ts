@@ -6,8 +6,8 @@ import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { governorWorkflowId } from '../../src/core/repo-key.js';
-import { governorStateQuery, resumeLlmSignal } from '../../src/workflows/governor-definitions.js';
+import { governorWorkflowId } from '../../src/core/repository/key.js';
+import { governorStateQuery, resumeLlmSignal } from '../../src/contracts/governor.js';
 import { kaizenBranches, readLedgerLines, snapshotRepo, startKaizen, worktreesLeft, type E2eKaizen } from '../helpers/e2e.js';
 import { createRepo, type TempRepo } from '../helpers/git-repo.js';
 import { answerWithEdits, startScriptedOpenAi, type ScriptedOpenAi, type ScriptedReply } from '../helpers/scripted-openai.js';

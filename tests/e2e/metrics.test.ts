@@ -2,7 +2,7 @@
 // Kaizen's own on one Prometheus endpoint, and one improvement shows up in both.
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { connectClient, resolveTemporalTarget } from '../../src/adapters/temporal-connection.js';
+import { connectClient, resolveTemporalTarget } from '../../src/adapters/temporal/connection.js';
 import { startImprovement, waitForResult } from '../../src/cli/improve.js';
 import { createRepo, GIT_ENV, type TempRepo } from '../helpers/git-repo.js';
 import { KAIZEN_ROOT, startKaizenProcess, type KaizenProcess } from '../helpers/kaizen-process.js';

@@ -3,9 +3,9 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { waitForCycle } from '../../src/cli/cycle.js';
-import type { CycleSummary } from '../../src/core/cycle.js';
-import type { GovernorView } from '../../src/core/governor-protocol.js';
-import { scheduleIdFor } from '../../src/core/repo-key.js';
+import type { CycleSummary } from '../../src/core/governor/cycle.js';
+import type { GovernorView } from '../../src/core/governor/protocol.js';
+import { scheduleIdFor } from '../../src/core/repository/key.js';
 import { readLedgerLines, startKaizen, type E2eKaizen } from '../helpers/e2e.js';
 import { createRepo, type TempRepo } from '../helpers/git-repo.js';
 import { runKaizen } from '../helpers/kaizen-process.js';

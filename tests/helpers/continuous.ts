@@ -8,12 +8,12 @@
 import { Context } from '@temporalio/activity';
 import { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
-import { createGovernorActivities } from '../../src/activities/continuous.js';
+import { createGovernorActivities } from '../../src/activities/governor.js';
 import type { ContinuousActivities, CycleActivities, KaizenActivities } from '../../src/activities/index.js';
 import { kaizenActivityInterceptors } from '../../src/activities/failure-interceptor.js';
-import { createGovernorGateway } from '../../src/adapters/governor-client.js';
-import type { Config, ConfigInput } from '../../src/core/config.js';
-import { toCandidate, type CycleAnalysis, type CycleLedgerEntry } from '../../src/core/cycle.js';
+import { createGovernorGateway } from '../../src/adapters/temporal/governor-client.js';
+import type { Config, ConfigInput } from '../../src/core/config/config.js';
+import { toCandidate, type CycleAnalysis, type CycleLedgerEntry } from '../../src/core/governor/cycle.js';
 import type { Finding } from '../../src/core/types.js';
 import { FAKE_FINDINGS, FAKE_HOST_QUEUE_SUFFIX, fakeActivities, fakeAnalysis, type CallLog } from './fake-activities.js';
 import type { TimeSkipping } from './time-skipping.js';

@@ -3,7 +3,7 @@
 // src/activities breaks the tests' compile instead of passing silently.
 import { Context } from '@temporalio/activity';
 import type { KaizenActivities } from '../../src/activities/index.js';
-import { Config, type ConfigInput } from '../../src/core/config.js';
+import { Config, type ConfigInput } from '../../src/core/config/config.js';
 import type { AnalyseResult, Finding, Proposal, TestRun, Workspace } from '../../src/core/types.js';
 
 export type ActivityName = keyof KaizenActivities;

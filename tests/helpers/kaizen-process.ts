@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 export const KAIZEN_ROOT = join(import.meta.dirname, '..', '..');
-const CLIENT = join(KAIZEN_ROOT, 'src', 'client.ts');
+const CLIENT = join(KAIZEN_ROOT, 'src', 'cli', 'main.ts');
 const run = promisify(execFile);
 
 export interface CliResult {

@@ -1,6 +1,6 @@
 // Sample events and channels for notification tests.
-import type { NotificationChannel } from '../../src/core/config.js';
-import { Config } from '../../src/core/config.js';
+import type { NotificationChannel } from '../../src/core/config/config.js';
+import { Config } from '../../src/core/config/config.js';
 import type { CycleSummary } from '../../src/core/notifications/types.js';
 import type { ImprovementResult } from '../../src/core/types.js';
 

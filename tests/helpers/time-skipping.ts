@@ -5,8 +5,8 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { kaizenActivityInterceptors } from '../../src/activities/failure-interceptor.js';
 import type { KaizenActivities } from '../../src/activities/index.js';
-import { findTemporalTestServer } from '../../src/adapters/temporal-cli.js';
-import { KAIZEN_SEARCH_ATTRIBUTES } from '../../src/core/search-attributes.js';
+import { findTemporalTestServer } from '../../src/adapters/temporal/binaries.js';
+import { KAIZEN_SEARCH_ATTRIBUTES } from '../../src/contracts/search-attributes.js';
 import { FAKE_HOST_QUEUE_SUFFIX } from './fake-activities.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../src/workflows/index.ts', import.meta.url));

@@ -4,12 +4,12 @@
 // skipped time, as the Schedule would.)
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BudgetLimits } from '../../src/core/budget.js';
-import type { ConfigInput } from '../../src/core/config.js';
-import type { CycleSummary } from '../../src/core/cycle.js';
-import { governorWorkflowId } from '../../src/core/repo-key.js';
+import type { BudgetLimits } from '../../src/core/governor/budget.js';
+import type { ConfigInput } from '../../src/core/config/config.js';
+import type { CycleSummary } from '../../src/core/governor/cycle.js';
+import { governorWorkflowId } from '../../src/core/repository/key.js';
 import { cycle } from '../../src/workflows/cycle.js';
-import { governorStateQuery } from '../../src/workflows/governor-definitions.js';
+import { governorStateQuery } from '../../src/contracts/governor.js';
 import { continuousFakes, DAY, HOUR, MINUTE, plainClient, withContinuousWorker, type Integration } from '../helpers/continuous.js';
 import { greenRun } from '../helpers/fake-activities.js';
 import { startTimeSkipping, type TimeSkipping } from '../helpers/time-skipping.js';

@@ -3,13 +3,13 @@
 // or refused improvement held.
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGovernorGateway } from '../../src/adapters/governor-client.js';
-import type { GovernorTarget, SlotRequest } from '../../src/core/governor-protocol.js';
-import { governorWorkflowId } from '../../src/core/repo-key.js';
+import { createGovernorGateway } from '../../src/adapters/temporal/governor-client.js';
+import type { GovernorTarget, SlotRequest } from '../../src/core/governor/protocol.js';
+import { governorWorkflowId } from '../../src/core/repository/key.js';
 import type { ImprovementResult, Strategy } from '../../src/core/types.js';
 import { cycle } from '../../src/workflows/cycle.js';
-import { progressQuery } from '../../src/workflows/definitions.js';
-import { governorStateQuery, pauseRepoSignal, resumeRepoSignal, slotFinishedSignal } from '../../src/workflows/governor-definitions.js';
+import { progressQuery } from '../../src/contracts/improvement.js';
+import { governorStateQuery, pauseRepoSignal, resumeRepoSignal, slotFinishedSignal } from '../../src/contracts/governor.js';
 import { governor } from '../../src/workflows/governor.js';
 import { improvement } from '../../src/workflows/improvement.js';
 import { continuousFakes, findingsOf, HOUR, plainClient, until, withContinuousWorker } from '../helpers/continuous.js';

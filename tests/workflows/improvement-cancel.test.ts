@@ -8,7 +8,7 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { progressQuery } from '../../src/workflows/definitions.js';
+import { progressQuery } from '../../src/contracts/improvement.js';
 import { improvement } from '../../src/workflows/improvement.js';
 import { FAKE_REPO, fakeActivities, greenRun, heartbeatUntilCancelled, type FakeOptions } from '../helpers/fake-activities.js';
 import { startTimeSkipping, type TimeSkipping } from '../helpers/time-skipping.js';

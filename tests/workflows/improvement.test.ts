@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KaizenActivities } from '../../src/activities/index.js';
 import { LlmAnswerRejectedError, NothingToProposeError } from '../../src/core/errors.js';
 import type { ImprovementInput, ImprovementResult } from '../../src/core/types.js';
-import { progressQuery } from '../../src/workflows/definitions.js';
+import { progressQuery } from '../../src/contracts/improvement.js';
 import { improvement } from '../../src/workflows/improvement.js';
 import {
   FAKE_COMMIT,

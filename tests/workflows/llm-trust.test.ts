@@ -4,11 +4,11 @@
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KaizenActivities } from '../../src/activities/index.js';
-import type { ConfigInput } from '../../src/core/config.js';
+import type { ConfigInput } from '../../src/core/config/config.js';
 import { LlmAnswerRejectedError } from '../../src/core/errors.js';
-import { governorWorkflowId } from '../../src/core/repo-key.js';
+import { governorWorkflowId } from '../../src/core/repository/key.js';
 import type { ImprovementInput, ImprovementResult, Proposal } from '../../src/core/types.js';
-import { governorStateQuery, resumeLlmSignal } from '../../src/workflows/governor-definitions.js';
+import { governorStateQuery, resumeLlmSignal } from '../../src/contracts/governor.js';
 import { improvement } from '../../src/workflows/improvement.js';
 import { continuousFakes, plainClient, until, withContinuousWorker } from '../helpers/continuous.js';
 import { FAKE_REPO, fakeActivities, fakeProposal, greenRun, redRun, type CallLog, type FakeOptions } from '../helpers/fake-activities.js';

@@ -3,7 +3,7 @@
 // used whenever the server offers it; SMTP_REQUIRE_TLS=true refuses to send without it.
 import type { ConnectionOptions } from 'node:tls';
 import nodemailer from 'nodemailer';
-import type { ChannelDelivery, ChannelSender } from '../../activities/deps.js';
+import type { ChannelDelivery, ChannelSender } from '../../contracts/ports.js';
 import { NotificationFailedError, NotificationNotConfiguredError, NotificationRejectedError } from '../../core/errors.js';
 import { renderEmail } from '../../core/notifications/email.js';
 import { redact } from '../../core/notifications/redact.js';

@@ -2,7 +2,7 @@
 // timeouts are worth retrying; any other 4xx is final. No message ever names the URL's path.
 import { NotificationFailedError, NotificationNotConfiguredError, NotificationRejectedError } from '../../core/errors.js';
 import { redact } from '../../core/notifications/redact.js';
-import type { ChannelDelivery } from '../../activities/deps.js';
+import type { ChannelDelivery } from '../../contracts/ports.js';
 
 const RETRYABLE_STATUSES = new Set([408, 425, 429]);
 const BODY_SNIPPET_CHARS = 300;

@@ -1,5 +1,5 @@
 // The registry of channel senders: one per channel type.
-import type { ChannelSender, ChannelSenders } from '../../activities/deps.js';
+import type { ChannelSender, ChannelSenders } from '../../contracts/ports.js';
 import { CHANNEL_TYPES } from '../../core/notifications/types.js';
 import { createEmailSender, type EmailSenderOptions } from './email.js';
 import { createDiscordSender, createGenericWebhookSender, createSlackSender, createTeamsSender } from './webhook.js';

@@ -1,6 +1,6 @@
 // Which channels hear about an event, and what exactly each one is sent. Pure: the
 // workflow decides this, so a channel that wants nothing costs no activity at all.
-import type { NotificationChannel } from '../config.js';
+import type { NotificationChannel } from '../config/config.js';
 import { eventName } from './common.js';
 import type { NotificationEvent } from './types.js';
 

@@ -1,0 +1,185 @@
+// analyse: runs the analysers in the run's worktree and chooses the target file;
+// checkFindings: the findings gate of verify, on the committed change in the worktree.
+import type { Config } from '../../core/config/config.js';
+import { compareFindings, ruleCountsOf } from '../../core/analysis/finding-match.js';
+import { compileExcludes } from '../../core/analysis/globs.js';
+import { normaliseRepoPath } from '../../core/repository/path.js';
+import { candidatesFor, chooseTarget, skipReason, type TargetChoiceInput } from '../../core/analysis/target.js';
+import type { AnalyseResult, Finding, Strategy, VerifyFindingsResult, Workspace } from '../../core/types.js';
+import { findingsForStrategy, isLlmStrategy, LLM_KINDS, type KaizenRule } from '../../core/llm/kinds.js';
+import { activityContext } from '../context.js';
+import { analyserIds, readableFiles, runAnalysers, withinSizeLimit, type AnalysisOutcome } from './run-analysers.js';
+import type { ActivityDeps } from '../../contracts/ports.js';
+import { kaizenRulesIn, kaizenScanReads } from './kaizen-scan.js';
+import { lastCommitAt, regularFileSizes, trackedFiles, type GitReadOptions } from './repo-files.js';
+
+export interface AnalyseInput {
+  workspace: Workspace;
+  config: Config;
+  /** Analyse only this repo-relative file and make it the target. */
+  file?: string;
+  /** With 'autofix', only files with findings the analyser can fix are candidates. */
+  strategy?: Strategy;
+}
+
+export interface CheckFindingsInput {
+  workspace: Workspace;
+  config: Config;
+  target: string;
+  /** The target's findings before the change. */
+  before: Finding[];
+  /** The findings the change was meant to fix. */
+  targets: Finding[];
+  /** AnalyseResult.targetRuleCounts: the full baseline when `before` is capped. */
+  beforeRuleCounts?: Record<string, number>;
+}
+
+export function createAnalyseActivities(deps: ActivityDeps) {
+  return {
+    async analyse(input: AnalyseInput): Promise<AnalyseResult> {
+      const { workspace, config } = input;
+      const run = runContext(workspace, deps.env);
+      const choiceInput: TargetChoiceInput = {
+        findings: [],
+        config,
+        facts: {},
+        userDirtyFiles: workspace.userDirtyFiles,
+        nowMs: Date.now(),
+        filesAnalysed: 0,
+        requireFixable: input.strategy === 'autofix',
+      };
+      const analysis =
+        input.file !== undefined
+          ? await analyseRequestedFile(deps, input, input.file, run, choiceInput)
+          : await analyseRepository(deps, input, run, choiceInput);
+      // A prompt kind with a rule of its own (llm-complexity, …) only targets files with that rule's findings.
+      const kind = input.strategy && isLlmStrategy(input.strategy) ? LLM_KINDS[input.strategy] : null;
+      choiceInput.findings = kind?.rule ? findingsForStrategy(kind.strategy, analysis.findings) : analysis.findings;
+      choiceInput.filesAnalysed = analysis.filesAnalysed;
+      const choice = chooseTarget(choiceInput);
+      const targetBytes = choice.target === null ? undefined : choiceInput.facts[choice.target]?.sizeBytes;
+      if (choice.target === null && kind?.rule && analysis.findings.length > 0 && choiceInput.findings.length === 0 && input.file === undefined) {
+        choice.reason = `no file has a '${kind.rule}' finding for ${kind.strategy} (${kind.purpose}); ${analysis.findings.length} other findings need another strategy`;
+      }
+      return {
+        target: choice.target,
+        findings: choice.findings,
+        fixableCount: choice.fixableCount,
+        targetRuleCounts: ruleCountsOf(analysis.findings.filter((f) => f.file === choice.target)),
+        totalFindings: analysis.findings.length,
+        filesAnalysed: analysis.filesAnalysed,
+        analysers: analysis.analysers,
+        ...(choice.reason !== undefined ? { reason: choice.reason } : {}),
+        ...(targetBytes !== undefined ? { targetBytes } : {}),
+      };
+    },
+
+    async checkFindings(input: CheckFindingsInput): Promise<VerifyFindingsResult> {
+      const { workspace, config } = input;
+      const checked = normaliseRepoPath(input.target);
+      if (!checked.ok) {
+        return { ok: false, parses: false, remaining: [], introduced: [], reason: `cannot check the target: ${checked.problem}` };
+      }
+      const target = checked.path;
+      const sizes = await regularFileSizes(workspace.worktree, [target]);
+      if (!sizes.has(target)) {
+        return { ok: false, parses: false, remaining: [], introduced: [], reason: `${target} no longer exists after the change` };
+      }
+      const run = runContext(workspace, deps.env);
+      // The gate scans for every Kaizen rule the baseline had, or a targeted finding would vanish unseen.
+      const extraKaizenRules = kaizenRulesIn([...input.before, ...input.targets]);
+      const analysis = await runAnalysers(deps, { workspace, config, files: [target], extraKaizenRules, ...run.progress });
+      return compareFindings({
+        target,
+        before: input.before,
+        after: analysis.findings,
+        targets: input.targets,
+        ...(input.beforeRuleCounts ? { beforeRuleCounts: input.beforeRuleCounts } : {}),
+      });
+    },
+  };
+}
+
+/** The Kaizen scan the run's own strategy needs (llm-complexity: complexity, …). */
+function ownRules(input: AnalyseInput): KaizenRule[] {
+  const rule = input.strategy && isLlmStrategy(input.strategy) ? LLM_KINDS[input.strategy].rule : null;
+  return rule ? [rule] : [];
+}
+
+interface RunContext {
+  git: GitReadOptions;
+  progress: { signal?: AbortSignal; heartbeat?: (detail: string) => void };
+}
+
+/** Cancellation and heartbeats when running as an activity; nothing when called directly. */
+function runContext(workspace: Workspace, env: NodeJS.ProcessEnv): RunContext {
+  const context = activityContext();
+  const signal = context?.cancellationSignal;
+  return {
+    git: { cwd: workspace.worktree, env, ...(signal ? { signal } : {}) },
+    progress: context ? { signal: context.cancellationSignal, heartbeat: (detail) => context.heartbeat(detail) } : {},
+  };
+}
+
+/** Analyses only the requested file, once the target rules allow it; fills in its facts. */
+async function analyseRequestedFile(
+  deps: ActivityDeps,
+  input: AnalyseInput,
+  requested: string,
+  run: RunContext,
+  choiceInput: TargetChoiceInput,
+): Promise<AnalysisOutcome> {
+  choiceInput.file = requested;
+  const checked = normaliseRepoPath(requested);
+  if (checked.ok) {
+    const file = checked.path;
+    const [tracked, sizes] = await Promise.all([trackedFiles(run.git, [file]), regularFileSizes(run.git.cwd, [file])]);
+    const sizeBytes = sizes.get(file);
+    choiceInput.facts[file] = { tracked: tracked.includes(file), ...(sizeBytes !== undefined ? { sizeBytes } : {}) };
+  }
+  // The same rules decide before the analysis (missing, untracked, excluded, too large).
+  const allowed = chooseTarget(choiceInput).target;
+  const extraKaizenRules = ownRules(input);
+  if (allowed === null) return { findings: [], analysers: analyserIds(input.config, extraKaizenRules), filesAnalysed: 0 };
+  return runAnalysers(deps, { workspace: input.workspace, config: input.config, files: [allowed], extraKaizenRules, ...run.progress });
+}
+
+/** Analyses every tracked file an analyser reads; looks up commit times for the ranking. */
+async function analyseRepository(
+  deps: ActivityDeps,
+  input: AnalyseInput,
+  run: RunContext,
+  choiceInput: TargetChoiceInput,
+): Promise<AnalysisOutcome> {
+  const { workspace, config } = input;
+  const tracked = await trackedFiles(run.git);
+  // A run of a prompt kind scans JS/TS files even when no configured analyser reads them.
+  const readable = [...new Set([...readableFiles(config, tracked), ...(ownRules(input).length ? tracked.filter(kaizenScanReads) : [])])]
+    .filter((file) => !compileExcludes(config)(file))
+    .sort();
+  const sizes = await regularFileSizes(workspace.worktree, readable);
+  const analysis = await runAnalysers(deps, { workspace, config, files: withinSizeLimit(config, readable, sizes), extraKaizenRules: ownRules(input), ...run.progress });
+  for (const finding of analysis.findings) {
+    const sizeBytes = sizes.get(finding.file);
+    choiceInput.facts[finding.file] = { tracked: true, ...(sizeBytes !== undefined ? { sizeBytes } : {}) };
+  }
+  choiceInput.findings = analysis.findings;
+  await lookUpRecency(run.git, choiceInput);
+  return analysis;
+}
+
+/**
+ * Looks up last commit times in ranking order until a candidate passes every rule, so a
+ * repository with many files with findings costs one `git log` in the common case.
+ */
+async function lookUpRecency(git: GitReadOptions, input: TargetChoiceInput): Promise<void> {
+  if (input.config.recentChangeMinutes <= 0) return;
+  const excluded = compileExcludes(input.config);
+  for (const candidate of candidatesFor(input)) {
+    if (skipReason(candidate.file, input, excluded) !== null) continue;
+    const facts = input.facts[candidate.file] ?? { tracked: true };
+    facts.lastCommitAt = await lastCommitAt(git, candidate.file);
+    input.facts[candidate.file] = facts;
+    if (skipReason(candidate.file, input, excluded) === null) return;
+  }
+}

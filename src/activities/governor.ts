@@ -1,0 +1,60 @@
+// Activities of continuous improvement: talking to a repository's governor (on the shared
+// queue; they need only a Temporal client) and a cycle's work on the repository's disk (on
+// the host queue). Kept apart from createActivities so the improvement's own activity set
+// (and the fakes typed after it) stays as it is.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Config } from '../core/config/config.js';
+import type { CycleAnalysis, CycleLedgerEntry } from '../core/governor/cycle.js';
+import type { GovernorView, LockAnswer, LockRequest, SlotAnswer, SlotRequest } from '../core/governor/protocol.js';
+import type { LlmCheckAnswer, LlmCheckRequest } from '../core/llm/budget.js';
+import { analyseForCycle, type CycleAnalysisInput } from './analyse/cycle-analysis.js';
+import type { ActivityDeps, GovernorGateway, GovernorTarget } from '../contracts/ports.js';
+import { appendLedgerLine, ledgerPath } from './ledger.js';
+import { loadRepoConfig } from './workspace/repo-config.js';
+
+export function createGovernorActivities(deps: Pick<ActivityDeps, 'governor'>) {
+  function gateway(): GovernorGateway {
+    if (!deps.governor) throw new Error('This worker was started without a governor client (ActivityDeps.governor); start it with startWorker().');
+    return deps.governor;
+  }
+  return {
+    async governorRequestSlot(input: { target: GovernorTarget; request: SlotRequest }): Promise<SlotAnswer> {
+      return gateway().requestSlot(input.target, input.request);
+    },
+    async governorRequestLock(input: { target: GovernorTarget; request: LockRequest }): Promise<LockAnswer> {
+      return gateway().requestMergeLock(input.target, input.request);
+    },
+    async governorCheckLlm(input: { target: GovernorTarget; request: LlmCheckRequest }): Promise<LlmCheckAnswer> {
+      return gateway().checkLlm(input.target, input.request);
+    },
+    async governorView(input: { target: GovernorTarget }): Promise<GovernorView | null> {
+      return gateway().view(input.target);
+    },
+  };
+}
+
+export function createCycleActivities(deps: ActivityDeps) {
+  return {
+    async loadCycleConfig(input: { repoRoot: string }): Promise<{ config: Config }> {
+      return { config: await loadRepoConfig(input.repoRoot) };
+    },
+    async analyseForCycle(input: CycleAnalysisInput): Promise<CycleAnalysis> {
+      return analyseForCycle(deps, input);
+    },
+    async recordCycle(input: { repoRoot: string; entry: CycleLedgerEntry }): Promise<{ ledgerPath: string }> {
+      const path = ledgerPath(input.repoRoot);
+      await mkdir(join(input.repoRoot, '.kaizen'), { recursive: true });
+      await appendLedgerLine(path, `${JSON.stringify(input.entry)}\n`);
+      return { ledgerPath: path };
+    },
+  };
+}
+
+export function createContinuousActivities(deps: ActivityDeps) {
+  return { ...createGovernorActivities(deps), ...createCycleActivities(deps) };
+}
+
+export type GovernorActivities = ReturnType<typeof createGovernorActivities>;
+export type CycleActivities = ReturnType<typeof createCycleActivities>;
+export type ContinuousActivities = GovernorActivities & CycleActivities;

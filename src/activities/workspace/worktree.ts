@@ -1,0 +1,180 @@
+// The isolated git worktree each improvement works in: locate the repo, prepare the worktree
+// on kaizen/<runId>, and remove it again. Apply and integrate live in their own files.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Config, ConfigInput } from '../../core/config/config.js';
+import { GitFailedError, NotAGitRepoError, RepoNotFoundError, TargetBranchMissingError } from '../../core/errors.js';
+import { changedPaths } from '../../core/repository/git-porcelain.js';
+import type { Workspace } from '../../core/types.js';
+import { currentBranch, git, isAncestor, listWorktrees, resolveCommit, runGit, statusEntries, treeOf, type GitContext } from '../../adapters/git.js';
+import type { ActivityDeps } from '../../contracts/ports.js';
+import { activityContext } from '../context.js';
+import { loadRepoConfig } from './repo-config.js';
+import { createApplyActivities } from './apply.js';
+import {
+  assertSafeRunId,
+  BACKUP_REF_PREFIX,
+  BRANCH_PREFIX,
+  canonicalPath,
+  DIRTY_FILES_CAP,
+  gitContext,
+  isInside,
+  isDirectory,
+  pathExists,
+  STATE_DIR_NAME,
+  withHeartbeat,
+  worktreesDir,
+} from './common.js';
+import { prepareDependencies } from './dependencies.js';
+import { createIntegrateActivities } from './integrate.js';
+
+export function createWorkspaceActivities(deps: ActivityDeps) {
+  return {
+    async locateRepo(input: { repoPath: string }): Promise<{ repoRoot: string; hostQueue: string }> {
+      return { repoRoot: await locate(deps, input.repoPath), hostQueue: deps.hostQueue };
+    },
+
+    async prepareWorkspace(input: { repoPath: string; runId: string; targetBranch?: string; overrides?: ConfigInput }): Promise<{ workspace: Workspace; config: Config }> {
+      assertSafeRunId(input.runId);
+      const repoRoot = await locate(deps, input.repoPath);
+      const loaded = await loadRepoConfig(repoRoot, input.overrides);
+      // The model is fixed here, on the worker that reads KAIZEN_MODEL: the cost estimate, the
+      // prices and the answer cache of every later step (on any worker) use the same one.
+      const config: Config = loaded.llm.model ? loaded : { ...loaded, llm: { ...loaded.llm, model: deps.llm.defaultModel() } };
+      const repo = gitContext(deps, repoRoot);
+      const stateDir = join(repoRoot, STATE_DIR_NAME);
+      await ensureStateDir(stateDir);
+
+      const targetBranch = input.targetBranch ?? config.targetBranch ?? (await checkedOutBranch(repo));
+      const baseCommit = await resolveCommit(repo, `refs/heads/${targetBranch}`);
+      if (!baseCommit) throw new TargetBranchMissingError(repoRoot, targetBranch);
+      const baseTree = await treeOf(repo, baseCommit);
+
+      const branch = `${BRANCH_PREFIX}${input.runId}`;
+      const worktree = join(worktreesDir(stateDir), input.runId);
+      await withHeartbeat(() => ensureWorktree(deps, repo, worktree, branch, baseCommit));
+
+      const userDirtyFiles = changedPaths(await statusEntries(repo), STATE_DIR_NAME).slice(0, DIRTY_FILES_CAP);
+      const dependencies = await prepareDependencies({ repoRoot, worktree, stateDir, config, env: deps.env });
+      if (dependencies.missing.length > 0) {
+        activityContext()?.log.warn('worktree dependencies not prepared: lockfiles differ from the main checkout and no setup.command is set', {
+          folders: dependencies.missing,
+        });
+      }
+
+      const workspace: Workspace = {
+        runId: input.runId,
+        repoRoot,
+        worktree,
+        branch,
+        backupRef: `${BACKUP_REF_PREFIX}${input.runId}`,
+        targetBranch,
+        baseCommit,
+        baseTree,
+        stateDir,
+        userDirtyFiles,
+      };
+      return { workspace, config };
+    },
+
+    ...createApplyActivities(deps),
+    ...createIntegrateActivities(deps),
+
+    async removeWorkspace(input: { workspace: Workspace; deleteBranch: boolean; deleteBackupRef: boolean }): Promise<void> {
+      const { workspace } = input;
+      if (!(await isDirectory(workspace.repoRoot))) return;
+      const repo = gitContext(deps, workspace.repoRoot);
+      const worktree = resolve(workspace.worktree);
+      // Only ever a folder Kaizen made itself: <stateDir>/worktrees/<runId>, never the user's checkout.
+      const ownWorktree =
+        resolve(workspace.stateDir) === resolve(workspace.repoRoot, STATE_DIR_NAME) &&
+        worktree === join(worktreesDir(resolve(workspace.stateDir)), workspace.runId) &&
+        isInside(worktreesDir(resolve(workspace.stateDir)), worktree);
+      if (ownWorktree) {
+        const registered = await findWorktree(repo, worktree);
+        // git refuses some removals (a worktree with submodules); the folder is ours either way.
+        if (registered) await runGit(repo, ['worktree', 'remove', '--force', '--force', worktree]);
+        await rm(worktree, { recursive: true, force: true });
+      }
+      await git(repo, ['worktree', 'prune']);
+
+      const branch = workspace.branch;
+      if (input.deleteBranch && branch === `${BRANCH_PREFIX}${workspace.runId}` && branch.startsWith(BRANCH_PREFIX)) {
+        const ref = `refs/heads/${branch}`;
+        const stillCheckedOut = (await listWorktrees(repo)).some((w) => w.branch === ref);
+        if (!stillCheckedOut && (await resolveCommit(repo, ref))) await git(repo, ['update-ref', '-d', ref]);
+      }
+      if (input.deleteBackupRef && workspace.backupRef === `${BACKUP_REF_PREFIX}${workspace.runId}`) {
+        if (await resolveCommit(repo, workspace.backupRef)) await git(repo, ['update-ref', '-d', workspace.backupRef]);
+      }
+    },
+  };
+}
+
+async function locate(deps: ActivityDeps, repoPath: string): Promise<string> {
+  const path = resolve(repoPath);
+  if (!(await pathExists(path))) throw new RepoNotFoundError(path);
+  if (!(await isDirectory(path))) throw new NotAGitRepoError(path);
+  const top = await runGit(gitContext(deps, path), ['rev-parse', '--show-toplevel']);
+  const repoRoot = top.stdout.trim();
+  if (top.exitCode !== 0 || repoRoot === '') throw new NotAGitRepoError(path);
+  if (!(await resolveCommit(gitContext(deps, repoRoot), 'HEAD'))) throw new NotAGitRepoError(repoRoot);
+  return repoRoot;
+}
+
+async function checkedOutBranch(repo: GitContext): Promise<string> {
+  const branch = await currentBranch(repo);
+  if (branch) return branch;
+  throw new TargetBranchMissingError(
+    repo.cwd,
+    'HEAD',
+    `The checkout at ${repo.cwd} has a detached HEAD, so Kaizen cannot tell which branch to improve.`,
+  );
+}
+
+async function ensureStateDir(stateDir: string): Promise<void> {
+  await mkdir(worktreesDir(stateDir), { recursive: true });
+  // `*` keeps everything of Kaizen's (this file included) out of `git status`.
+  await writeFile(join(stateDir, '.gitignore'), '*\n', { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EEXIST') throw err;
+  });
+}
+
+/** Creates the worktree on kaizen/<runId> at baseCommit, or repairs what an earlier attempt of the same run left. */
+async function ensureWorktree(deps: ActivityDeps, repo: GitContext, worktree: string, branch: string, baseCommit: string): Promise<void> {
+  const ref = `refs/heads/${branch}`;
+  const existing = await findWorktree(repo, worktree);
+  if (existing && !existing.prunable && existing.branch === ref && (await isDirectory(worktree))) {
+    if (existing.head !== baseCommit) {
+      await assertNoOwnCommits(repo, branch, existing.head, baseCommit);
+      // Only moves a branch that has no commits of its own (the target moved since).
+      await git(gitContext(deps, worktree), ['reset', '--hard', '--quiet', baseCommit]);
+    }
+    return;
+  }
+  if (existing) await git(repo, ['worktree', 'remove', '--force', '--force', worktree]);
+  await rm(worktree, { recursive: true, force: true });
+  await git(repo, ['worktree', 'prune']);
+  const tip = await resolveCommit(repo, ref);
+  if (tip) await assertNoOwnCommits(repo, branch, tip, baseCommit);
+  // -B resets a leftover branch of this run (proved above to hold nothing of its own).
+  await git(repo, ['worktree', 'add', '--quiet', tip ? '-B' : '-b', branch, worktree, baseCommit]);
+}
+
+async function assertNoOwnCommits(repo: GitContext, branch: string, tip: string | null, baseCommit: string): Promise<void> {
+  if (tip && (tip === baseCommit || (await isAncestor(repo, tip, baseCommit)))) return;
+  throw new GitFailedError(
+    `worktree add ${branch}`,
+    `branch ${branch} already exists with commits that are not on the target branch; Kaizen will not reuse it. Delete it (git branch -D ${branch}) or start a new run.`,
+  );
+}
+
+async function findWorktree(repo: GitContext, worktree: string) {
+  const wanted = await canonicalPath(worktree);
+  for (const entry of await listWorktrees(repo)) {
+    if (entry.path === worktree || (await canonicalPath(entry.path)) === wanted) return entry;
+  }
+  return undefined;
+}
+
+

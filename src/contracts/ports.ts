@@ -1,0 +1,107 @@
+// The small interfaces activities depend on. Only worker.ts builds the real ones; tests
+// pass real or fake implementations to createActivities(deps).
+import type { NotificationChannel } from '../core/config/config.js';
+import type { GovernorTarget, GovernorView, LockAnswer, LockRequest, SlotAnswer, SlotRequest } from '../core/governor/protocol.js';
+
+export type { GovernorTarget } from '../core/governor/protocol.js';
+import type { ChannelType, NotificationEvent, RenderContext } from '../core/notifications/types.js';
+import type { LlmCheckAnswer, LlmCheckRequest } from '../core/llm/budget.js';
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface ChatRequest {
+  model: string;
+  messages: ChatMessage[];
+  /** JSON schema the answer must follow (sent as a structured-output response format). */
+  schema: { name: string; schema: Record<string, unknown> };
+  timeoutMs: number;
+  /** Answers longer than this many bytes are rejected without being parsed. */
+  maxAnswerBytes: number;
+  /** Sent as max_completion_tokens; 0 or absent: not sent. */
+  maxAnswerTokens?: number;
+  /** Aborts the request (activity cancellation). */
+  signal?: AbortSignal;
+}
+
+export interface ChatAnswer {
+  content: string;
+  /** The model declined (structured-output `refusal`, or finish_reason content_filter). */
+  refusal: string | null;
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+  /** The answer stopped at max_completion_tokens: its content is cut off. */
+  truncated?: boolean;
+}
+
+/** An OpenAI-compatible chat endpoint. */
+export interface LlmClient {
+  chat(request: ChatRequest): Promise<ChatAnswer>;
+}
+
+/** Builds an LlmClient from the environment when the llm strategy runs. */
+export interface LlmProvider {
+  /** Throws LlmNotConfiguredError when no key/endpoint is configured. */
+  client(): LlmClient;
+  defaultModel(): string;
+}
+
+export type { CycleSummary, ImprovementBrief, NotificationEvent } from '../core/notifications/types.js';
+
+/** One channel that tells people (email, webhook, ...). The ledger is written separately. */
+export interface Notifier {
+  readonly id: string;
+  send(event: NotificationEvent): Promise<void>;
+}
+
+/** One delivery of one event to one configured channel (email, Slack, ...). */
+export interface ChannelDelivery {
+  channel: NotificationChannel;
+  event: NotificationEvent;
+  /** The same on every attempt, for receivers that drop duplicates. */
+  deliveryId: string;
+  context: RenderContext;
+  /** Where secrets are read from, by the names the channel gives. */
+  env: NodeJS.ProcessEnv;
+  /** Aborts on activity cancellation and when the attempt's time is up. */
+  signal: AbortSignal;
+  timeoutMs: number;
+}
+
+/** Sends to one type of channel; secrets are read from `env` at delivery time and never logged. */
+export interface ChannelSender {
+  send(delivery: ChannelDelivery): Promise<void>;
+}
+
+export type ChannelSenders = Readonly<Record<ChannelType, ChannelSender>>;
+
+/**
+ * Talks to a repository's governor workflow (updates, queries). Workflows cannot send updates
+ * to other workflows, so the governor activities call it; worker.ts builds it on a Client.
+ */
+export interface GovernorGateway {
+  requestSlot(target: GovernorTarget, request: SlotRequest): Promise<SlotAnswer>;
+  requestMergeLock(target: GovernorTarget, request: LockRequest): Promise<LockAnswer>;
+  /** May the next LLM call run under the repo's daily caps? (starts the governor when needed) */
+  checkLlm(target: GovernorTarget, request: LlmCheckRequest): Promise<LlmCheckAnswer>;
+  /** The governor's view, or null when the repository has no governor yet. */
+  view(target: GovernorTarget): Promise<GovernorView | null>;
+}
+
+export interface ActivityDeps {
+  /** Talks to the governor workflows (absent: the governor activities fail with a clear error). */
+  governor?: GovernorGateway;
+  /** This worker's host-specific task queue: activities that touch a worktree run there. */
+  hostQueue: string;
+  /** Kaizen's install folder, home of the bundled ESLint and its default config. */
+  kaizenHome: string;
+  llm: LlmProvider;
+  notifiers: Notifier[];
+  /** Senders of the configured channels; default: the real ones (src/adapters/notifiers). */
+  channelSenders?: ChannelSenders;
+  /** Process environment used for child processes (tests pass a controlled one). */
+  env: NodeJS.ProcessEnv;
+}

@@ -1,0 +1,149 @@
+// Which file one improvement works on. Pure: the analyse activity gathers the facts (sizes,
+// tracked state, last commit times) and this decides, so every rule is unit-tested.
+import type { Config } from '../config/config.js';
+import { compileExcludes, type PathMatcher } from './globs.js';
+import { normaliseRepoPath } from '../repository/path.js';
+import type { Finding } from '../types.js';
+
+/** The most findings of the target one improvement carries (fixable ones first). */
+export const MAX_TARGET_FINDINGS = 50;
+
+export interface FileFacts {
+  /** Size in bytes in the worktree; undefined when the file does not exist there. */
+  sizeBytes?: number;
+  tracked: boolean;
+  /** Unix seconds of the last commit that touched the file; undefined when not looked up. */
+  lastCommitAt?: number | null;
+}
+
+export interface TargetChoiceInput {
+  findings: Finding[];
+  config: Pick<Config, 'exclude' | 'maxFileSizeKb' | 'recentChangeMinutes'>;
+  facts: Record<string, FileFacts>;
+  /** Files the user is editing in their checkout: never targeted automatically. */
+  userDirtyFiles: string[];
+  nowMs: number;
+  filesAnalysed: number;
+  /** A file the user asked for explicitly. */
+  file?: string;
+  /** Only files with findings the analyser can fix itself (the autofix strategy). */
+  requireFixable?: boolean;
+}
+
+export interface TargetChoice {
+  target: string | null;
+  findings: Finding[];
+  fixableCount: number;
+  reason?: string;
+}
+
+export interface Candidate {
+  file: string;
+  fixable: number;
+  total: number;
+}
+
+/** Files with findings, best first: most fixable findings, then most findings, then path. */
+export function rankCandidates(findings: Finding[]): Candidate[] {
+  const byFile = new Map<string, Candidate>();
+  for (const finding of findings) {
+    const candidate = byFile.get(finding.file) ?? { file: finding.file, fixable: 0, total: 0 };
+    candidate.total++;
+    if (finding.fixable) candidate.fixable++;
+    byFile.set(finding.file, candidate);
+  }
+  return [...byFile.values()].sort(
+    (a, b) => b.fixable - a.fixable || b.total - a.total || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0),
+  );
+}
+
+/** The ranked candidates this choice considers (only fixable ones for autofix). */
+export function candidatesFor(input: TargetChoiceInput): Candidate[] {
+  const ranked = rankCandidates(input.findings);
+  return input.requireFixable ? ranked.filter((c) => c.fixable > 0) : ranked;
+}
+
+/**
+ * Why a file with findings may not be an automatic target, or null when it may. A file
+ * whose last commit time was not looked up counts as not recently changed.
+ */
+export function skipReason(file: string, input: TargetChoiceInput, excluded: PathMatcher = compileExcludes(input.config)): string | null {
+  if (excluded(file)) return 'excluded';
+  const facts = input.facts[file];
+  if (facts?.sizeBytes !== undefined && facts.sizeBytes > input.config.maxFileSizeKb * 1024) {
+    return `larger than ${input.config.maxFileSizeKb} KB`;
+  }
+  if (input.userDirtyFiles.includes(file)) return 'uncommitted changes in your checkout';
+  if (input.findings.some((f) => f.file === file && f.fatal)) return 'does not parse';
+  const lastCommitAt = facts?.lastCommitAt;
+  if (lastCommitAt !== undefined && lastCommitAt !== null && input.config.recentChangeMinutes > 0) {
+    const ageMs = input.nowMs - lastCommitAt * 1000;
+    if (ageMs < input.config.recentChangeMinutes * 60_000) return `changed ${describeAge(ageMs)}`;
+  }
+  return null;
+}
+
+export function chooseTarget(input: TargetChoiceInput): TargetChoice {
+  const excluded = compileExcludes(input.config);
+  if (input.file !== undefined) return explicitTarget(input.file, input, excluded);
+
+  const candidates = candidatesFor(input);
+  if (candidates.length === 0) {
+    const files = `${input.filesAnalysed} analysed ${input.filesAnalysed === 1 ? 'file' : 'files'}`;
+    if (input.requireFixable && input.findings.length > 0) {
+      return none(`no finding in ${files} has an automatic fix (${input.findings.length} need another strategy, e.g. --strategy llm)`);
+    }
+    return none(`no findings in ${files}`);
+  }
+  const skipped: string[] = [];
+  for (const candidate of candidates) {
+    const why = skipReason(candidate.file, input, excluded);
+    if (why === null) return targetOf(candidate.file, input.findings);
+    skipped.push(`${candidate.file} (${why})`);
+  }
+  const listed = skipped.slice(0, 5).join(', ');
+  const more = skipped.length > 5 ? `, … and ${skipped.length - 5} more` : '';
+  const count = skipped.length === 1 ? 'the only file with findings was' : `all ${skipped.length} files with findings were`;
+  return none(`${count} skipped: ${listed}${more}`);
+}
+
+/** An explicitly requested file must exist, be tracked, not be excluded and not be too large. */
+function explicitTarget(requested: string, input: TargetChoiceInput, excluded: PathMatcher): TargetChoice {
+  const checked = normaliseRepoPath(requested);
+  if (!checked.ok) return none(`${checked.problem}; pass a repo-relative path of a tracked file`);
+  const file = checked.path;
+  const facts = input.facts[file];
+  if (facts?.sizeBytes === undefined) return none(`${file} does not exist in the repository`);
+  if (!facts.tracked) return none(`${file} is not tracked by git; commit it first`);
+  if (excluded(file)) {
+    return none(`${file} is excluded (built-in excludes or "exclude" in kaizen.config.json), so Kaizen never changes it`);
+  }
+  if (facts.sizeBytes > input.config.maxFileSizeKb * 1024) {
+    return none(`${file} is larger than maxFileSizeKb (${input.config.maxFileSizeKb} KB); raise it in kaizen.config.json`);
+  }
+  // Asked for by name, so a file without findings is still a target: the llm strategy can
+  // improve it, and autofix says plainly that it has nothing to do.
+  return targetOf(file, input.findings);
+}
+
+function targetOf(file: string, findings: Finding[]): TargetChoice {
+  const own = findings.filter((f) => f.file === file);
+  const ordered = [...own].sort(
+    (a, b) => Number(b.fixable) - Number(a.fixable) || a.line - b.line || a.column - b.column,
+  );
+  return {
+    target: file,
+    findings: ordered.slice(0, MAX_TARGET_FINDINGS),
+    fixableCount: own.filter((f) => f.fixable).length,
+  };
+}
+
+function none(reason: string): TargetChoice {
+  return { target: null, findings: [], fixableCount: 0, reason };
+}
+
+function describeAge(ageMs: number): string {
+  const minutes = Math.floor(Math.max(0, ageMs) / 60_000);
+  if (minutes < 1) return 'less than a minute ago';
+  return minutes === 1 ? '1 minute ago' : `${minutes} minutes ago`;
+}

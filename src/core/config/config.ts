@@ -1,0 +1,317 @@
+// The one schema of `kaizen.config.json`. Every key is optional, has a default and a
+// description; validation reports every problem as `dotted.path: message`.
+import { z } from 'zod';
+import { CHANNEL_TYPES, DEFAULT_CHANNEL_EVENTS, NOTIFICATION_EVENT_NAMES } from '../notifications/types.js';
+import { Llm } from './llm.js';
+import { SECRET_FILE_GLOBS } from '../llm/secrets.js';
+import type { Strategy } from '../types.js';
+
+export { durationMs } from '../duration.js';
+
+export { DEFAULT_TEST_GLOBS } from './llm.js';
+
+const Duration = z
+  .string()
+  .regex(/^\d+(\.\d+)?(ms|s|m|h|d)$/, 'expected a duration like "90s", "10m", "6h" or "1d"');
+
+/** A command as an argument array, or a string split like a shell would (but never run by one). */
+const Command = z.union([z.array(z.string().min(1)).min(1), z.string().min(1)]);
+
+const STRATEGY_NAMES = ['autofix', 'llm', 'llm-complexity', 'llm-error-handling', 'llm-tests'] as const satisfies readonly Strategy[];
+
+const StepName = z.enum(['analyse', 'generate', 'test', 'apply', 'verify', 'notify']);
+
+const Retry = z
+  .object({
+    maximumAttempts: z.number().int().min(1).max(20).default(3).describe('attempts in all, including the first'),
+    initialInterval: Duration.default('1s').describe('wait before the first retry'),
+    backoffCoefficient: z.number().min(1).max(10).default(2).describe('each wait is this many times the last'),
+    maximumInterval: Duration.default('1m').describe('longest wait between attempts'),
+  })
+  .strict();
+
+const stepDefaults = <T>(value: T) =>
+  ({ analyse: value, generate: value, test: value, apply: value, verify: value, notify: value }) as Record<
+    z.infer<typeof StepName>,
+    T
+  >;
+
+export const DEFAULT_TIMEOUTS: Record<z.infer<typeof StepName>, string> = {
+  analyse: '5m',
+  generate: '5m',
+  test: '30m',
+  apply: '2m',
+  verify: '30m',
+  notify: '1m',
+};
+
+const Analyser = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, - and _').describe('name shown in findings'),
+    command: Command.describe('prints SARIF 2.1 on stdout; {files} expands to the files to analyse'),
+    fixCommand: Command.optional().describe('fixes {file} in place (run on Kaizen\'s copy only)'),
+    include: z.array(z.string()).default(['**/*']).describe('globs of files this analyser reads'),
+    timeout: Duration.default('5m'),
+  })
+  .strict();
+
+/** Only the NAME of a variable travels in config and workflow history; the worker reads its value. */
+const EnvName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'the NAME of an environment variable holding the secret (e.g. KAIZEN_SLACK_WEBHOOK_URL), never the secret itself');
+
+const NotificationChannel = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, - and _').describe('name shown in logs and the ledger'),
+    type: z.enum(CHANNEL_TYPES).describe('email, slack, discord, teams, or webhook (generic JSON POST, HMAC-signed)'),
+    events: z
+      .array(z.enum(NOTIFICATION_EVENT_NAMES))
+      .min(1)
+      .default([...DEFAULT_CHANNEL_EVENTS])
+      .describe('what this channel hears about; default: every outcome but skipped, cycle_summary and paused'),
+    digest: z.boolean().default(false).describe('one message per cycle listing its changes, instead of one per change'),
+    to: z.array(z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'expected an email address')).min(1).optional().describe('email: recipients'),
+    from: z.string().min(1).optional().describe('email: sender; default SMTP_FROM, else kaizen@localhost'),
+    urlEnv: EnvName.optional().describe('webhooks: variable holding the URL; default KAIZEN_<TYPE>_WEBHOOK_URL (generic: KAIZEN_WEBHOOK_URL)'),
+    secretEnv: EnvName.optional().describe('webhook: variable holding the HMAC-SHA256 key; default KAIZEN_WEBHOOK_SECRET'),
+    timeout: Duration.default('30s').describe('time limit of one delivery attempt'),
+  })
+  .strict()
+  .superRefine((channel, ctx) => {
+    const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (channel.type === 'email') {
+      if (!channel.to) problem('to', 'an email channel needs "to": a list of addresses');
+      if (channel.urlEnv) problem('urlEnv', 'email reads SMTP_URL or SMTP_HOST/SMTP_PORT/...; urlEnv is for webhooks');
+    } else {
+      if (channel.to) problem('to', `only email channels have recipients, not ${channel.type}`);
+      if (channel.from) problem('from', `only email channels have a sender, not ${channel.type}`);
+    }
+    if (channel.secretEnv && channel.type !== 'webhook') problem('secretEnv', 'only the generic webhook is signed');
+  });
+
+const NotificationRetry = z
+  .object({
+    maximumAttempts: z.number().int().min(1).max(20).default(5).describe('attempts per channel, including the first'),
+    initialInterval: Duration.default('2s').describe('wait before the first retry'),
+    backoffCoefficient: z.number().min(1).max(10).default(2).describe('each wait is this many times the last'),
+    maximumInterval: Duration.default('1m').describe('longest wait between attempts'),
+  })
+  .strict();
+
+const Notifications = z
+  .object({
+    channels: z
+      .array(NotificationChannel)
+      .default([])
+      .superRefine((channels, ctx) => {
+        const seen = new Set<string>();
+        channels.forEach((c, i) => {
+          if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate channel id '${c.id}'` });
+          seen.add(c.id);
+        });
+      })
+      .describe('where outcomes are sent besides the ledger and the worker log'),
+    retry: NotificationRetry.prefault({}).describe('per-channel retries; a channel that still fails is recorded as undelivered'),
+  })
+  .strict();
+
+export const DEFAULT_EXCLUDES = [
+  '**/node_modules/**',
+  '**/.git/**',
+  '**/.kaizen/**',
+  '**/dist/**',
+  '**/build/**',
+  '**/out/**',
+  '**/coverage/**',
+  '**/.next/**',
+  '**/vendor/**',
+  '**/*.min.js',
+  '**/package-lock.json',
+  '**/yarn.lock',
+  '**/pnpm-lock.yaml',
+  '**/*.lock',
+  '**/.env',
+  '**/.env.*',
+  '**/*.pem',
+  '**/*.key',
+  '**/id_rsa*',
+  '**/*credentials*',
+  '**/*secret*',
+  ...SECRET_FILE_GLOBS,
+];
+
+export const Config = z
+  .object({
+    enabled: z.boolean().default(true).describe('false stops scheduled cycles for this repo'),
+    mode: z.enum(['branch', 'merge']).default('branch').describe('branch: leave kaizen/<id> for review; merge: fast-forward the target branch'),
+    targetBranch: z.string().min(1).optional().describe('branch to improve; default: the branch checked out in the repo'),
+    strategies: z
+      .array(z.enum(STRATEGY_NAMES))
+      .min(1)
+      .default(['autofix', 'llm'])
+      .describe('strategies Kaizen may choose from; llm-complexity, llm-error-handling and llm-tests are opt-in'),
+    schedule: z
+      .object({
+        every: Duration.default('6h').describe('interval between cycles'),
+        cron: z.string().optional().describe('cron expression; replaces "every" when set'),
+        jitter: Duration.default('5m').describe('random delay added to each scheduled start'),
+      })
+      .strict()
+      .default({ every: '6h', jitter: '5m' }),
+    budget: z
+      .object({
+        maxPerDay: z.number().int().min(0).default(5).describe('landed or proposed changes in any rolling 24 h'),
+        maxPerFilePerDay: z.number().int().min(0).default(2).describe('changes to one file in any rolling 24 h'),
+        minIntervalMinutes: z.number().min(0).default(60).describe('minutes between two changes'),
+        maxConcurrent: z.number().int().min(1).default(3).describe('improvements running at once'),
+        maxAttemptsPerCycle: z.number().int().min(1).default(5).describe('improvements one cycle may start'),
+      })
+      .strict()
+      .default({ maxPerDay: 5, maxPerFilePerDay: 2, minIntervalMinutes: 60, maxConcurrent: 3, maxAttemptsPerCycle: 5 }),
+    pauseBetweenSteps: Duration.or(z.literal(0)).default(0).describe('wait between saga steps (e.g. "10m")'),
+    timeouts: z
+      .object(Object.fromEntries(StepName.options.map((s) => [s, Duration.default(DEFAULT_TIMEOUTS[s])])) as Record<
+        z.infer<typeof StepName>,
+        z.ZodDefault<typeof Duration>
+      >)
+      .strict()
+      .default(DEFAULT_TIMEOUTS),
+    retries: z
+      .object(Object.fromEntries(StepName.options.map((s) => [s, Retry.default(Retry.parse({}))])) as Record<
+        z.infer<typeof StepName>,
+        z.ZodDefault<typeof Retry>
+      >)
+      .strict()
+      .default(stepDefaults(Retry.parse({}))),
+    test: z
+      .object({
+        command: Command.optional().describe('test command; default: `npm test` when package.json has a test script'),
+        timeout: Duration.default('20m').describe('a test run longer than this is killed and counts as failed'),
+        required: z.boolean().default(true).describe('false lets Kaizen land changes in a repo without tests'),
+      })
+      .strict()
+      .default({ timeout: '20m', required: true }),
+    setup: z
+      .object({
+        command: Command.optional().describe('prepares a fresh worktree when its lockfile differs (e.g. "npm ci")'),
+        timeout: Duration.default('15m'),
+      })
+      .strict()
+      .default({ timeout: '15m' }),
+    eslint: z
+      .object({
+        enabled: z.boolean().default(true).describe('analyse JS/TS with ESLint'),
+        useRepoConfig: z.boolean().default(true).describe("use the repo's own ESLint and config when it has both"),
+        extensions: z.array(z.string().regex(/^\.[a-z0-9]+$/)).default(['.js', '.mjs', '.cjs', '.jsx', '.ts', '.mts', '.cts', '.tsx']),
+      })
+      .strict()
+      .default({ enabled: true, useRepoConfig: true, extensions: ['.js', '.mjs', '.cjs', '.jsx', '.ts', '.mts', '.cts', '.tsx'] }),
+    analysers: z.array(Analyser).default([]).describe('extra analysers that print SARIF 2.1 (ruff, Semgrep, ...)'),
+    llm: Llm.prefault({}),
+    approval: z
+      .object({
+        required: z.boolean().default(false).describe('wait for `kaizen approve` before integrating'),
+        timeout: Duration.default('24h').describe('unanswered approvals are rejected after this'),
+      })
+      .strict()
+      .default({ required: false, timeout: '24h' }),
+    exclude: z.array(z.string()).default([]).describe('globs never changed, added to the built-in excludes'),
+    maxFileSizeKb: z.number().positive().default(500).describe('larger files are never targeted'),
+    recentChangeMinutes: z.number().min(0).default(60).describe('files committed to within this many minutes are left alone'),
+    heartbeatTimeout: Duration.default('60s').describe('a long step whose worker stops heartbeating this long is retried on another worker'),
+    notifications: Notifications.prefault({}).describe('email and webhook channels (secrets come from the environment)'),
+  })
+  .strict();
+export type Config = z.infer<typeof Config>;
+export type ConfigInput = z.input<typeof Config>;
+export type StepConfigName = z.infer<typeof StepName>;
+export type RetryConfig = z.infer<typeof Retry>;
+export type NotificationChannel = z.infer<typeof NotificationChannel>;
+export type NotificationsConfig = z.infer<typeof Notifications>;
+export type { LlmConfig, LlmPrice } from './llm.js';
+
+export const CONFIG_FILE = 'kaizen.config.json';
+
+export type ConfigParseResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+/** Validates already-parsed JSON; every problem comes back as `dotted.path: message`. */
+export function validateConfig(raw: unknown): ConfigParseResult {
+  const parsed = Config.safeParse(raw ?? {});
+  if (parsed.success) return { ok: true, config: parsed.data };
+  return { ok: false, problems: parsed.error.issues.map(formatIssue) };
+}
+
+/** Parses the text of a config file. */
+export function parseConfigText(text: string): ConfigParseResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, problems: [`(file): not valid JSON: ${(err as Error).message}`] };
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return { ok: false, problems: ['(file): expected a JSON object'] };
+  }
+  return validateConfig(raw);
+}
+
+function formatIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.map(String).join('.') || '(root)';
+  if (issue.code === 'unrecognized_keys') {
+    const prefix = issue.path.length ? `${path}.` : '';
+    return issue.keys.map((k) => `${prefix}${k}: unknown key`).join('\n');
+  }
+  return `${path}: ${issue.message}`;
+}
+
+/** Deep-merges CLI overrides into a validated config and validates the result again. */
+export function withOverrides(config: Config, overrides: ConfigInput): ConfigParseResult {
+  return validateConfig(deepMerge(config, overrides));
+}
+
+function deepMerge(base: unknown, over: unknown): unknown {
+  if (over === undefined) return base;
+  if (isPlainObject(base) && isPlainObject(over)) {
+    const out: Record<string, unknown> = { ...base };
+    for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);
+    return out;
+  }
+  return over;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Splits a command string into arguments the way a POSIX shell would, without running one. */
+export function splitCommand(command: string | string[]): string[] {
+  if (Array.isArray(command)) return command;
+  const args: string[] = [];
+  let current = '';
+  let quote: '"' | "'" | null = null;
+  let started = false;
+  for (let i = 0; i < command.length; i++) {
+    const ch = command[i] as string;
+    if (quote) {
+      if (ch === quote) quote = null;
+      else if (ch === '\\' && quote === '"' && i + 1 < command.length) current += command[++i];
+      else current += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      started = true;
+    } else if (ch === '\\' && i + 1 < command.length) {
+      current += command[++i];
+      started = true;
+    } else if (/\s/.test(ch)) {
+      if (started) args.push(current);
+      current = '';
+      started = false;
+    } else {
+      current += ch;
+      started = true;
+    }
+  }
+  if (quote) throw new Error(`unterminated ${quote} quote in command: ${command}`);
+  if (started) args.push(current);
+  return args;
+}

@@ -1,0 +1,152 @@
+// What improvements, cycles and the CLI say to a repository's governor, and what it answers.
+// Plain JSON: these travel as update, signal and query payloads.
+import type { NotificationsConfig } from '../config/config.js';
+import type { ActiveSlot, BudgetLimits, DenialKind, Landing, MergeLock } from './budget.js';
+import type { StrategyStats } from './learner.js';
+import type { LlmBudgetState, LlmBudgetView, LlmLimits } from '../llm/budget.js';
+import type { Outcome, Strategy } from '../types.js';
+
+/** Where a repository's governor workflow lives and how to start it on first use. */
+export interface GovernorTarget {
+  workflowId: string;
+  repoRoot: string;
+  /** The shared task queue the governor workflow runs on. */
+  taskQueue: string;
+}
+
+export interface GovernorInput {
+  /** Absolute path of the repository (the git top level on the worker's host). */
+  repoPath: string;
+  /** State carried over by continue-as-new. */
+  state?: GovernorState;
+  /** Continue as new after this many history events (default 2000; tests force it lower). */
+  continueAsNewAfterEvents?: number;
+}
+
+export interface SlotRequest {
+  /** The improvement's workflow id: the slot's name, and what makes a repeated request harmless. */
+  workflowId: string;
+  /** Who asks: a cycle's workflow id, or the improvement itself. */
+  requestedBy: string;
+  file: string | null;
+  /** Rule family of the finding(s) it is about (see learner.ts), when known. */
+  family: string | null;
+  /** The analyser can fix that family itself. */
+  fixable: boolean;
+  /** Strategies the repository allows; the governor picks one unless `strategy` is fixed. */
+  strategies: Strategy[];
+  strategy?: Strategy;
+  limits: BudgetLimits;
+  /** false: registered and counted, but never refused (a manual `kaizen improve`). */
+  enforceBudget: boolean;
+  /** The slot is given up after this long without an end report (a terminated run). */
+  leaseMs: number;
+  /** The repo's LLM caps now: a cap raised since it paused the LLM strategies no longer holds them back. */
+  llmLimits?: LlmLimits;
+  /** Where and to whom the governor announces a repo-wide pause (the latest run's host and channels). */
+  notify?: PauseAnnouncement;
+}
+
+/** Channel settings hold only variable names, so this is safe in workflow state. */
+export interface PauseAnnouncement {
+  hostQueue: string;
+  notifications: NotificationsConfig;
+}
+
+export type SlotAnswer =
+  | { granted: true; strategy: Strategy; why: string; paused: boolean }
+  | { granted: false; kind: DenialKind | 'no_strategy'; reason: string; nextSlotAt: string | null };
+
+export interface LockRequest {
+  workflowId: string;
+  enforceInterval: boolean;
+  minIntervalMinutes: number;
+  leaseMs: number;
+}
+
+export type LockAnswer = { granted: true } | { granted: false; reason: string; retryAt: string | null };
+
+export interface LockRelease {
+  workflowId: string;
+  /** Set when the integration left a change (applied or proposed): a budget landing. */
+  landed: { file: string | null; outcome: 'applied' | 'proposed' } | null;
+}
+
+export interface SlotFinished {
+  workflowId: string;
+  outcome: Outcome;
+  reason: string;
+  strategy: Strategy;
+  file: string | null;
+  family: string | null;
+}
+
+export interface PauseRequest {
+  by: string;
+  reason?: string;
+}
+
+export interface FinishedRun {
+  workflowId: string;
+  at: number;
+  outcome: Outcome;
+  strategy: Strategy;
+  file: string | null;
+  family: string | null;
+  reason: string;
+}
+
+export interface PauseState {
+  paused: boolean;
+  since?: number;
+  by?: string;
+  reason?: string;
+}
+
+/** Everything the governor knows; continue-as-new hands it to the next run. */
+export interface GovernorState {
+  version: 1;
+  repoPath: string;
+  landings: Landing[];
+  active: (ActiveSlot & { family: string | null; strategy: Strategy; enforced: boolean })[];
+  lock: MergeLock | null;
+  /** Runs waiting for the merge lock (told when it is released), with when they last asked. */
+  waiters: { workflowId: string; lastSeen: number }[];
+  pause: PauseState;
+  stats: StrategyStats;
+  /** The budget the last request carried (the repo's config), shown by `kaizen governor`. */
+  limits: BudgetLimits | null;
+  totals: Record<Outcome, number>;
+  /** The latest finished runs, newest last. */
+  recent: FinishedRun[];
+  /** LLM usage in the last 24 h and the LLM pause (llm.maxTokensPerDay, llm.maxCostPerDay); absent in older states. */
+  llm?: LlmBudgetState;
+  /** How to announce a repo-wide pause; absent until a run with channels checked in. */
+  notify?: PauseAnnouncement;
+}
+
+/** What `kaizen governor REPO --json` prints: the state plus what it means now. */
+export interface GovernorView {
+  repoPath: string;
+  now: string;
+  paused: PauseState & { sinceIso?: string };
+  budget: {
+    limits: BudgetLimits;
+    last24h: number;
+    running: number;
+    left: number;
+    perFile: Record<string, number>;
+    lastChangeAt: string | null;
+    nextSlotAt: string | null;
+    nextSlotReason: string | null;
+  };
+  lock: { holder: string; since: string; expiresAt: string } | null;
+  waiting: string[];
+  active: { workflowId: string; file: string | null; strategy: Strategy; grantedAt: string; landed: boolean }[];
+  strategies: { family: string; strategy: Strategy; successes: number; failures: number; successRate: number | null }[];
+  totals: Record<Outcome, number>;
+  recent: (Omit<FinishedRun, 'at'> & { at: string })[];
+  landings: { at: string; file: string | null; outcome: 'applied' | 'proposed'; workflowId: string }[];
+  /** LLM tokens and cost in the last 24 h, and whether the LLM strategies are paused by a cap. */
+  llm?: LlmBudgetView;
+}

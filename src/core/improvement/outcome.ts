@@ -1,0 +1,97 @@
+// Pure helpers around an improvement's outcome: commit messages, ledger lines, the rule list.
+import type { Finding, ImprovementResult, LedgerEntry, LlmAttempt, Proposal, Strategy, TestRun } from '../types.js';
+
+/** A ledger line carries at most this much diff: enough to read the change in a report. */
+export const LEDGER_DIFF_LIMIT = 4000;
+
+/** 'prefer-const ×3, no-var' — the rules a change fixes, most frequent first. */
+export function ruleCounts(findings: Finding[]): string {
+  const counts = new Map<string, number>();
+  for (const f of findings) counts.set(f.ruleId, (counts.get(f.ruleId) ?? 0) + 1);
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([rule, n]) => (n > 1 ? `${rule} ×${n}` : rule))
+    .join(', ');
+}
+
+export function uniqueRules(findings: Finding[]): string[] {
+  return [...new Set(findings.map((f) => f.ruleId))].sort();
+}
+
+const SUBJECT_VERB: Record<Strategy, string> = {
+  autofix: 'fix',
+  llm: 'fix',
+  'llm-complexity': 'simplify',
+  'llm-error-handling': 'handle',
+  'llm-tests': 'add tests for',
+};
+
+export function commitMessage(file: string, proposal: Proposal, workflowId: string): string {
+  const rules = ruleCounts(proposal.targets);
+  const subject = `kaizen: ${SUBJECT_VERB[proposal.strategy]} ${rules || 'findings'} in ${file}`;
+  const lines = proposal.targets
+    .slice(0, 20)
+    .map((f) => `- ${f.file}:${f.line}:${f.column} ${f.ruleId}: ${f.message}`);
+  const more = proposal.targets.length > 20 ? [`- … and ${proposal.targets.length - 20} more`] : [];
+  return [
+    subject.length > 100 ? `${subject.slice(0, 97)}…` : subject,
+    '',
+    proposal.summary,
+    '',
+    `Findings fixed (${proposal.targets.length}):`,
+    ...lines,
+    ...more,
+    '',
+    `Strategy: ${proposal.strategy}${proposal.llm ? ` (${proposal.llm.model}, prompt ${proposal.llm.promptVersion})` : ''}`,
+    `Kaizen-Run: ${workflowId}`,
+  ].join('\n');
+}
+
+function testSummary(run: TestRun | undefined): LedgerEntry['testsBefore'] {
+  return run ? { passed: run.passed, cached: run.cached, durationMs: run.durationMs } : null;
+}
+
+// Not core/analysis/diff.ts's capText: that module pulls the `diff` package into the workflow bundle.
+function capDiff(diff: string): string {
+  if (diff.length <= LEDGER_DIFF_LIMIT) return diff;
+  return `${diff.slice(0, LEDGER_DIFF_LIMIT)}\n… (${diff.length - LEDGER_DIFF_LIMIT} more characters)`;
+}
+
+export function ledgerEntry(result: ImprovementResult, llm?: Proposal['llm']): LedgerEntry {
+  const durationsMs: LedgerEntry['durationsMs'] = {};
+  for (const s of result.steps) durationsMs[s.step] = (durationsMs[s.step] ?? 0) + s.durationMs;
+  return {
+    timestamp: result.finishedAt,
+    workflowId: result.workflowId,
+    runId: result.runId,
+    repo: result.repo,
+    file: result.file,
+    strategy: result.strategy,
+    mode: result.mode,
+    outcome: result.outcome,
+    reason: result.reason,
+    findingsFixed: result.findingsFixed,
+    fixedRules: result.fixedRules,
+    linesAdded: result.linesAdded,
+    linesRemoved: result.linesRemoved,
+    testsBefore: testSummary(result.testsBefore),
+    testsAfter: testSummary(result.testsAfter),
+    commit: result.commit ?? null,
+    branch: result.branch ?? null,
+    backupRef: result.backupRef ?? null,
+    durationsMs,
+    ...(llm ? { llm } : {}),
+    ...(result.diffExcerpt ? { diffExcerpt: capDiff(result.diffExcerpt) } : {}),
+    ...(result.llmAttempts?.length ? { attempts: result.llmAttempts, llmTotal: llmTotal(result.llmAttempts) } : {}),
+  };
+}
+
+/** Tokens and cost of every try together (a cost is only summed when every paid try had a price). */
+export function llmTotal(attempts: readonly LlmAttempt[]): NonNullable<LedgerEntry['llmTotal']> {
+  const used = attempts.flatMap((a) => (a.llm ? [a.llm] : []));
+  const promptTokens = used.reduce((n, u) => n + u.promptTokens, 0);
+  const completionTokens = used.reduce((n, u) => n + u.completionTokens, 0);
+  const priced = used.every((u) => u.costUsd !== undefined || u.promptTokens + u.completionTokens === 0);
+  const costUsd = used.reduce((n, u) => n + (u.costUsd ?? 0), 0);
+  return { promptTokens, completionTokens, ...(priced && used.length > 0 ? { costUsd } : {}) };
+}

@@ -1,0 +1,52 @@
+// One line of <repo>/.kaizen/ledger.jsonl: an improvement's outcome or an undelivered notification.
+import type { LlmAttempt, Mode, Outcome, Proposal, StepName, Strategy } from '../types.js';
+
+export interface LedgerEntry {
+  /** Lines of other kinds share the ledger; improvement lines written before kinds existed have none. */
+  kind?: 'improvement';
+  timestamp: string;
+  workflowId: string;
+  runId: string;
+  repo: string;
+  file: string | null;
+  strategy: Strategy;
+  mode: Mode;
+  outcome: Outcome;
+  reason: string;
+  findingsFixed: number;
+  fixedRules: string[];
+  linesAdded: number;
+  linesRemoved: number;
+  testsBefore: { passed: boolean; cached: boolean; durationMs: number } | null;
+  testsAfter: { passed: boolean; cached: boolean; durationMs: number } | null;
+  commit: string | null;
+  branch: string | null;
+  backupRef: string | null;
+  durationsMs: Partial<Record<StepName, number>>;
+  llm?: Proposal['llm'];
+  /** The change's unified diff, capped (LEDGER_DIFF_LIMIT); absent in lines written before it existed. */
+  diffExcerpt?: string;
+  /** LLM strategies: each try with its reason, tokens and cost (absent in older lines). */
+  attempts?: LlmAttempt[];
+  /** LLM strategies: tokens and cost of all tries together. */
+  llmTotal?: { promptTokens: number; completionTokens: number; costUsd?: number };
+}
+
+/** A notification that still could not be delivered after its retries. Never holds a secret. */
+export interface UndeliveredEntry {
+  kind: 'undelivered';
+  timestamp: string;
+  /** The workflow that tried to notify (improvement, cycle, governor). */
+  workflowId: string;
+  repo: string;
+  channel: string;
+  channelType: string;
+  /** `applied` … `skipped`, `cycle_summary` or `paused`. */
+  event: string;
+  deliveryId: string;
+  /** Why the last attempt failed, with URLs cut to scheme and host. */
+  error: string;
+}
+
+/** Every kind of ledger line this version knows; readers skip (and count) kinds they do not. */
+export type LedgerRecord = LedgerEntry | UndeliveredEntry;

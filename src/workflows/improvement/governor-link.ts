@@ -1,0 +1,116 @@
+// An improvement's side of the governor: check in (slot, strategy, pause state), take the
+// merge lock around integration, and report the outcome. Requests that need an answer go
+// through activities (workflows cannot send updates); releases and reports are signals.
+import { CancellationScope, condition, getExternalWorkflowHandle, log, proxyActivities, setHandler, type ExternalWorkflowHandle } from '@temporalio/workflow';
+import type { GovernorActivities } from '../../activities/index.js';
+import { lockLeaseMs, slotLeaseMs } from '../../core/governor/budget.js';
+import type { Config } from '../../core/config/config.js';
+import type { GovernorTarget, LockRelease, SlotAnswer } from '../../core/governor/protocol.js';
+import { governorWorkflowId } from '../../core/repository/key.js';
+import type { GovernedRun, ImprovementResult, Strategy } from '../../core/types.js';
+import { mergeLockFreeSignal, releaseMergeLockSignal, slotFinishedSignal } from '../../contracts/governor.js';
+
+/** A waiting run asks again at least this often (the release signal usually wakes it sooner). */
+const LOCK_POLL_MS = 10 * 60_000;
+
+export function governorTarget(repoRoot: string, sharedQueue: string): GovernorTarget {
+  return { workflowId: governorWorkflowId(repoRoot), repoRoot, taskQueue: sharedQueue };
+}
+
+/** Activities that only talk to Temporal: short, retried through a governor's continue-as-new. */
+export function governorActivities(sharedQueue: string): GovernorActivities {
+  return proxyActivities<GovernorActivities>({
+    taskQueue: sharedQueue,
+    startToCloseTimeout: 60_000,
+    retry: { initialInterval: 1000, backoffCoefficient: 2, maximumInterval: 30_000, maximumAttempts: 20 },
+    summary: 'governor',
+  });
+}
+
+export class GovernorLink {
+  private lockFree = false;
+  private askedForLock = false;
+
+  constructor(
+    private readonly workflowId: string,
+    private readonly run: GovernedRun,
+    private readonly sharedQueue: string,
+    private repoRoot: string,
+  ) {
+    setHandler(mergeLockFreeSignal, () => {
+      this.lockFree = true;
+    });
+  }
+
+  /** The repo root as the worker found it (the CLI may have passed another spelling of it). */
+  located(repoRoot: string): void {
+    this.repoRoot = repoRoot;
+  }
+
+  private target(): GovernorTarget {
+    return governorTarget(this.repoRoot, this.sharedQueue);
+  }
+
+  /** Registers the run (a cycle's child finds its slot already granted); says whether the repo is paused. */
+  async checkIn(config: Config, file: string | null, strategy: Strategy, hostQueue: string): Promise<SlotAnswer> {
+    return governorActivities(this.sharedQueue).governorRequestSlot({
+      target: this.target(),
+      request: {
+        workflowId: this.workflowId,
+        requestedBy: this.workflowId,
+        file,
+        family: this.run.family ?? null,
+        fixable: true,
+        strategies: [strategy],
+        strategy,
+        limits: config.budget,
+        enforceBudget: this.run.enforceBudget,
+        leaseMs: slotLeaseMs(config),
+        ...(config.notifications.channels.length ? { notify: { hostQueue, notifications: config.notifications } } : {}),
+      },
+    });
+  }
+
+  /** Waits until this run holds the merge lock (and, for budgeted runs, the interval has passed). */
+  async acquireMergeLock(config: Config, rounds: number, waiting: (why: string) => void): Promise<void> {
+    const acts = governorActivities(this.sharedQueue);
+    const request = { workflowId: this.workflowId, enforceInterval: this.run.enforceBudget, minIntervalMinutes: config.budget.minIntervalMinutes, leaseMs: lockLeaseMs(config, rounds) };
+    for (;;) {
+      this.lockFree = false;
+      this.askedForLock = true;
+      const answer = await acts.governorRequestLock({ target: this.target(), request });
+      if (answer.granted) return;
+      waiting(answer.reason);
+      const until = answer.retryAt ? Date.parse(answer.retryAt) - Date.now() : LOCK_POLL_MS;
+      await condition(() => this.lockFree, Math.min(LOCK_POLL_MS, Math.max(1000, until)));
+    }
+  }
+
+  /** Frees the lock (also when integration failed or was cancelled) and records a landing. */
+  async releaseMergeLock(landed: LockRelease['landed']): Promise<void> {
+    if (!this.askedForLock) return;
+    this.askedForLock = false;
+    await this.signal('releaseMergeLock', (h) => h.signal(releaseMergeLockSignal, { workflowId: this.workflowId, landed }));
+  }
+
+  /** Reports the end: frees the slot, and the outcome is counted and learned from. */
+  async finish(result: ImprovementResult, family: string | null): Promise<void> {
+    const done = {
+      workflowId: this.workflowId,
+      outcome: result.outcome,
+      reason: result.reason,
+      strategy: result.strategy,
+      file: result.file,
+      family: this.run.family ?? family,
+    };
+    await this.signal('slotFinished', (h) => h.signal(slotFinishedSignal, done));
+  }
+
+  private async signal(name: string, send: (handle: ExternalWorkflowHandle) => Promise<void>): Promise<void> {
+    const handle = getExternalWorkflowHandle(this.target().workflowId);
+    await CancellationScope.nonCancellable(() =>
+      // A governor that was terminated has nothing to free; a new one starts clean.
+      send(handle).catch((err: unknown) => log.warn('governor not signalled', { signal: name, error: String(err) })),
+    );
+  }
+}

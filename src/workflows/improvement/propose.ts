@@ -1,0 +1,181 @@
+// The generate step with the LLM's guard rails, and the repair loop around generate → apply →
+// verify. Before each LLM call the repository's governor is asked whether it fits the daily
+// caps (llm.maxTokensPerDay, llm.maxCostPerDay); after it, the governor is told what it cost.
+// When verify fails, the failure goes back to the model for at most llm.repairAttempts more
+// tries inside the same improvement; only when every try fails does the run roll back.
+import { ActivityFailure, ApplicationFailure, getExternalWorkflowHandle, log } from '@temporalio/workflow';
+import type { Config } from '../../core/config/config.js';
+import { durationMs } from '../../core/duration.js';
+import { ErrorType, type RejectedAnswerUsage } from '../../core/errors.js';
+import { estimateCall, hasLlmCap, llmLimits, type LlmUsageReport } from '../../core/llm/budget.js';
+import { isLlmStrategy } from '../../core/llm/kinds.js';
+import { governorWorkflowId } from '../../core/repository/key.js';
+import type { Finding, LlmAttempt, LlmUsage, Proposal, RepairInput, Strategy, TestRun, Workspace } from '../../core/types.js';
+import { describeFailure, oneLine, StepOutcome } from '../shared/failures.js';
+import { llmUsageSignal } from '../../contracts/governor.js';
+import { governorActivities, governorTarget } from './governor-link.js';
+import { notifyPaused } from '../shared/notify.js';
+import type { StepRunner } from './step-runner.js';
+
+/** The prompt size assumed when the analysis did not report the target's size. */
+const DEFAULT_TARGET_BYTES = 16 * 1024;
+/** llm-tests also shows a test file. */
+const TEST_FILE_ALLOWANCE = 16 * 1024;
+/** A reservation outlives the generate step's total time by this much before it is dropped. */
+const RESERVATION_GRACE_MS = 10 * 60_000;
+
+export interface LlmStepContext {
+  runner: StepRunner;
+  config: Config;
+  workspace: Workspace;
+  workflowId: string;
+  /** The shared task queue (the governor's). */
+  sharedQueue: string;
+  repoRoot: string;
+  /** The run talks to the governor anyway (budgets, lock): usage is reported even without caps. */
+  governed: boolean;
+  targetBytes: number | undefined;
+  note(message: string): void;
+}
+
+export interface GenerateRequest {
+  file: string;
+  findings: Finding[];
+  strategy: Strategy;
+  attempt: number;
+  repair?: RepairInput;
+}
+
+/** generate, with the cap check before an LLM call and the usage report after it (also for a rejected answer). */
+export async function generateWithGuards(ctx: LlmStepContext, req: GenerateRequest): Promise<Proposal> {
+  const { config, runner } = ctx;
+  const llm = isLlmStrategy(req.strategy);
+  const limits = llmLimits(config.llm);
+  if (llm && hasLlmCap(limits)) await checkCaps(ctx, req);
+  const acts = runner.acts('generate', `generate: ${req.strategy} for ${req.file}${req.attempt > 1 ? ` (repair ${req.attempt - 1})` : ''}`, llm ? { scheduleToCloseTimeout: durationMs(config.llm.maxTotalTime) } : {});
+  try {
+    const proposal = await acts.generate({ workspace: ctx.workspace, config, target: req.file, findings: req.findings, strategy: req.strategy, attempt: req.attempt, ...(req.repair ? { repair: req.repair } : {}) });
+    if (proposal.llm) await reportUsage(ctx, req.attempt, proposal.llm);
+    return proposal;
+  } catch (err) {
+    const usage = rejectedUsage(err);
+    if (usage) await reportUsage(ctx, req.attempt, usage);
+    throw err;
+  }
+}
+
+async function checkCaps(ctx: LlmStepContext, req: GenerateRequest): Promise<void> {
+  const { config } = ctx;
+  const model = config.llm.model ?? 'unknown';
+  const repairChars = req.repair ? req.repair.previousDiff.length + req.repair.failure.length + req.repair.previousSummary.length : 0;
+  const promptChars = (ctx.targetBytes ?? DEFAULT_TARGET_BYTES) + (req.strategy === 'llm-tests' ? TEST_FILE_ALLOWANCE : 0) + repairChars;
+  const estimate = estimateCall(config.llm, model, promptChars);
+  const answer = await governorActivities(ctx.sharedQueue).governorCheckLlm({
+    target: governorTarget(ctx.repoRoot, ctx.sharedQueue),
+    request: {
+      workflowId: ctx.workflowId,
+      attempt: req.attempt,
+      model,
+      estimate,
+      limits: llmLimits(config.llm),
+      leaseMs: durationMs(config.llm.maxTotalTime) + RESERVATION_GRACE_MS,
+    },
+  });
+  if (answer.ok) return;
+  if (answer.newlyPaused) {
+    ctx.note('LLM cap reached: the LLM strategies of this repository are paused');
+    await notifyPaused({ repo: ctx.repoRoot, by: 'the LLM cost cap', reason: answer.reason, config, taskQueue: ctx.runner.hostQueue, note: ctx.note }).catch(() => undefined);
+  }
+  throw new StepOutcome('skipped', answer.reason);
+}
+
+async function reportUsage(ctx: LlmStepContext, attempt: number, usage: LlmUsage | RejectedAnswerUsage): Promise<void> {
+  if (!ctx.governed && !hasLlmCap(llmLimits(ctx.config.llm))) return;
+  const report: LlmUsageReport = {
+    workflowId: ctx.workflowId,
+    attempt,
+    model: usage.model,
+    promptTokens: usage.promptTokens,
+    completionTokens: usage.completionTokens,
+    costUsd: usage.costUsd ?? null,
+  };
+  // A governor that is gone has nothing to count; the ledger still has the usage.
+  await getExternalWorkflowHandle(governorWorkflowId(ctx.repoRoot))
+    .signal(llmUsageSignal, report)
+    .catch((err: unknown) => log.warn('LLM usage not reported to the governor', { error: String(err) }));
+}
+
+/** The usage a rejected answer carried in its failure details (it was paid for). */
+export function rejectedUsage(err: unknown): RejectedAnswerUsage | null {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (!(cause instanceof ApplicationFailure) || cause.type !== ErrorType.LlmAnswerRejected) return null;
+  const details = cause.details?.[0] as { usage?: RejectedAnswerUsage } | undefined;
+  const usage = details?.usage;
+  return usage && typeof usage.model === 'string' && typeof usage.promptTokens === 'number' ? usage : null;
+}
+
+export function asLlmUsage(usage: RejectedAnswerUsage): LlmUsage {
+  return { ...usage, promptVersion: usage.promptVersion ?? 'unknown' };
+}
+
+export interface AttemptSteps {
+  strategy: Strategy;
+  /** llm.repairAttempts: tries after the first. */
+  repairAttempts: number;
+  /** Every try is recorded here (the run's result and ledger line show them). */
+  attempts: LlmAttempt[];
+  generate(attempt: number, repair: RepairInput | undefined): Promise<Proposal>;
+  apply(proposal: Proposal): Promise<void>;
+  verify(proposal: Proposal): Promise<TestRun>;
+  /** Undoes an applied try in Kaizen's own worktree before the next one. */
+  reset(): Promise<void>;
+  note(message: string): void;
+}
+
+/** How much of each try's reason the final reason keeps. */
+const REASON_PER_ATTEMPT = 400;
+
+/** generate → apply → verify, repaired up to `repairAttempts` times for LLM strategies. */
+export async function proposeAndVerify(steps: AttemptSteps): Promise<{ proposal: Proposal; testsAfter: TestRun }> {
+  const repairs = isLlmStrategy(steps.strategy) ? steps.repairAttempts : 0;
+  let repair: RepairInput | undefined;
+  for (let attempt = 1; ; attempt++) {
+    let proposal: Proposal;
+    try {
+      proposal = await steps.generate(attempt, repair);
+    } catch (err) {
+      const failure = describeFailure(err);
+      if (isLlmStrategy(steps.strategy) && !failure.cancelled) {
+        const usage = rejectedUsage(err);
+        const notRun = err instanceof StepOutcome;
+        steps.attempts.push({ attempt, outcome: notRun ? 'not_run' : 'rejected', reason: oneLine(notRun ? err.reason : failure.message, 600), ...(usage ? { llm: asLlmUsage(usage) } : {}) });
+      }
+      // The first try's failure is the run's (failed, skipped); a repair's comes after a rollback.
+      if (attempt === 1 || failure.cancelled) throw err;
+      throw new StepOutcome('rolled_back', combinedReason(steps.attempts));
+    }
+    await steps.apply(proposal);
+    try {
+      const testsAfter = await steps.verify(proposal);
+      if (isLlmStrategy(steps.strategy)) steps.attempts.push({ attempt, outcome: 'verified', reason: 'verified', ...(proposal.llm ? { llm: proposal.llm } : {}) });
+      return { proposal, testsAfter };
+    } catch (err) {
+      if (!(err instanceof StepOutcome) || err.outcome !== 'rolled_back' || !isLlmStrategy(steps.strategy)) throw err;
+      steps.attempts.push({ attempt, outcome: 'verify_failed', reason: oneLine(err.reason, 600), ...(proposal.llm ? { llm: proposal.llm } : {}) });
+      if (attempt > repairs) throw steps.attempts.length > 1 ? new StepOutcome('rolled_back', combinedReason(steps.attempts)) : err;
+      steps.note(`try ${attempt} failed verification (${oneLine(err.reason, 160)}); undoing it and asking the model to repair (try ${attempt + 1} of ${repairs + 1})`);
+      await steps.reset();
+      repair = {
+        previousSummary: proposal.summary,
+        previousDiff: proposal.diffExcerpt,
+        failure: err.detail ? `${err.reason}\n\n${err.detail}` : err.reason,
+      };
+    }
+  }
+}
+
+/** `all 2 tries failed: 1) tests failed after the change …; 2) quality gate failed: …` */
+export function combinedReason(attempts: readonly LlmAttempt[]): string {
+  const parts = attempts.map((a) => `${a.attempt}) ${oneLine(a.reason, REASON_PER_ATTEMPT)}`);
+  return `all ${attempts.length} tries failed: ${parts.join('; ')}`;
+}

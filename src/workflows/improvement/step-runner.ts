@@ -1,0 +1,29 @@
+// How the improvement calls a step's activities: with that step's options from the config,
+// on the host queue that holds the worktree, timing every call for the result and the ledger.
+import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import type { KaizenActivities } from '../../activities/index.js';
+import { stepActivityOptions } from '../shared/activity-options.js';
+import type { Config, StepConfigName } from '../../core/config/config.js';
+import type { StepName, StepTiming } from '../../core/types.js';
+
+export class StepRunner {
+  readonly steps: StepTiming[] = [];
+  config: Config | undefined;
+
+  constructor(public hostQueue: string) {}
+
+  /** Runs one step's activity call and records how long it took. */
+  async timed<T>(step: StepName, run: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    try {
+      return await run();
+    } finally {
+      this.steps.push({ step, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started });
+    }
+  }
+
+  /** The activities of one step (config known: prepare has run). */
+  acts(step: StepConfigName, summary: string, extra: Partial<ActivityOptions> = {}): KaizenActivities {
+    return proxyActivities<KaizenActivities>({ ...stepActivityOptions(step, this.config as Config, this.hostQueue, summary), ...extra });
+  }
+}

@@ -1,0 +1,78 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLedgerActivities, readLedger } from '../../src/activities/ledger.js';
+import { formatLedgerLine, parseLedger } from '../../src/core/ledger/ledger.js';
+import type { LedgerEntry } from '../../src/core/types.js';
+import { fakeDeps } from './workspace/fixtures.js';
+import { ledgerEntry } from '../helpers/ledger-fixture.js';
+
+const dirs: string[] = [];
+function repoDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kaizen-ledger-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function entry(overrides: Partial<LedgerEntry> = {}): LedgerEntry {
+  return ledgerEntry({ timestamp: '2025-01-01T00:00:00.000Z', workflowId: 'improvement-1', repo: '/repo', durationsMs: { test: 1200, verify: 1100 }, ...overrides });
+}
+
+describe('ledger', () => {
+  it('keeps an entry on one line even when its reason spans several', () => {
+    const line = formatLedgerLine(entry({ reason: 'tests failed:\nexpected 1\nreceived 2' }));
+    expect(line.endsWith('\n')).toBe(true);
+    expect(line.slice(0, -1)).not.toContain('\n');
+    expect(parseLedger(line).entries[0]?.reason).toBe('tests failed:\nexpected 1\nreceived 2');
+  });
+
+  it('appends one line per outcome in .kaizen/ledger.jsonl and reads them back in order', async () => {
+    const repo = repoDir();
+    const { recordOutcome } = createLedgerActivities(fakeDeps());
+    const first = await recordOutcome({ repoRoot: repo, entry: entry({ workflowId: 'w1' }) });
+    await recordOutcome({ repoRoot: repo, entry: entry({ workflowId: 'w2', outcome: 'applied' }) });
+    expect(first.ledgerPath).toBe(join(repo, '.kaizen', 'ledger.jsonl'));
+    expect(readFileSync(first.ledgerPath, 'utf8').split('\n')).toHaveLength(3);
+    const read = await readLedger(repo);
+    expect(read.entries.map((e) => [e.workflowId, e.outcome])).toEqual([
+      ['w1', 'proposed'],
+      ['w2', 'applied'],
+    ]);
+    expect(read.badLines).toEqual([]);
+  });
+
+  it('does not record the same outcome twice when the activity is retried', async () => {
+    const repo = repoDir();
+    const { recordOutcome } = createLedgerActivities(fakeDeps());
+    await recordOutcome({ repoRoot: repo, entry: entry() });
+    await recordOutcome({ repoRoot: repo, entry: entry() });
+    expect((await readLedger(repo)).entries).toHaveLength(1);
+  });
+
+  it('survives a torn last line: earlier entries read, later appends stay readable', async () => {
+    const repo = repoDir();
+    const { recordOutcome } = createLedgerActivities(fakeDeps());
+    const { ledgerPath } = await recordOutcome({ repoRoot: repo, entry: entry({ workflowId: 'w1' }) });
+    appendFileSync(ledgerPath, formatLedgerLine(entry({ workflowId: 'torn' })).slice(0, 40));
+
+    const torn = parseLedger(readFileSync(ledgerPath, 'utf8'));
+    expect(torn.entries.map((e) => e.workflowId)).toEqual(['w1']);
+    expect(torn.badLines).toEqual([2]);
+
+    await recordOutcome({ repoRoot: repo, entry: entry({ workflowId: 'w3' }) });
+    const after = await readLedger(repo);
+    expect(after.entries.map((e) => e.workflowId)).toEqual(['w1', 'w3']);
+    expect(after.badLines).toEqual([2]);
+  });
+
+  it('reads a missing ledger as empty and flags lines that are not entries', async () => {
+    expect((await readLedger(repoDir())).entries).toEqual([]);
+    const parsed = parseLedger(`${formatLedgerLine(entry())}{"hello":"world"}\n\n[1,2]\n`);
+    expect(parsed.entries).toHaveLength(1);
+    expect(parsed.badLines).toEqual([2, 4]);
+  });
+});
