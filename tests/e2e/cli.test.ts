@@ -1,44 +1,23 @@
 // The `kaizen` command line as a user runs it: real processes against the real dev server
 // and a worker, with the JSON a script would read.
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { ImprovementResult, Progress } from '../../src/core/types.js';
 import { createRepo, type TempRepo } from '../helpers/git-repo.js';
 import { freePort } from '../helpers/ports.js';
 import { startKaizen, type E2eKaizen } from '../helpers/e2e.js';
+import { runKaizen, SAMPLE_REPO, type CliResult } from '../helpers/kaizen-process.js';
 
-const run = promisify(execFile);
-const ROOT = join(import.meta.dirname, '..', '..');
-const SAMPLE = join(ROOT, 'examples', 'sample-repo');
 
 let kaizen: E2eKaizen;
 const repos: TempRepo[] = [];
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function kaizenCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), KAIZEN_TASK_QUEUE: kaizen.taskQueue, ...env },
-      timeout: 120_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const failed = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof failed.code === 'number' ? failed.code : -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-  }
+function kaizenCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return runKaizen(args, { ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), KAIZEN_TASK_QUEUE: kaizen.taskQueue, ...env });
 }
 
 function sampleRepo(extraConfig: Record<string, unknown> = {}): TempRepo {
-  const repo = createRepo({}, { from: SAMPLE });
+  const repo = createRepo({}, { from: SAMPLE_REPO });
   repo.write('kaizen.config.json', JSON.stringify({ recentChangeMinutes: 0, ...extraConfig }));
   repo.commitAll('config for the test');
   repos.push(repo);

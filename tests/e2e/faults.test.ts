@@ -15,8 +15,8 @@ import { GIT_ENV, createRepo, type TempRepo } from '../helpers/git-repo.js';
 import { kaizenBranches, readLedgerLines, worktreesLeft } from '../helpers/e2e.js';
 import { startKaizenProcess, type KaizenProcess } from '../helpers/kaizen-process.js';
 import { freePort } from '../helpers/ports.js';
+import { SAMPLE_REPO } from '../helpers/paths.js';
 
-const SAMPLE = join(import.meta.dirname, '..', '..', 'examples', 'sample-repo');
 const cleanups: (() => Promise<void> | void)[] = [];
 
 afterAll(async () => {
@@ -25,7 +25,7 @@ afterAll(async () => {
 
 /** The sample repo with a baseline test run long enough to crash something in the middle. */
 function slowRepo(): TempRepo {
-  const repo = createRepo({}, { from: SAMPLE });
+  const repo = createRepo({}, { from: SAMPLE_REPO });
   repo.write('kaizen.config.json', JSON.stringify({ recentChangeMinutes: 0, heartbeatTimeout: '5s' }));
   repo.write('test/slow.test.js', "import { test } from 'node:test';\ntest('slow', () => new Promise((r) => setTimeout(r, 6000)));\n");
   repo.commitAll('a slow test');

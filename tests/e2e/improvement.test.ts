@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerWithEdits, startScriptedOpenAi, type ScriptedOpenAi } from '../helpers/scripted-openai.js';
 import { createRepo, type TempRepo } from '../helpers/git-repo.js';
 import { kaizenBranches, readLedgerLines, snapshotRepo, startKaizen, worktreesLeft, type E2eKaizen } from '../helpers/e2e.js';
+import { SAMPLE_REPO } from '../helpers/paths.js';
 
-const SAMPLE = join(import.meta.dirname, '..', '..', 'examples', 'sample-repo');
 // Files committed seconds ago count as "recently changed" by default; these repos are new.
 const CONFIG = JSON.stringify({ recentChangeMinutes: 0 });
 
@@ -40,7 +40,7 @@ afterAll(async () => {
 
 describe('autofix in merge mode', () => {
   it('lands a verified commit on main and records it in the ledger', async () => {
-    const repo = track(createRepo({}, { from: SAMPLE }));
+    const repo = track(createRepo({}, { from: SAMPLE_REPO }));
     repo.write('kaizen.config.json', CONFIG);
     const base = repo.commitAll('config for the test');
 
@@ -68,7 +68,7 @@ describe('autofix in merge mode', () => {
   });
 
   it('never writes to a checkout with uncommitted changes: the branch is left instead', async () => {
-    const repo = track(createRepo({}, { from: SAMPLE }));
+    const repo = track(createRepo({}, { from: SAMPLE_REPO }));
     repo.write('kaizen.config.json', CONFIG);
     repo.commitAll('config for the test');
     repo.write('README.md', '# my unsaved notes\n');

@@ -1,6 +1,5 @@
 // Continuous improvement end to end: a real Temporal Schedule on the real dev server starts a
 // cycle of a real repository; the governor, the budgets and the repo-wide pause through the CLI.
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { waitForCycle } from '../../src/cli/cycle.js';
 import type { CycleSummary } from '../../src/core/governor/cycle.js';
@@ -9,8 +8,8 @@ import { scheduleIdFor } from '../../src/core/repository/key.js';
 import { readLedgerLines, startKaizen, type E2eKaizen } from '../helpers/e2e.js';
 import { createRepo, type TempRepo } from '../helpers/git-repo.js';
 import { runKaizen } from '../helpers/kaizen-process.js';
+import { SAMPLE_REPO } from '../helpers/paths.js';
 
-const SAMPLE = join(import.meta.dirname, '..', '..', 'examples', 'sample-repo');
 
 let kaizen: E2eKaizen;
 const repos: TempRepo[] = [];
@@ -40,7 +39,7 @@ async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: st
 
 describe('a scheduled cycle', () => {
   it('runs when its schedule is triggered, lands one change within the budget, and says so', async () => {
-    const repo = createRepo({}, { from: SAMPLE });
+    const repo = createRepo({}, { from: SAMPLE_REPO });
     repos.push(repo);
     repo.write('kaizen.config.json', JSON.stringify({ recentChangeMinutes: 0, mode: 'merge' }));
     const base = repo.commitAll('config for the test');
@@ -93,7 +92,7 @@ describe('a scheduled cycle', () => {
 
 describe('cycles from the command line', () => {
   it('re-analyses only what changed, respects the interval, and does nothing while the repository is paused', async () => {
-    const repo = createRepo({}, { from: SAMPLE });
+    const repo = createRepo({}, { from: SAMPLE_REPO });
     repos.push(repo);
     repo.write('kaizen.config.json', JSON.stringify({ recentChangeMinutes: 0, mode: 'merge' }));
     repo.commitAll('config for the test');

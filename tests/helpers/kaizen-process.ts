@@ -3,8 +3,10 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { KAIZEN_ROOT } from './paths.js';
 
-export const KAIZEN_ROOT = join(import.meta.dirname, '..', '..');
+export { KAIZEN_ROOT, SAMPLE_REPO } from './paths.js';
+
 const CLIENT = join(KAIZEN_ROOT, 'src', 'cli', 'main.ts');
 const run = promisify(execFile);
 
@@ -14,10 +16,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `kaizen <args>` to completion with exactly this environment. */
-export async function runKaizen(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<CliResult> {
+/** Runs `kaizen <args>` to completion with exactly this environment (in `cwd`, default Kaizen's folder). */
+export async function runKaizen(args: string[], env: NodeJS.ProcessEnv, options: { timeoutMs?: number; cwd?: string } = {}): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', CLIENT, ...args], { cwd: KAIZEN_ROOT, env, timeout: timeoutMs });
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', CLIENT, ...args], { cwd: options.cwd ?? KAIZEN_ROOT, env, timeout: options.timeoutMs ?? 120_000 });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const failed = err as { code?: number; stdout?: string; stderr?: string };

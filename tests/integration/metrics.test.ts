@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import type { MetricCounter, MetricGauge, MetricHistogram, MetricMeter, MetricTags } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ActivityDeps } from '../../src/contracts/ports.js';
 import { createGenerateActivities } from '../../src/activities/generate/generate.js';
 import { createTestActivities } from '../../src/activities/tests.js';
 import { recordLlmTokens } from '../../src/activities/metrics.js';
@@ -15,6 +14,7 @@ import { Config } from '../../src/core/config/config.js';
 import type { TestRun, Workspace } from '../../src/core/types.js';
 import { createRepo, GIT_ENV, type TempRepo } from '../helpers/git-repo.js';
 import { answerWithEdits, startScriptedOpenAi, type ScriptedOpenAi } from '../helpers/scripted-openai.js';
+import { activityDeps } from '../helpers/activity-deps.js';
 
 interface Sample {
   metric: string;
@@ -74,7 +74,7 @@ describe('activity metrics', () => {
     llm.enqueue({ ...answerWithEdits('drop it', [{ path: 'a.js', search: 'let unused = 0;\n', replace: '' }]), usage: { promptTokens: 120, completionTokens: 30 }, model: 'coder-1' });
     repo = createRepo({ 'a.js': 'let unused = 0;\nexport const a = 1;\n' });
     const env = { ...GIT_ENV, OPENAI_BASE_URL: llm.baseUrl, OPENAI_API_KEY: 'sk-test' };
-    const deps: ActivityDeps = { hostQueue: 'test', kaizenHome: '/work/main', llm: createOpenAiProvider(env), notifiers: [], env };
+    const deps = activityDeps({ llm: createOpenAiProvider(env), env });
     const samples: Sample[] = [];
     const config = Config.parse({ llm: { model: 'coder-1', timeout: '5s' }, test: { required: false } });
     const finding = { file: 'a.js', line: 1, column: 5, ruleId: 'no-unused-vars', message: 'unused', severity: 'warning' as const, analyser: 'eslint', fixable: false };
@@ -89,7 +89,7 @@ describe('activity metrics', () => {
 
   it('every real test run records its duration by phase and result; a cache hit does not', async () => {
     repo = createRepo({ 'ok.txt': 'x' });
-    const deps: ActivityDeps = { hostQueue: 'test', kaizenHome: '/work/main', llm: createOpenAiProvider({}), notifiers: [], env: GIT_ENV };
+    const deps = activityDeps({ llm: createOpenAiProvider({}) });
     const samples: Sample[] = [];
     const env = new MockActivityEnvironment(undefined, { metricMeter: recordingMeter(samples) });
     const run = (command: string[], phase: 'baseline' | 'verify') =>

@@ -4,25 +4,14 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ActivityDeps } from '../../src/contracts/ports.js';
 import { createTestActivities } from '../../src/activities/tests.js';
 import { Config, type ConfigInput } from '../../src/core/config/config.js';
 import { BinaryMissingError, TestCommandMissingError } from '../../src/core/errors.js';
 import type { Workspace } from '../../src/core/types.js';
+import { activityDeps } from '../helpers/activity-deps.js';
 import { createRepo, type TempRepo, workspaceOf as workspaceFor } from '../helpers/git-repo.js';
 
-const deps: ActivityDeps = {
-  hostQueue: 'test',
-  kaizenHome: '/work/main',
-  llm: {
-    client: () => {
-      throw new Error('no LLM in these tests');
-    },
-    defaultModel: () => 'none',
-  },
-  notifiers: [],
-  env: process.env,
-};
+const deps = activityDeps();
 const { runTests } = createTestActivities(deps);
 
 const cleanups: (() => void)[] = [];
@@ -62,6 +51,7 @@ function hangingTest(pidFile: string): string {
   return `import test from 'node:test';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { activityDeps } from '../helpers/activity-deps.js';
 test('hangs', async () => {
   const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
   writeFileSync(${JSON.stringify(pidFile)}, String(child.pid));

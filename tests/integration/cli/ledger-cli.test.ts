@@ -1,27 +1,16 @@
 // `kaizen log`, `stats` and `report` as a user runs them: real processes on a real repository.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatLedgerLine } from '../../../src/core/ledger/ledger.js';
 import type { LedgerEntry } from '../../../src/core/types.js';
 import { createRepo, GIT_ENV, type TempRepo } from '../../helpers/git-repo.js';
 import { fixtureLedger } from '../../helpers/ledger-fixture.js';
+import { KAIZEN_ROOT, runKaizen, type CliResult } from '../../helpers/kaizen-process.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const exec = promisify(execFile);
-
-async function kaizen(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    // What `npx tsx src/cli/main.ts` runs, callable from any cwd (npx only finds tsx inside the project).
-    const { stdout, stderr } = await exec(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'src', 'cli', 'main.ts'), ...args], { cwd, env: GIT_ENV, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
+function kaizen(cwd: string, ...args: string[]): Promise<CliResult> {
+  return runKaizen(args, GIT_ENV, { cwd, timeoutMs: 60_000 });
 }
 
 let repo: TempRepo;
@@ -36,13 +25,13 @@ afterAll(() => repo.cleanup());
 
 describe('kaizen log, stats and report', () => {
   it('log --json prints the improvements oldest first, filtered by outcome', async () => {
-    const all = await kaizen(ROOT, 'log', repo.path, '--json');
+    const all = await kaizen(KAIZEN_ROOT, 'log', repo.path, '--json');
     expect(all.code).toBe(0);
     const entries = JSON.parse(all.stdout) as LedgerEntry[];
     expect(entries).toHaveLength(12);
     const times = entries.map((e) => e.timestamp);
     expect(times).toEqual([...times].sort());
-    const rolled = JSON.parse((await kaizen(ROOT, 'log', repo.path, '--json', '--outcome', 'rolled_back')).stdout) as LedgerEntry[];
+    const rolled = JSON.parse((await kaizen(KAIZEN_ROOT, 'log', repo.path, '--json', '--outcome', 'rolled_back')).stdout) as LedgerEntry[];
     expect(rolled.length).toBeGreaterThan(0);
     expect(rolled.every((e) => e.outcome === 'rolled_back')).toBe(true);
   });
@@ -68,7 +57,7 @@ describe('kaizen log, stats and report', () => {
   });
 
   it('explains bad input: a bad --since, a folder that is not a repository', async () => {
-    const since = await kaizen(ROOT, 'log', repo.path, '--since', 'lately');
+    const since = await kaizen(KAIZEN_ROOT, 'log', repo.path, '--since', 'lately');
     expect(since.code).toBe(1);
     expect(since.stderr).toContain("--since must be a duration like 30m, 12h, 7d or 2w, or a date like 2025-01-31, not 'lately'.");
     const plain = mkdtempSync(join(tmpdir(), 'kaizen-plain-'));

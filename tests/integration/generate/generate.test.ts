@@ -4,7 +4,6 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGenerateActivities, type GenerateInput } from '../../../src/activities/generate/generate.js';
-import type { ActivityDeps } from '../../../src/contracts/ports.js';
 import { proposalPath, readProposalBody } from '../../../src/activities/generate/proposal-store.js';
 import { createOpenAiProvider } from '../../../src/adapters/openai-llm.js';
 import { Config } from '../../../src/core/config/config.js';
@@ -18,6 +17,7 @@ import { PROMPT_VERSION } from '../../../src/core/llm/prompt.js';
 import type { Finding, Proposal, Workspace } from '../../../src/core/types.js';
 import { createRepo, type TempRepo, workspaceOf } from '../../helpers/git-repo.js';
 import { answerWithEdits, startScriptedOpenAi, type ScriptedOpenAi, type ScriptedReply } from '../../helpers/scripted-openai.js';
+import { activityDeps } from '../../helpers/activity-deps.js';
 
 const TARGET = 'src/calc.js';
 const ORIGINAL = [
@@ -57,7 +57,7 @@ afterEach(async () => {
 });
 
 function activities(env: NodeJS.ProcessEnv = { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' }) {
-  const deps: ActivityDeps = { hostQueue: 'test', kaizenHome: '/work/main', llm: createOpenAiProvider(env), notifiers: [], env };
+  const deps = activityDeps({ llm: createOpenAiProvider(env), env });
   return createGenerateActivities(deps);
 }
 

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ActivityDeps } from '../../../src/contracts/ports.js';
 import { createGenerateActivities, type GenerateInput } from '../../../src/activities/generate/generate.js';
 import { llmCacheDir } from '../../../src/activities/generate/llm-cache.js';
 import { proposalPath, readProposalBody } from '../../../src/activities/generate/proposal-store.js';
@@ -17,6 +16,7 @@ import { LlmAnswerRejectedError, NothingToProposeError } from '../../../src/core
 import type { Finding, Proposal, Workspace } from '../../../src/core/types.js';
 import { createRepo, type TempRepo, workspaceOf } from '../../helpers/git-repo.js';
 import { answerWithEdits, startScriptedOpenAi, type ScriptedOpenAi } from '../../helpers/scripted-openai.js';
+import { activityDeps } from '../../helpers/activity-deps.js';
 
 const GRADE = [
   'export function grade(score, bonus = 0) {',
@@ -54,7 +54,7 @@ afterEach(async () => {
 
 function activities() {
   const env = { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' };
-  const deps: ActivityDeps = { hostQueue: 'test', kaizenHome: '/work/main', llm: createOpenAiProvider(env), notifiers: [], env };
+  const deps = activityDeps({ llm: createOpenAiProvider(env), env });
   return createGenerateActivities(deps);
 }
 

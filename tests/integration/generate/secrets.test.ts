@@ -4,7 +4,6 @@ import { existsSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGenerateActivities } from '../../../src/activities/generate/generate.js';
-import type { ActivityDeps } from '../../../src/contracts/ports.js';
 import { proposalPath, readProposalBody } from '../../../src/activities/generate/proposal-store.js';
 import { createOpenAiProvider } from '../../../src/adapters/openai-llm.js';
 import { Config } from '../../../src/core/config/config.js';
@@ -13,6 +12,7 @@ import type { Finding, Workspace } from '../../../src/core/types.js';
 import { createRepo, type TempRepo, workspaceOf } from '../../helpers/git-repo.js';
 import { answerWithEdits, startScriptedOpenAi, type ScriptedEdit, type ScriptedOpenAi } from '../../helpers/scripted-openai.js';
 import { PLANTED_SECRETS, SETTINGS_JS } from '../../helpers/planted-secrets.js';
+import { activityDeps } from '../../helpers/activity-deps.js';
 
 const TARGET = 'src/settings.js';
 const OTHER_FILE_MARKER = 'other-file-marker-7d1f';
@@ -49,7 +49,7 @@ afterEach(async () => {
 
 function generate(target = TARGET) {
   const env = { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-test' };
-  const deps: ActivityDeps = { hostQueue: 'test', kaizenHome: '/work/main', llm: createOpenAiProvider(env), notifiers: [], env };
+  const deps = activityDeps({ llm: createOpenAiProvider(env), env });
   const config = Config.parse({ llm: { model: 'scripted-coder', timeout: '5s' } });
   return createGenerateActivities(deps).generate({ workspace, config, target, findings: FINDINGS, strategy: 'llm' });
 }

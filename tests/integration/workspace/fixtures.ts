@@ -4,21 +4,11 @@ import type { ActivityDeps } from '../../../src/contracts/ports.js';
 import { writeProposalBody } from '../../../src/activities/generate/proposal-store.js';
 import { createWorkspaceActivities } from '../../../src/activities/workspace/worktree.js';
 import type { Proposal, Workspace } from '../../../src/core/types.js';
+import { activityDeps } from '../../helpers/activity-deps.js';
 import { GIT_ENV } from '../../helpers/git-repo.js';
 
 export function fakeDeps(env: NodeJS.ProcessEnv = GIT_ENV): ActivityDeps {
-  return {
-    hostQueue: 'test-host',
-    kaizenHome: '/work/main',
-    llm: {
-      client() {
-        throw new Error('workspace tests never call the LLM');
-      },
-      defaultModel: () => 'none',
-    },
-    notifiers: [],
-    env,
-  };
+  return activityDeps({ env });
 }
 
 export function workspaceActivities(env?: NodeJS.ProcessEnv) {

@@ -3,6 +3,7 @@ import type { ActivityDeps, NotificationEvent, Notifier } from '../../../src/con
 import { createNotifyActivities } from '../../../src/activities/notify.js';
 import { createLogNotifier } from '../../../src/adapters/notifiers/log.js';
 import type { ImprovementResult } from '../../../src/core/types.js';
+import { activityDeps } from '../../helpers/activity-deps.js';
 
 const result: ImprovementResult = {
   workflowId: 'improvement-r1',
@@ -25,18 +26,7 @@ const result: ImprovementResult = {
 };
 
 function depsWith(notifiers: Notifier[]): ActivityDeps {
-  return {
-    hostQueue: 'test',
-    kaizenHome: '/work/main',
-    llm: {
-      client: () => {
-        throw new Error('no LLM in these tests');
-      },
-      defaultModel: () => 'none',
-    },
-    notifiers,
-    env: process.env,
-  };
+  return activityDeps({ notifiers, env: process.env });
 }
 
 function recording(id: string, received: NotificationEvent[]): Notifier {
