@@ -3,15 +3,15 @@
 # creates Kaizen's namespace if it is missing and registers Kaizen's Keyword search
 # attributes. Idempotent: a second run finds everything in place and exits 0. It exits
 # non-zero (and so keeps the workers from starting) if the server never becomes healthy or
-# an attribute already exists with a type other than Keyword.
+# an attribute already exists with another type than the one Kaizen needs.
 set -eu
 
 ADDRESS=${TEMPORAL_ADDRESS:-temporal:7233}
 NAMESPACE=${TEMPORAL_NAMESPACE:-default}
 # Only used when the namespace is created; an existing namespace keeps its retention.
 RETENTION=${TEMPORAL_NAMESPACE_RETENTION:-72h}
-# Must match src/core/search-attributes.ts.
-ATTRIBUTES=${KAIZEN_SEARCH_ATTRIBUTES:-KaizenRepo KaizenFile KaizenStep KaizenOutcome KaizenStrategy}
+# `Name Type` lines, generated from src/contracts/search-attributes.ts (npm run generate:deploy).
+ATTRIBUTES_FILE=${KAIZEN_SEARCH_ATTRIBUTES_FILE:-$(dirname "$0")/search-attributes.txt}
 MAX_ATTEMPTS=${SETUP_MAX_ATTEMPTS:-60}
 SLEEP_SECONDS=${SETUP_SLEEP_SECONDS:-2}
 
@@ -58,21 +58,22 @@ attribute_type() {
 
 ensure_attribute() {
   name=$1
+  wanted=$2
   type=$(attribute_type "$name") || return 1
   case "$type" in
-    Keyword) return 0 ;;
+    "$wanted") return 0 ;;
     '') ;;
     *)
-      echo "Search attribute ${name} already exists in namespace ${NAMESPACE} with type ${type}; Kaizen needs Keyword." >&2
+      echo "Search attribute ${name} already exists in namespace ${NAMESPACE} with type ${type}; Kaizen needs ${wanted}." >&2
       echo "Remove it (temporal operator search-attribute remove --name ${name}) or use another namespace." >&2
       exit 1
       ;;
   esac
   # Servers before 1.2x answered AlreadyExists to a concurrent registration; the check
   # below is what decides.
-  temporal operator search-attribute create --namespace "$NAMESPACE" --name "$name" --type Keyword --address "$ADDRESS" ||
+  temporal operator search-attribute create --namespace "$NAMESPACE" --name "$name" --type "$wanted" --address "$ADDRESS" ||
     true
-  [ "$(attribute_type "$name")" = Keyword ]
+  [ "$(attribute_type "$name")" = "$wanted" ]
 }
 
 echo "Waiting for the Temporal server at ${ADDRESS}..."
@@ -81,9 +82,16 @@ retry "server ${ADDRESS} healthy" server_healthy
 echo "Namespace ${NAMESPACE}..."
 retry "namespace ${NAMESPACE} exists" ensure_namespace
 
-for attribute in $ATTRIBUTES; do
-  retry "search attribute ${attribute} (Keyword) registered" ensure_attribute "$attribute"
-  echo "Search attribute ${attribute}: Keyword"
+# Read first: the commands in the loop must not read the file as their stdin.
+pairs=$(awk '!/^#/ && NF == 2 { print $1 ":" $2 }' "$ATTRIBUTES_FILE")
+[ -n "$pairs" ] || { echo "No search attributes in ${ATTRIBUTES_FILE}" >&2; exit 1; }
+registered=""
+for pair in $pairs; do
+  attribute=${pair%%:*}
+  type=${pair#*:}
+  retry "search attribute ${attribute} (${type}) registered" ensure_attribute "$attribute" "$type"
+  echo "Search attribute ${attribute}: ${type}"
+  registered="${registered} ${attribute}"
 done
 
-echo "Temporal set-up complete: namespace ${NAMESPACE}, search attributes: ${ATTRIBUTES}"
+echo "Temporal set-up complete: namespace ${NAMESPACE}, search attributes:${registered}"

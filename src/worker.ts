@@ -16,7 +16,7 @@ import { createOpenAiProvider } from './adapters/openai-llm.js';
 import { ensureSearchAttributes } from './adapters/temporal/search-attributes.js';
 import { createGovernorGateway } from './adapters/temporal/governor-client.js';
 import { connectClient, connectNative, type TemporalTarget } from './adapters/temporal/connection.js';
-import { DEFAULT_TASK_QUEUE } from './contracts/improvement.js';
+import { DEFAULT_TASK_QUEUE, hostQueueFor } from './contracts/task-queues.js';
 
 /** Kaizen's install folder: the parent of src/ (tsx) or dist/ (compiled). */
 export const KAIZEN_HOME = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,10 +27,6 @@ export function workflowsPath(): string {
   return existsSync(ts) ? ts : join(here, 'workflows', 'index.js');
 }
 
-/** The host-specific queue of this machine for a given shared queue. */
-export function hostQueueFor(taskQueue: string, host = hostname()): string {
-  return `${taskQueue}@${host}`;
-}
 
 export interface WorkerOptions {
   target: TemporalTarget;
@@ -54,7 +50,7 @@ export interface RunningWorker {
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
   const env = options.env ?? process.env;
   const taskQueue = options.taskQueue ?? env.KAIZEN_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
-  const hostQueue = hostQueueFor(taskQueue);
+  const hostQueue = hostQueueFor(taskQueue, hostname());
   // Before connecting: a malformed key fails fast; no key is announced once.
   const dataConverter = loadDataConverter(env, (notice) => console.warn(notice));
   const connection: NativeConnection = await connectNative(options.target);

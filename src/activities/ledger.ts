@@ -2,7 +2,7 @@
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatLedgerLine, LEDGER_FILE, parseLedger, type ParsedLedger } from '../core/ledger/ledger.js';
-import type { LedgerEntry, UndeliveredEntry } from '../core/types.js';
+import type { LedgerEntry, UndeliveredEntry } from '../core/ledger/types.js';
 import type { ActivityDeps } from '../contracts/ports.js';
 
 /** How far back a retried append looks for its own line before writing it again. */

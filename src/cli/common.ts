@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { connectClient, resolveTemporalTarget, type TemporalTarget } from '../adapters/temporal/connection.js';
-import { DEFAULT_TASK_QUEUE } from '../contracts/improvement.js';
+import { DEFAULT_TASK_QUEUE } from '../contracts/task-queues.js';
 
 export interface GlobalOptions {
   address?: string;

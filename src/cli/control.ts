@@ -7,6 +7,7 @@ import { client as connect, printJson, repoName, target, workflowLink, type Glob
 import { CliError } from './errors.js';
 import { formatProgress } from './format.js';
 import { isDirectory } from './repo-target.js';
+import { WORKFLOW_TYPES } from '../contracts/workflows.js';
 
 async function withHandle<T>(id: string, opts: GlobalOptions, run: (c: Client) => Promise<T>): Promise<T> {
   const c = await connect(opts);
@@ -75,7 +76,7 @@ export async function listCommand(opts: ListOptions): Promise<number> {
   if (!Number.isInteger(limit) || limit < 1) throw new CliError(`--limit must be a positive whole number, not '${opts.limit}'.`);
   const c = await connect(opts);
   try {
-    const filters = [`WorkflowType = 'improvement'`];
+    const filters = [`WorkflowType = '${WORKFLOW_TYPES.improvement}'`];
     if (opts.repo) filters.push(`KaizenRepo = '${repoName(opts.repo).replace(/'/g, "\\'")}'`);
     const rows: Record<string, string | null>[] = [];
     for await (const wf of c.workflow.list({ query: filters.join(' AND ') })) {

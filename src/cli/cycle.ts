@@ -2,8 +2,9 @@
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import type { CycleInput, CycleSummary } from '../core/governor/cycle.js';
 import { repoKey, repoName } from '../core/repository/key.js';
-import { KaizenRepo } from '../contracts/improvement.js';
+import { KaizenRepo } from '../contracts/search-attributes.js';
 import { cycleSummaryQuery } from '../contracts/governor.js';
+import { WORKFLOW_TYPES, type CycleWorkflow } from '../contracts/workflows.js';
 import { client as connect, printJson, target, taskQueue, workflowLink, type GlobalOptions } from './common.js';
 import { CliError } from './errors.js';
 import { resolveRepo } from './repo-target.js';
@@ -62,7 +63,7 @@ export async function cycleCommand(repo: string, opts: CycleOptions): Promise<nu
   const c = await connect(opts);
   try {
     const workflowId = `kaizen-cycle-${repoKey(repoRoot)}-${Date.now().toString(36)}`;
-    await c.workflow.start('cycle', { workflowId, ...cycleStartOptions(repoRoot, taskQueue()) });
+    await c.workflow.start<CycleWorkflow>(WORKFLOW_TYPES.cycle, { workflowId, ...cycleStartOptions(repoRoot, taskQueue()) });
     const link = workflowLink(t, workflowId);
     if (!opts.wait) {
       if (opts.json) printJson({ workflowId, link });

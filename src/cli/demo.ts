@@ -12,6 +12,7 @@ import { taskQueue, workflowLink, uiBase } from './common.js';
 import { parsePort, startServer, untilStopped, type ServerOptions } from './dev.js';
 import { formatResult } from './format.js';
 import { startImprovement, waitForResult } from './improve.js';
+import { WORKFLOW_TYPES } from '../contracts/workflows.js';
 
 export interface DemoOptions extends ServerOptions {
   exit?: boolean;
@@ -76,7 +77,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
     const log = execFileSync('git', ['log', '--oneline', '-n', String(landed.length + 1)], { cwd: repo, encoding: 'utf8' });
     console.log(`${landed.length} improvement(s) landed on main of ${repo}:\n${log}`);
     console.log(`Ledger: ${join(repo, '.kaizen', 'ledger.jsonl')}`);
-    const query = encodeURIComponent(`WorkflowType = 'improvement'`);
+    const query = encodeURIComponent(`WorkflowType = '${WORKFLOW_TYPES.improvement}'`);
     console.log(`Web UI: ${uiBase(t)}/namespaces/default/workflows?query=${query}`);
     await c.connection.close();
     if (!opts.exit) {

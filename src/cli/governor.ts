@@ -5,7 +5,7 @@ import { governorStartOptions } from '../adapters/temporal/governor-client.js';
 import type { GovernorView } from '../core/governor/protocol.js';
 import { repoName } from '../core/repository/key.js';
 import { governorStateQuery, pauseRepoSignal, resumeLlmSignal, resumeRepoSignal } from '../contracts/governor.js';
-import type { governor } from '../workflows/governor.js';
+import { WORKFLOW_TYPES, type GovernorWorkflow } from '../contracts/workflows.js';
 import { client as connect, printJson, target, workflowLink, type GlobalOptions } from './common.js';
 import { governorTargetFor, resolveRepo } from './repo-target.js';
 
@@ -64,7 +64,7 @@ export async function resumeLlmCommand(repo: string, opts: GlobalOptions): Promi
   const c = await connect(opts);
   try {
     const request = { by: process.env.USER ?? 'cli' };
-    await c.workflow.signalWithStart<typeof governor, [typeof request]>('governor', { ...governorStartOptions(gov), signal: resumeLlmSignal, signalArgs: [request] });
+    await c.workflow.signalWithStart<GovernorWorkflow, [typeof request]>(WORKFLOW_TYPES.governor, { ...governorStartOptions(gov), signal: resumeLlmSignal, signalArgs: [request] });
     console.log(`${repoRoot}: the LLM strategies run again; LLM usage counts against the daily caps from now on.`);
     return 0;
   } finally {
@@ -79,7 +79,7 @@ export async function repoPauseCommand(kind: 'pause' | 'resume', repo: string, o
   const c = await connect(opts);
   try {
     const request = { by: process.env.USER ?? 'cli', ...(opts.reason ? { reason: opts.reason } : {}) };
-    await c.workflow.signalWithStart<typeof governor, [typeof request]>('governor', {
+    await c.workflow.signalWithStart<GovernorWorkflow, [typeof request]>(WORKFLOW_TYPES.governor, {
       ...governorStartOptions(gov),
       signal: kind === 'pause' ? pauseRepoSignal : resumeRepoSignal,
       signalArgs: [request],

@@ -8,6 +8,7 @@ import { progressQuery } from '../contracts/improvement.js';
 import { client as connect, printJson, repoName, target, taskQueue, workflowLink, type GlobalOptions } from './common.js';
 import { CliError } from './errors.js';
 import { formatResult } from './format.js';
+import { WORKFLOW_TYPES, type ImprovementWorkflow } from '../contracts/workflows.js';
 
 export interface ImproveOptions extends GlobalOptions {
   file?: string;
@@ -58,7 +59,7 @@ export function newWorkflowId(repoPath: string): string {
 }
 
 export async function startImprovement(c: Client, input: ImprovementInput, queue: string, workflowId = newWorkflowId(input.repoPath)) {
-  return c.workflow.start('improvement', {
+  return c.workflow.start<ImprovementWorkflow>(WORKFLOW_TYPES.improvement, {
     taskQueue: queue,
     workflowId,
     args: [input],

@@ -5,7 +5,8 @@ import { resolve } from 'node:path';
 import { ledgerPath, readLedger } from '../activities/ledger.js';
 import { runGit } from '../adapters/git.js';
 import { ledgerView, type LedgerView } from '../core/ledger/stats.js';
-import { OUTCOMES, type LedgerEntry, type Outcome } from '../core/types.js';
+import { OUTCOMES, type Outcome } from '../core/types.js';
+import { type LedgerEntry } from '../core/ledger/types.js';
 import { printJson } from './common.js';
 import { CliError } from './errors.js';
 

@@ -10,6 +10,7 @@ import { client as connect, printJson, taskQueue, type GlobalOptions } from './c
 import { cycleStartOptions } from './cycle.js';
 import { CliError } from './errors.js';
 import { resolveRepo } from './repo-target.js';
+import { WORKFLOW_TYPES } from '../contracts/workflows.js';
 
 export interface ScheduleCreateOptions extends GlobalOptions {
   every?: string;
@@ -76,7 +77,7 @@ export async function scheduleCreateCommand(repo: string, opts: ScheduleCreateOp
       await c.schedule.create({
         scheduleId,
         spec: { ...(timing.cron ? { cronExpressions: [timing.cron] } : { intervals: [{ every: timing.every }] }), jitter: timing.jitter },
-        action: { type: 'startWorkflow', workflowType: 'cycle', workflowId: `kaizen-cycle-${repoKey(repoRoot)}`, ...cycleStartOptions(repoRoot, taskQueue(), 'schedule') },
+        action: { type: 'startWorkflow', workflowType: WORKFLOW_TYPES.cycle, workflowId: `kaizen-cycle-${repoKey(repoRoot)}`, ...cycleStartOptions(repoRoot, taskQueue(), 'schedule') },
         policies: { overlap: 'SKIP', catchupWindow: timing.catchup },
         // Descriptions turn cron into calendars: keep the expression as written.
         memo: { repoPath: repoRoot, ...(timing.cron ? { cron: timing.cron } : {}) },

@@ -273,6 +273,3 @@ export interface Progress {
   updates: ProgressUpdate[];
   result?: ImprovementResult;
 }
-
-// The ledger's line types live beside its parser; re-exported for the many importers.
-export type { LedgerEntry, LedgerRecord, UndeliveredEntry } from './ledger/types.js';

@@ -24,7 +24,7 @@ import { briefOf, cycleLedgerEntry, describeCycle, newCycleSummary, type CycleAn
 import type { GovernorTarget } from '../core/governor/protocol.js';
 import { repoKey, repoName } from '../core/repository/key.js';
 import type { Workspace } from '../core/types.js';
-import { KaizenRepo } from '../contracts/improvement.js';
+import { KaizenRepo } from '../contracts/search-attributes.js';
 import { describeFailure } from './shared/failures.js';
 import { cycleSummaryQuery, slotFinishedSignal } from '../contracts/governor.js';
 import { governorActivities, governorTarget } from './improvement/governor-link.js';

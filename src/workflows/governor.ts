@@ -31,7 +31,8 @@ import { handleLlmCheck, handleLlmResume, handleLlmUsage } from '../core/governo
 import type { GovernorInput, GovernorState, LockRequest, SlotRequest } from '../core/governor/protocol.js';
 import type { LlmCheckRequest } from '../core/llm/budget.js';
 import { repoName } from '../core/repository/key.js';
-import { KaizenRepo, pauseSignal, resumeSignal } from '../contracts/improvement.js';
+import { pauseSignal, resumeSignal } from '../contracts/improvement.js';
+import { KaizenRepo } from '../contracts/search-attributes.js';
 import {
   checkLlmUpdate,
   governorStateQuery,

@@ -25,19 +25,9 @@ import { ProgressTracker } from '../core/improvement/progress.js';
 import { repoName } from '../core/repository/key.js';
 import type { Finding, ImprovementInput, ImprovementResult, LlmAttempt, Mode, Outcome, Proposal, StepName, Strategy, TestRun, Workspace } from '../core/types.js';
 import { Compensations } from './improvement/compensations.js';
-import {
-  approveSignal,
-  DEFAULT_TASK_QUEUE,
-  KaizenFile,
-  KaizenOutcome,
-  KaizenRepo,
-  KaizenStep,
-  KaizenStrategy,
-  pauseSignal,
-  progressQuery,
-  rejectSignal,
-  resumeSignal,
-} from '../contracts/improvement.js';
+import { approveSignal, pauseSignal, progressQuery, rejectSignal, resumeSignal } from '../contracts/improvement.js';
+import { DEFAULT_TASK_QUEUE } from '../contracts/task-queues.js';
+import { KaizenFile, KaizenOutcome, KaizenRepo, KaizenStep, KaizenStrategy } from '../contracts/search-attributes.js';
 import { lastLines, StepOutcome } from './shared/failures.js';
 import { GovernorLink } from './improvement/governor-link.js';
 import { buildResult, outcomeOfError, plannedWorkspace } from './improvement/result.js';

@@ -1,5 +1,6 @@
 // Realistic ledger entries for stats, report and CLI tests: deterministic, no randomness.
-import type { LedgerEntry, Outcome, Strategy } from '../../src/core/types.js';
+import type { Outcome, Strategy } from '../../src/core/types.js';
+import type { LedgerEntry } from '../../src/core/ledger/types.js';
 
 export function ledgerEntry(overrides: Partial<LedgerEntry> = {}): LedgerEntry {
   return {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLedgerActivities, readLedger } from '../../src/activities/ledger.js';
 import { formatLedgerLine, parseLedger } from '../../src/core/ledger/ledger.js';
-import type { LedgerEntry } from '../../src/core/types.js';
+import type { LedgerEntry } from '../../src/core/ledger/types.js';
 import { fakeDeps } from './workspace/fixtures.js';
 import { ledgerEntry } from '../helpers/ledger-fixture.js';
 

@@ -13,12 +13,11 @@ import { costOf } from '../../core/llm/budget.js';
 import { findingsForStrategy, KAIZEN_RULES, LLM_KINDS } from '../../core/llm/kinds.js';
 import { buildPrompt, FIX_ANSWER_SCHEMA, languageOf, TEST_ANSWER_SCHEMA, type RepairPrompt } from '../../core/llm/prompt.js';
 import { createSecretRedactor, isSecretPath, restoreSecrets, type SecretRedactor } from '../../core/llm/secrets.js';
-import type { Finding, LlmStrategy, LlmUsage, Proposal } from '../../core/types.js';
+import type { Finding, LlmStrategy, LlmUsage, Proposal, RepairInput, Workspace } from '../../core/types.js';
 import { checkParses } from '../../adapters/parse-check.js';
 import { activityContext } from '../context.js';
 import { recordLlmTokens } from '../metrics.js';
 import type { ActivityDeps, ChatAnswer, ChatRequest } from '../../contracts/ports.js';
-import type { GenerateInput } from './generate.js';
 import { llmCacheKey, readCachedAnswer, writeCachedAnswer } from './llm-cache.js';
 import { closestTestFile, listTestFiles, readTarget, readTestFile, styleFor, testCommandFor } from './llm-context.js';
 import { writeProposalBody } from './proposal-store.js';
@@ -27,7 +26,20 @@ import { confineFiles } from '../workspace/apply.js';
 // Frequent on purpose: the SDK throttles sends to 80% of the heartbeat timeout, whatever that is.
 const HEARTBEAT_MS = 1_000;
 
-export async function llmProposal(deps: ActivityDeps, input: GenerateInput & { strategy: LlmStrategy }): Promise<Proposal> {
+export interface LlmProposalInput {
+  workspace: Workspace;
+  config: Config;
+  /** Repo-relative POSIX path of the file to change (llm-tests: the source whose exports need tests). */
+  target: string;
+  findings: Finding[];
+  strategy: LlmStrategy;
+  /** 1 for the first try of an improvement, 2 for its first repair, … */
+  attempt?: number;
+  /** A repair: the previous try was verified red; the model sees its change and why it failed. */
+  repair?: RepairInput;
+}
+
+export async function llmProposal(deps: ActivityDeps, input: LlmProposalInput): Promise<Proposal> {
   const { workspace, config, strategy } = input;
   const kind = LLM_KINDS[strategy];
   const target = normaliseRepoPath(input.target);
@@ -139,7 +151,7 @@ function promptFindings(strategy: LlmStrategy, target: string, content: string, 
   });
 }
 
-async function testContext(deps: ActivityDeps, input: GenerateInput, target: string, isExcluded: (path: string) => boolean) {
+async function testContext(deps: ActivityDeps, input: LlmProposalInput, target: string, isExcluded: (path: string) => boolean) {
   const tests = await listTestFiles(deps, input.workspace, input.config, isExcluded);
   const closest = closestTestFile(target, tests.paths);
   const content = closest ? await readTestFile(input.workspace, input.config, closest) : null;

@@ -4,9 +4,9 @@ import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '
 import type { GovernorGateway, GovernorTarget } from '../../contracts/ports.js';
 import type { GovernorInput, GovernorView } from '../../core/governor/protocol.js';
 import { repoName } from '../../core/repository/key.js';
-import { KaizenRepo } from '../../contracts/improvement.js';
+import { KaizenRepo } from '../../contracts/search-attributes.js';
 import { checkLlmUpdate, governorStateQuery, requestMergeLockUpdate, requestSlotUpdate } from '../../contracts/governor.js';
-import type { governor } from '../../workflows/governor.js';
+import { WORKFLOW_TYPES, type GovernorWorkflow } from '../../contracts/workflows.js';
 
 export function governorStartOptions(target: GovernorTarget) {
   const args: [GovernorInput] = [{ repoPath: target.repoRoot }];
@@ -21,7 +21,7 @@ export function governorStartOptions(target: GovernorTarget) {
 }
 
 function startOperation(target: GovernorTarget) {
-  return new WithStartWorkflowOperation<typeof governor>('governor', { ...governorStartOptions(target), workflowIdConflictPolicy: 'USE_EXISTING' });
+  return new WithStartWorkflowOperation<GovernorWorkflow>(WORKFLOW_TYPES.governor, { ...governorStartOptions(target), workflowIdConflictPolicy: 'USE_EXISTING' });
 }
 
 export function createGovernorGateway(client: Client): GovernorGateway {

@@ -1,6 +1,7 @@
 // The checks of `kaizen doctor` that talk to other systems: Temporal (server, namespace,
 // search attributes, pollers), git, the LLM endpoint and SMTP. Each returns a DoctorCheck
 // and never throws; the caller puts a time limit around each.
+import { hostname } from 'node:os';
 import { connect } from 'node:net';
 import { isGrpcServiceError, type Connection } from '@temporalio/client';
 import { checkLlmEndpoint } from '../../adapters/openai-llm.js';
@@ -18,7 +19,7 @@ import {
   warned,
   type DoctorCheck,
 } from './report.js';
-import { hostQueueFor } from '../../worker.js';
+import { hostQueueFor } from '../../contracts/task-queues.js';
 
 /** temporal.api.enums.v1.TaskQueueType (@temporalio/proto is not a direct dependency). */
 const TASK_QUEUE_TYPE = { WORKFLOW: 1, ACTIVITY: 2 } as const;
@@ -99,7 +100,7 @@ export async function checkSearchAttributes(connection: Connection, namespace: s
 }
 
 export async function checkWorker(connection: Connection, namespace: string, taskQueue: string): Promise<DoctorCheck> {
-  const hostQueue = hostQueueFor(taskQueue);
+  const hostQueue = hostQueueFor(taskQueue, hostname());
   const pollers = async (name: string, type: number) => {
     const answer = await connection.withDeadline(Date.now() + CALL_TIMEOUT_MS, () =>
       connection.workflowService.describeTaskQueue({ namespace, taskQueue: { name }, taskQueueType: type }),

@@ -1,5 +1,6 @@
 // Pure helpers around an improvement's outcome: commit messages, ledger lines, the rule list.
-import type { Finding, ImprovementResult, LedgerEntry, LlmAttempt, Proposal, Strategy, TestRun } from '../types.js';
+import type { Finding, ImprovementResult, LlmAttempt, Proposal, Strategy, TestRun } from '../types.js';
+import type { LedgerEntry } from '../ledger/types.js';
 
 /** A ledger line carries at most this much diff: enough to read the change in a report. */
 export const LEDGER_DIFF_LIMIT = 4000;

@@ -1,7 +1,8 @@
 // The ledger: one JSON object per line, append-only. A crash mid-write can leave a torn
 // last line; readers skip it (and report it) instead of failing. Lines have a `kind`
 // (absent means `improvement`); kinds this version does not know are counted, not failed.
-import { OUTCOMES, type LedgerEntry, type LedgerRecord, type UndeliveredEntry } from '../types.js';
+import { OUTCOMES } from '../types.js';
+import { type LedgerEntry, type LedgerRecord, type UndeliveredEntry } from './types.js';
 
 export const LEDGER_FILE = 'ledger.jsonl';
 

@@ -1,7 +1,8 @@
 // What the ledger says about how Kaizen is doing: counts, success rate, why changes were rolled
 // back, which strategies work, how long steps take. Pure: entries and a clock in, numbers out.
 import { parseLedger, type ParsedLedger } from './ledger.js';
-import { OUTCOMES, STEPS, type LedgerEntry, type Outcome, type StepName, type Strategy } from '../types.js';
+import { OUTCOMES, STEPS, type Outcome, type StepName, type Strategy } from '../types.js';
+import { type LedgerEntry } from './types.js';
 
 /** Improvements from a ledger's text; lines of other kinds (`cycle`, `undelivered`, …) are only counted. */
 export interface LedgerView {

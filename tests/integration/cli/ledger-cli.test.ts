@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatLedgerLine } from '../../../src/core/ledger/ledger.js';
-import type { LedgerEntry } from '../../../src/core/types.js';
+import type { LedgerEntry } from '../../../src/core/ledger/types.js';
 import { createRepo, GIT_ENV, type TempRepo } from '../../helpers/git-repo.js';
 import { fixtureLedger } from '../../helpers/ledger-fixture.js';
 import { KAIZEN_ROOT, runKaizen, type CliResult } from '../../helpers/kaizen-process.js';

@@ -1,6 +1,7 @@
 // The report's chart data: ledger entries grouped per day, per strategy and per rule.
 import { countBy, dayKey, type Clock } from '../stats.js';
-import { OUTCOMES, STEPS, type LedgerEntry, type Outcome, type StepName } from '../../types.js';
+import { OUTCOMES, STEPS, type Outcome, type StepName } from '../../types.js';
+import { type LedgerEntry } from '../types.js';
 import type { ChartInput, Series } from './svg.js';
 
 export const OUTCOME_COLORS: Record<Outcome, string> = {

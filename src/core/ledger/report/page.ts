@@ -2,7 +2,7 @@
 // fetched) so it can be mailed, archived or opened from a CI artifact as is.
 import { formatDuration } from '../../duration.js';
 import { computeStats, isSuccess, sortByTime, type Clock, type Stats } from '../stats.js';
-import type { LedgerEntry } from '../../types.js';
+import type { LedgerEntry } from '../types.js';
 import { OUTCOME_COLORS, OUTCOME_LABELS, perDay, perRule, perStrategy, stepTimes } from './data.js';
 import { esc } from './escape.js';
 import { stackedBars, stackedColumns } from './svg.js';
