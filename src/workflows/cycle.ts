@@ -27,7 +27,7 @@ import type { Workspace } from '../core/types.js';
 import { KaizenRepo } from '../contracts/search-attributes.js';
 import { describeFailure } from './shared/failures.js';
 import { cycleSummaryQuery, slotFinishedSignal } from '../contracts/governor.js';
-import { governorActivities, governorTarget } from './improvement/governor-link.js';
+import { governorActivities, governorTarget } from './shared/governor-calls.js';
 import type { improvement } from './improvement.js';
 import { notifyCycleDigest } from './shared/notify.js';
 
@@ -101,7 +101,7 @@ export async function cycle(input: CycleInput): Promise<CycleSummary> {
     const host = proxyActivities<HostActivities>({ ...bootstrapActivityOptions(queue, 30 * 60_000), summary: `cycle: worktree for the analysis ${when}` });
     let workspace: Workspace | undefined;
     try {
-      workspace = (await host.prepareWorkspace({ repoPath: summary.repo, runId })).workspace;
+      workspace = (await host.prepareWorkspace({ repoRoot: summary.repo, runId })).workspace;
       const ws = workspace;
       return await proxyActivities<HostActivities>(stepActivityOptions('analyse', cfg, queue, `cycle: analyse ${when}`)).analyseForCycle({
         workspace: ws,

@@ -131,7 +131,7 @@ export function fakeActivities(options: FakeOptions = {}): Fakes {
       return { repoRoot: input.repoPath, hostQueue: `${Context.current().info.taskQueue}${FAKE_HOST_QUEUE_SUFFIX}` };
     },
     async prepareWorkspace(input) {
-      return { workspace: fakeWorkspace(input.runId, input.repoPath), config };
+      return { workspace: fakeWorkspace(input.runId, input.repoRoot), config };
     },
     async analyse() {
       return fakeAnalysis();

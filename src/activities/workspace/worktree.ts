@@ -34,9 +34,10 @@ export function createWorkspaceActivities(deps: ActivityDeps) {
       return { repoRoot: await locate(deps, input.repoPath), hostQueue: deps.hostQueue };
     },
 
-    async prepareWorkspace(input: { repoPath: string; runId: string; targetBranch?: string; overrides?: ConfigInput }): Promise<{ workspace: Workspace; config: Config }> {
+    /** `repoRoot` as locateRepo found it on this host: the top level of a git repository with a commit. */
+    async prepareWorkspace(input: { repoRoot: string; runId: string; targetBranch?: string; overrides?: ConfigInput }): Promise<{ workspace: Workspace; config: Config }> {
       assertSafeRunId(input.runId);
-      const repoRoot = await locate(deps, input.repoPath);
+      const { repoRoot } = input;
       const loaded = await loadRepoConfig(repoRoot, input.overrides);
       // The model is fixed here, on the worker that reads KAIZEN_MODEL: the cost estimate, the
       // prices and the answer cache of every later step (on any worker) use the same one.

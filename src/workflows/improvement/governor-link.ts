@@ -1,31 +1,16 @@
 // An improvement's side of the governor: check in (slot, strategy, pause state), take the
 // merge lock around integration, and report the outcome. Requests that need an answer go
 // through activities (workflows cannot send updates); releases and reports are signals.
-import { CancellationScope, condition, getExternalWorkflowHandle, log, proxyActivities, setHandler, type ExternalWorkflowHandle } from '@temporalio/workflow';
-import type { GovernorActivities } from '../../activities/index.js';
+import { CancellationScope, condition, getExternalWorkflowHandle, log, setHandler, type ExternalWorkflowHandle } from '@temporalio/workflow';
 import { lockLeaseMs, slotLeaseMs } from '../../core/governor/budget.js';
 import type { Config } from '../../core/config/config.js';
 import type { GovernorTarget, LockRelease, SlotAnswer } from '../../core/governor/protocol.js';
-import { governorWorkflowId } from '../../core/repository/key.js';
 import type { GovernedRun, ImprovementResult, Strategy } from '../../core/types.js';
+import { governorActivities, governorTarget } from '../shared/governor-calls.js';
 import { mergeLockFreeSignal, releaseMergeLockSignal, slotFinishedSignal } from '../../contracts/governor.js';
 
 /** A waiting run asks again at least this often (the release signal usually wakes it sooner). */
 const LOCK_POLL_MS = 10 * 60_000;
-
-export function governorTarget(repoRoot: string, sharedQueue: string): GovernorTarget {
-  return { workflowId: governorWorkflowId(repoRoot), repoRoot, taskQueue: sharedQueue };
-}
-
-/** Activities that only talk to Temporal: short, retried through a governor's continue-as-new. */
-export function governorActivities(sharedQueue: string): GovernorActivities {
-  return proxyActivities<GovernorActivities>({
-    taskQueue: sharedQueue,
-    startToCloseTimeout: 60_000,
-    retry: { initialInterval: 1000, backoffCoefficient: 2, maximumInterval: 30_000, maximumAttempts: 20 },
-    summary: 'governor',
-  });
-}
 
 export class GovernorLink {
   private lockFree = false;

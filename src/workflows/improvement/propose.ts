@@ -10,12 +10,12 @@ import { ErrorType, type RejectedAnswerUsage } from '../../core/errors.js';
 import { estimateCall, hasLlmCap, llmLimits, type LlmUsageReport } from '../../core/llm/budget.js';
 import { isLlmStrategy } from '../../core/llm/kinds.js';
 import { governorWorkflowId } from '../../core/repository/key.js';
-import type { Finding, LlmAttempt, LlmUsage, Proposal, RepairInput, Strategy, TestRun, Workspace } from '../../core/types.js';
+import type { LlmAttempt, LlmUsage, Proposal, RepairInput, Strategy, TestRun, Workspace } from '../../core/types.js';
 import { describeFailure, oneLine, StepOutcome } from '../shared/failures.js';
 import { llmUsageSignal } from '../../contracts/governor.js';
-import { governorActivities, governorTarget } from './governor-link.js';
+import { governorActivities, governorTarget } from '../shared/governor-calls.js';
 import { notifyPaused } from '../shared/notify.js';
-import type { StepRunner } from './step-runner.js';
+import type { ImprovementRun } from './run.js';
 
 /** The prompt size assumed when the analysis did not report the target's size. */
 const DEFAULT_TARGET_BYTES = 16 * 1024;
@@ -24,56 +24,39 @@ const TEST_FILE_ALLOWANCE = 16 * 1024;
 /** A reservation outlives the generate step's total time by this much before it is dropped. */
 const RESERVATION_GRACE_MS = 10 * 60_000;
 
-export interface LlmStepContext {
-  runner: StepRunner;
-  config: Config;
-  workspace: Workspace;
-  workflowId: string;
-  /** The shared task queue (the governor's). */
-  sharedQueue: string;
-  repoRoot: string;
-  /** The run talks to the governor anyway (budgets, lock): usage is reported even without caps. */
-  governed: boolean;
-  targetBytes: number | undefined;
-  note(message: string): void;
-}
-
 export interface GenerateRequest {
-  file: string;
-  findings: Finding[];
-  strategy: Strategy;
   attempt: number;
   repair?: RepairInput;
 }
 
 /** generate, with the cap check before an LLM call and the usage report after it (also for a rejected answer). */
-export async function generateWithGuards(ctx: LlmStepContext, req: GenerateRequest): Promise<Proposal> {
-  const { config, runner } = ctx;
-  const llm = isLlmStrategy(req.strategy);
+export async function generateWithGuards(run: ImprovementRun, ws: Workspace, config: Config, req: GenerateRequest): Promise<Proposal> {
+  const { runner, strategy } = run;
+  const file = run.file ?? '';
+  const llm = isLlmStrategy(strategy);
   const limits = llmLimits(config.llm);
-  if (llm && hasLlmCap(limits)) await checkCaps(ctx, req);
-  const acts = runner.acts('generate', `generate: ${req.strategy} for ${req.file}${req.attempt > 1 ? ` (repair ${req.attempt - 1})` : ''}`, llm ? { scheduleToCloseTimeout: durationMs(config.llm.maxTotalTime) } : {});
+  if (llm && hasLlmCap(limits)) await checkCaps(run, config, req);
+  const acts = runner.acts('generate', `generate: ${strategy} for ${file}${req.attempt > 1 ? ` (repair ${req.attempt - 1})` : ''}`, llm ? { scheduleToCloseTimeout: durationMs(config.llm.maxTotalTime) } : {});
   try {
-    const proposal = await acts.generate({ workspace: ctx.workspace, config, target: req.file, findings: req.findings, strategy: req.strategy, attempt: req.attempt, ...(req.repair ? { repair: req.repair } : {}) });
-    if (proposal.llm) await reportUsage(ctx, req.attempt, proposal.llm);
+    const proposal = await acts.generate({ workspace: ws, config, target: file, findings: run.findings, strategy, attempt: req.attempt, ...(req.repair ? { repair: req.repair } : {}) });
+    if (proposal.llm) await reportUsage(run, config, req.attempt, proposal.llm);
     return proposal;
   } catch (err) {
     const usage = rejectedUsage(err);
-    if (usage) await reportUsage(ctx, req.attempt, usage);
+    if (usage) await reportUsage(run, config, req.attempt, usage);
     throw err;
   }
 }
 
-async function checkCaps(ctx: LlmStepContext, req: GenerateRequest): Promise<void> {
-  const { config } = ctx;
+async function checkCaps(run: ImprovementRun, config: Config, req: GenerateRequest): Promise<void> {
   const model = config.llm.model ?? 'unknown';
   const repairChars = req.repair ? req.repair.previousDiff.length + req.repair.failure.length + req.repair.previousSummary.length : 0;
-  const promptChars = (ctx.targetBytes ?? DEFAULT_TARGET_BYTES) + (req.strategy === 'llm-tests' ? TEST_FILE_ALLOWANCE : 0) + repairChars;
+  const promptChars = (run.targetBytes ?? DEFAULT_TARGET_BYTES) + (run.strategy === 'llm-tests' ? TEST_FILE_ALLOWANCE : 0) + repairChars;
   const estimate = estimateCall(config.llm, model, promptChars);
-  const answer = await governorActivities(ctx.sharedQueue).governorCheckLlm({
-    target: governorTarget(ctx.repoRoot, ctx.sharedQueue),
+  const answer = await governorActivities(run.sharedQueue).governorCheckLlm({
+    target: governorTarget(run.repo, run.sharedQueue),
     request: {
-      workflowId: ctx.workflowId,
+      workflowId: run.workflowId,
       attempt: req.attempt,
       model,
       estimate,
@@ -83,16 +66,17 @@ async function checkCaps(ctx: LlmStepContext, req: GenerateRequest): Promise<voi
   });
   if (answer.ok) return;
   if (answer.newlyPaused) {
-    ctx.note('LLM cap reached: the LLM strategies of this repository are paused');
-    await notifyPaused({ repo: ctx.repoRoot, by: 'the LLM cost cap', reason: answer.reason, config, taskQueue: ctx.runner.hostQueue, note: ctx.note }).catch(() => undefined);
+    run.note('LLM cap reached: the LLM strategies of this repository are paused');
+    await notifyPaused({ repo: run.repo, by: 'the LLM cost cap', reason: answer.reason, config, taskQueue: run.runner.hostQueue, note: (m) => run.note(m) }).catch(() => undefined);
   }
   throw new StepOutcome('skipped', answer.reason);
 }
 
-async function reportUsage(ctx: LlmStepContext, attempt: number, usage: LlmUsage | RejectedAnswerUsage): Promise<void> {
-  if (!ctx.governed && !hasLlmCap(llmLimits(ctx.config.llm))) return;
+async function reportUsage(run: ImprovementRun, config: Config, attempt: number, usage: LlmUsage | RejectedAnswerUsage): Promise<void> {
+  // A run under a governor reports anyway (budgets, learning), as does any run under a cap.
+  if (!run.governor && !hasLlmCap(llmLimits(config.llm))) return;
   const report: LlmUsageReport = {
-    workflowId: ctx.workflowId,
+    workflowId: run.workflowId,
     attempt,
     model: usage.model,
     promptTokens: usage.promptTokens,
@@ -100,7 +84,7 @@ async function reportUsage(ctx: LlmStepContext, attempt: number, usage: LlmUsage
     costUsd: usage.costUsd ?? null,
   };
   // A governor that is gone has nothing to count; the ledger still has the usage.
-  await getExternalWorkflowHandle(governorWorkflowId(ctx.repoRoot))
+  await getExternalWorkflowHandle(governorWorkflowId(run.repo))
     .signal(llmUsageSignal, report)
     .catch((err: unknown) => log.warn('LLM usage not reported to the governor', { error: String(err) }));
 }

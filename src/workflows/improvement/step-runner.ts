@@ -2,9 +2,9 @@
 // on the host queue that holds the worktree, timing every call for the result and the ledger.
 import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { KaizenActivities } from '../../activities/index.js';
-import { stepActivityOptions } from '../shared/activity-options.js';
 import type { Config, StepConfigName } from '../../core/config/config.js';
 import type { StepName, StepTiming } from '../../core/types.js';
+import { bootstrapActivityOptions, stepActivityOptions } from '../shared/activity-options.js';
 
 export class StepRunner {
   readonly steps: StepTiming[] = [];
@@ -24,6 +24,12 @@ export class StepRunner {
 
   /** The activities of one step (config known: prepare has run). */
   acts(step: StepConfigName, summary: string, extra: Partial<ActivityOptions> = {}): KaizenActivities {
-    return proxyActivities<KaizenActivities>({ ...stepActivityOptions(step, this.config as Config, this.hostQueue, summary), ...extra });
+    if (!this.config) throw new Error(`the ${step} step runs before the repository's config is known`);
+    return proxyActivities<KaizenActivities>({ ...stepActivityOptions(step, this.config, this.hostQueue, summary), ...extra });
+  }
+
+  /** Activities that run before the config is known (prepare) or without it (clean-up). */
+  bootstrap(taskQueue: string, startToCloseMs: number, summary: string): KaizenActivities {
+    return proxyActivities<KaizenActivities>({ ...bootstrapActivityOptions(taskQueue, startToCloseMs), summary });
   }
 }

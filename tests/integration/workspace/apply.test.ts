@@ -17,7 +17,7 @@ async function prepared(env?: NodeJS.ProcessEnv) {
   const r = createRepo({ 'src/a.js': 'var a = 1;\n', 'src/b.js': 'var b = 2;\n' });
   repos.push(r);
   const acts = workspaceActivities(env);
-  const { workspace } = await acts.prepareWorkspace({ repoPath: r.path, runId: runIdFor('apply') });
+  const { workspace } = await acts.prepareWorkspace({ repoRoot: r.path, runId: runIdFor('apply') });
   return { r, acts, workspace };
 }
 

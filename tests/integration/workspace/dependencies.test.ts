@@ -37,7 +37,7 @@ describe('worktree dependencies', () => {
     const r = nodeRepo();
     r.write('node_modules/left-pad/index.js', 'module.exports = 1;\n');
     const acts = workspaceActivities();
-    const { workspace } = await acts.prepareWorkspace({ repoPath: r.path, runId: runIdFor('link') });
+    const { workspace } = await acts.prepareWorkspace({ repoRoot: r.path, runId: runIdFor('link') });
     const link = join(workspace.worktree, 'node_modules');
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
     expect(realpathSync(link)).toBe(realpathSync(join(r.path, 'node_modules')));
@@ -51,7 +51,7 @@ describe('worktree dependencies', () => {
     const r = createRepo({ 'requirements.txt': 'requests==2.32.0\n', '.gitignore': '.venv/\n' });
     repos.push(r);
     r.write('.venv/pyvenv.cfg', 'home = /usr/bin\n');
-    const { workspace } = await workspaceActivities().prepareWorkspace({ repoPath: r.path, runId: runIdFor('venv') });
+    const { workspace } = await workspaceActivities().prepareWorkspace({ repoRoot: r.path, runId: runIdFor('venv') });
     expect(readlinkSync(join(workspace.worktree, '.venv'))).toBe(join(realpathSync(r.path), '.venv'));
   });
 
@@ -62,8 +62,8 @@ describe('worktree dependencies', () => {
     r.commitAll('config');
     const acts = workspaceActivities(setup.env);
 
-    const first = await acts.prepareWorkspace({ repoPath: r.path, runId: runIdFor('setup1') });
-    const second = await acts.prepareWorkspace({ repoPath: r.path, runId: runIdFor('setup2') });
+    const first = await acts.prepareWorkspace({ repoRoot: r.path, runId: runIdFor('setup1') });
+    const second = await acts.prepareWorkspace({ repoRoot: r.path, runId: runIdFor('setup2') });
     expect(setup.runs()).toBe(1);
     for (const { workspace } of [first, second]) {
       expect(readFileSync(join(workspace.worktree, 'node_modules/x/index.js'), 'utf8')).toBe('module.exports=42');
@@ -74,7 +74,7 @@ describe('worktree dependencies', () => {
 
     r.write('package-lock.json', '{"lockfileVersion":3,"packages":{"":{"name":"demo"}}}\n');
     r.commitAll('new lockfile');
-    await acts.prepareWorkspace({ repoPath: r.path, runId: runIdFor('setup3') });
+    await acts.prepareWorkspace({ repoRoot: r.path, runId: runIdFor('setup3') });
     expect(setup.runs()).toBe(2);
   });
 
@@ -84,7 +84,7 @@ describe('worktree dependencies', () => {
     r.write('kaizen.config.json', JSON.stringify({ setup: { command: setup.command } }));
     r.commitAll('config');
     mkdirSync(join(r.path, 'node_modules'));
-    await workspaceActivities(setup.env).prepareWorkspace({ repoPath: r.path, runId: runIdFor('prefer') });
+    await workspaceActivities(setup.env).prepareWorkspace({ repoRoot: r.path, runId: runIdFor('prefer') });
     expect(setup.runs()).toBe(0);
   });
 
@@ -94,13 +94,13 @@ describe('worktree dependencies', () => {
     r.write('kaizen.config.json', JSON.stringify({ setup: { command: failing } }));
     r.commitAll('config');
     const acts = workspaceActivities();
-    const error = await acts.prepareWorkspace({ repoPath: r.path, runId: runIdFor('fail') }).catch((e: unknown) => e);
+    const error = await acts.prepareWorkspace({ repoRoot: r.path, runId: runIdFor('fail') }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SetupFailedError);
     expect((error as Error).message).toMatch(/'node -e .*' failed with exit code 3/);
     expect((error as Error).message).toContain('npm ERR! registry unreachable');
     expect((error as Error).message).toContain('setup.command');
     // No half-built cache is kept as if it were ready.
-    const again = await acts.prepareWorkspace({ repoPath: r.path, runId: runIdFor('fail2') }).catch((e: unknown) => e);
+    const again = await acts.prepareWorkspace({ repoRoot: r.path, runId: runIdFor('fail2') }).catch((e: unknown) => e);
     expect(again).toBeInstanceOf(SetupFailedError);
   });
 
@@ -108,7 +108,7 @@ describe('worktree dependencies', () => {
     const r = createRepo({ 'package.json': '{"name":"demo"}\n' });
     repos.push(r);
     mkdirSync(join(r.path, 'node_modules'));
-    const { workspace } = await workspaceActivities().prepareWorkspace({ repoPath: r.path, runId: runIdFor('nolock') });
+    const { workspace } = await workspaceActivities().prepareWorkspace({ repoRoot: r.path, runId: runIdFor('nolock') });
     expect(existsSync(join(workspace.worktree, 'node_modules'))).toBe(false);
   });
 });

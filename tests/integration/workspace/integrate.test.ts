@@ -17,7 +17,7 @@ async function committedChange() {
   const r = createRepo({ 'src/a.js': ORIGINAL, 'src/other.js': 'other\n' });
   repos.push(r);
   const acts = workspaceActivities();
-  const { workspace } = await acts.prepareWorkspace({ repoPath: r.path, runId: runIdFor('integrate') });
+  const { workspace } = await acts.prepareWorkspace({ repoRoot: r.path, runId: runIdFor('integrate') });
   const proposal = await proposalFor(workspace, { 'src/a.js': 'line 1 improved\nline 2\nline 3\n' });
   const { commit } = await acts.applyProposal({ workspace, proposal, message: 'kaizen: improve line 1' });
   return { r, acts, workspace, commit };

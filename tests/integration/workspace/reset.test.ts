@@ -12,7 +12,7 @@ describe('resetWorkspace (before a repair attempt)', () => {
     const r = createRepo({ 'src/a.js': 'var a = 1;\n' });
     repos.push(r);
     const acts = workspaceActivities();
-    const { workspace } = await acts.prepareWorkspace({ repoPath: r.path, runId: runIdFor('reset') });
+    const { workspace } = await acts.prepareWorkspace({ repoRoot: r.path, runId: runIdFor('reset') });
     const proposal = await proposalFor(workspace, { 'src/a.js': 'const a = 1;\n' });
     await acts.applyProposal({ workspace, proposal, message: 'try 1' });
     r.write('notes.txt', 'my unsaved notes\n');
@@ -29,7 +29,7 @@ describe('resetWorkspace (before a repair attempt)', () => {
     const r = createRepo({ 'src/a.js': 'var a = 1;\n' });
     repos.push(r);
     const acts = workspaceActivities();
-    const { workspace } = await acts.prepareWorkspace({ repoPath: r.path, runId: runIdFor('reset') });
+    const { workspace } = await acts.prepareWorkspace({ repoRoot: r.path, runId: runIdFor('reset') });
     const before = r.head('main');
     await expect(acts.resetWorkspace({ workspace: { ...workspace, worktree: r.path } })).rejects.toThrow(/not a worktree Kaizen made/);
     await expect(acts.resetWorkspace({ workspace: { ...workspace, branch: 'main' } })).rejects.toThrow(/refusing to reset/);

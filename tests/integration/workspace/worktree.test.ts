@@ -45,7 +45,7 @@ describe('prepareWorkspace and removeWorkspace', () => {
     const base = r.head('main');
     const acts = workspaceActivities();
     const runId = runIdFor('create');
-    const { workspace, config } = await acts.prepareWorkspace({ repoPath: r.path, runId });
+    const { workspace, config } = await acts.prepareWorkspace({ repoRoot: r.path, runId });
 
     expect(config.mode).toBe('branch');
     expect(workspace.branch).toBe(`kaizen/${runId}`);
@@ -74,7 +74,7 @@ describe('prepareWorkspace and removeWorkspace', () => {
     const r = repo();
     r.git('branch', 'feature');
     const acts = workspaceActivities();
-    const { workspace } = await acts.prepareWorkspace({ repoPath: r.path, runId: runIdFor('foreign') });
+    const { workspace } = await acts.prepareWorkspace({ repoRoot: r.path, runId: runIdFor('foreign') });
     await acts.removeWorkspace({ workspace: { ...workspace, branch: 'feature' }, deleteBranch: true, deleteBackupRef: false });
     await acts.removeWorkspace({ workspace: { ...workspace, worktree: r.path }, deleteBranch: false, deleteBackupRef: false });
     expect(r.git('rev-parse', '--verify', 'refs/heads/feature')).toBe(r.head('main'));
@@ -109,13 +109,13 @@ describe('prepareWorkspace and removeWorkspace', () => {
     const r = repo();
     const acts = workspaceActivities();
     const runId = runIdFor('retry');
-    const first = await acts.prepareWorkspace({ repoPath: r.path, runId });
-    const second = await acts.prepareWorkspace({ repoPath: r.path, runId });
+    const first = await acts.prepareWorkspace({ repoRoot: r.path, runId });
+    const second = await acts.prepareWorkspace({ repoRoot: r.path, runId });
     expect(second.workspace).toEqual(first.workspace);
 
     r.write('src/b.js', 'export const b = 2;\n');
     const moved = r.commitAll('user moves main');
-    const third = await acts.prepareWorkspace({ repoPath: r.path, runId });
+    const third = await acts.prepareWorkspace({ repoRoot: r.path, runId });
     expect(third.workspace.baseCommit).toBe(moved);
     expect(git(third.workspace.worktree, 'rev-parse', 'HEAD')).toBe(moved);
     expect(existsSync(join(third.workspace.worktree, 'src/b.js'))).toBe(true);
@@ -124,7 +124,7 @@ describe('prepareWorkspace and removeWorkspace', () => {
     r.git('worktree', 'remove', '--force', third.workspace.worktree);
     mkdirSync(third.workspace.worktree);
     writeFileSync(join(third.workspace.worktree, 'half-copied.js'), '');
-    const fourth = await acts.prepareWorkspace({ repoPath: r.path, runId });
+    const fourth = await acts.prepareWorkspace({ repoRoot: r.path, runId });
     expect(git(fourth.workspace.worktree, 'rev-parse', 'HEAD')).toBe(moved);
   });
 
@@ -135,7 +135,7 @@ describe('prepareWorkspace and removeWorkspace', () => {
     r.write('src/a.js', 'changed\n');
     r.commitAll('work on the kaizen branch');
     r.git('checkout', '-q', 'main');
-    await expect(workspaceActivities().prepareWorkspace({ repoPath: r.path, runId })).rejects.toBeInstanceOf(GitFailedError);
+    await expect(workspaceActivities().prepareWorkspace({ repoRoot: r.path, runId })).rejects.toBeInstanceOf(GitFailedError);
     expect(r.git('rev-parse', `kaizen/${runId}`)).not.toBe(r.head('main'));
   });
 
@@ -143,7 +143,7 @@ describe('prepareWorkspace and removeWorkspace', () => {
     const r = repo({ 'src/a.js': 'a\n', 'README.md': 'hi\n' });
     r.write('src/a.js', 'edited by the user\n');
     r.write('notes.txt', 'untracked\n');
-    const { workspace } = await workspaceActivities().prepareWorkspace({ repoPath: r.path, runId: runIdFor('dirty') });
+    const { workspace } = await workspaceActivities().prepareWorkspace({ repoRoot: r.path, runId: runIdFor('dirty') });
     expect(workspace.userDirtyFiles.sort()).toEqual(['notes.txt', 'src/a.js']);
     // The worktree has the committed content, not the user's edit.
     expect(readFileSync(join(workspace.worktree, 'src/a.js'), 'utf8')).toBe('a\n');
@@ -154,20 +154,20 @@ describe('prepareWorkspace and removeWorkspace', () => {
     const r = repo();
     r.git('branch', 'develop');
     const acts = workspaceActivities();
-    const explicit = await acts.prepareWorkspace({ repoPath: r.path, runId: runIdFor('explicit'), targetBranch: 'develop' });
+    const explicit = await acts.prepareWorkspace({ repoRoot: r.path, runId: runIdFor('explicit'), targetBranch: 'develop' });
     expect(explicit.workspace.targetBranch).toBe('develop');
 
-    await expect(acts.prepareWorkspace({ repoPath: r.path, runId: runIdFor('missing'), targetBranch: 'nope' })).rejects.toThrow(
+    await expect(acts.prepareWorkspace({ repoRoot: r.path, runId: runIdFor('missing'), targetBranch: 'nope' })).rejects.toThrow(
       /Branch 'nope' does not exist.*targetBranch/s,
     );
 
     r.git('checkout', '-q', '--detach');
-    const detached = acts.prepareWorkspace({ repoPath: r.path, runId: runIdFor('detached') });
+    const detached = acts.prepareWorkspace({ repoRoot: r.path, runId: runIdFor('detached') });
     await expect(detached).rejects.toBeInstanceOf(TargetBranchMissingError);
-    await expect(acts.prepareWorkspace({ repoPath: r.path, runId: runIdFor('detached2') })).rejects.toThrow(/detached HEAD.*"targetBranch"/s);
+    await expect(acts.prepareWorkspace({ repoRoot: r.path, runId: runIdFor('detached2') })).rejects.toThrow(/detached HEAD.*"targetBranch"/s);
 
     writeFileSync(join(r.path, 'kaizen.config.json'), JSON.stringify({ targetBranch: 'develop' }));
-    const configured = await acts.prepareWorkspace({ repoPath: r.path, runId: runIdFor('configured') });
+    const configured = await acts.prepareWorkspace({ repoRoot: r.path, runId: runIdFor('configured') });
     expect(configured.workspace.targetBranch).toBe('develop');
   });
 });
@@ -176,7 +176,7 @@ describe('config loading', () => {
   it('lists every problem of kaizen.config.json by dotted path', async () => {
     const r = repo();
     writeFileSync(join(r.path, 'kaizen.config.json'), JSON.stringify({ mode: 'sideways', budget: { maxPerDay: -1 }, bogus: 1 }));
-    const attempt = workspaceActivities().prepareWorkspace({ repoPath: r.path, runId: runIdFor('config') });
+    const attempt = workspaceActivities().prepareWorkspace({ repoRoot: r.path, runId: runIdFor('config') });
     const error = await attempt.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigInvalidError);
     const { source, problems } = error as ConfigInvalidError;
