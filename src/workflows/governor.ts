@@ -4,31 +4,11 @@
 // signals, passes pauses on to running improvements, and continues as new with its state
 // before its history grows large.
 import { notifyPaused } from './shared/notify.js';
-import {
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  getExternalWorkflowHandle,
-  log,
-  setCurrentDetails,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-  type SignalDefinition,
-} from '@temporalio/workflow';
-import {
-  governorView,
-  handleLockRelease,
-  handleLockRequest,
-  handleSlotFinished,
-  handleSlotRequest,
-  initialState,
-  normaliseState,
-  pruneState,
-  setPaused,
-} from '../core/governor/state.js';
+import { allHandlersFinished, condition, continueAsNew, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { governorView, handleLockRelease, handleLockRequest, handleSlotFinished, handleSlotRequest, setPaused } from '../core/governor/state.js';
 import { handleLlmCheck, handleLlmResume, handleLlmUsage } from '../core/governor/llm-caps.js';
-import type { GovernorInput, GovernorState, LockRequest, SlotRequest } from '../core/governor/protocol.js';
+import type { GovernorInput, LockRequest, SlotRequest } from '../core/governor/protocol.js';
+import { GovernorHolder } from './governor/holder.js';
 import type { LlmCheckRequest } from '../core/llm/budget.js';
 import { repoName } from '../core/repository/key.js';
 import { pauseSignal, resumeSignal } from '../contracts/improvement.js';
@@ -51,114 +31,43 @@ import {
 export const DEFAULT_CONTINUE_AS_NEW_AFTER = 2000;
 
 export async function governor(input: GovernorInput): Promise<void> {
-  let state: GovernorState = input.state ? normaliseState(input.state, input.repoPath) : initialState(input.repoPath);
+  const gov = new GovernorHolder(input);
   const threshold = input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER;
   upsertSearchAttributes([{ key: KaizenRepo, value: repoName(input.repoPath) }]);
 
-  function refreshDetails(): void {
-    const view = governorView(state, Date.now());
-    const pause = view.paused.paused ? `**paused**${view.paused.by ? ` by ${view.paused.by}` : ''}` : 'running';
-    const lock = view.lock ? `merge lock: ${view.lock.holder}` : 'merge lock: free';
-    const llm = view.llm?.paused ? `\n\n**LLM strategies paused**: ${view.llm.paused.reason}` : '';
-    setCurrentDetails(
-      `${pause} · ${view.budget.last24h + view.budget.running}/${view.budget.limits.maxPerDay} changes in 24 h · ${view.active.length} running · ${lock}\n\n` +
-        (view.budget.nextSlotReason ?? 'a slot is free') +
-        llm,
-    );
-  }
+  // Budgets: a slot per run, the merge lock around integration, a run's end.
+  setHandler(requestSlotUpdate, (request) => gov.answer((s, now) => handleSlotRequest(s, request, now, Math.random)), { validator: validateSlotRequest });
+  setHandler(requestMergeLockUpdate, (request) => gov.answer((s, now) => handleLockRequest(s, request, now)), { validator: validateLockRequest });
+  setHandler(releaseMergeLockSignal, (release) => gov.tell((s, now) => handleLockRelease(s, release, now), mergeLockFreeSignal));
+  setHandler(slotFinishedSignal, (done) => gov.tell((s, now) => handleSlotFinished(s, done, now), mergeLockFreeSignal));
 
-  /** Passes a signal on to runs; one that has ended (or never started) is skipped. */
-  async function tell(workflowIds: string[], signal: SignalDefinition<[]>): Promise<void> {
-    await Promise.all(
-      workflowIds.map((id) =>
-        getExternalWorkflowHandle(id)
-          .signal(signal)
-          .catch((err: unknown) => log.info('run not signalled', { workflowId: id, signal: signal.name, error: String(err) })),
-      ),
-    );
-  }
-
-  setHandler(
-    requestSlotUpdate,
-    (request) => {
-      const { state: next, answer } = handleSlotRequest(state, request, Date.now(), Math.random);
-      state = next;
-      refreshDetails();
-      return answer;
-    },
-    { validator: validateSlotRequest },
-  );
-  setHandler(
-    requestMergeLockUpdate,
-    (request) => {
-      const { state: next, answer } = handleLockRequest(state, request, Date.now());
-      state = next;
-      refreshDetails();
-      return answer;
-    },
-    { validator: validateLockRequest },
-  );
-  setHandler(releaseMergeLockSignal, async (release) => {
-    const { state: next, notify } = handleLockRelease(state, release, Date.now());
-    state = next;
-    refreshDetails();
-    await tell(notify, mergeLockFreeSignal);
-  });
-  setHandler(slotFinishedSignal, async (done) => {
-    const { state: next, notify } = handleSlotFinished(state, done, Date.now());
-    state = next;
-    refreshDetails();
-    await tell(notify, mergeLockFreeSignal);
-  });
+  // The repository-wide pause, passed on to every run the governor knows.
   setHandler(pauseRepoSignal, async (request) => {
-    const wasPaused = state.pause.paused;
-    const { state: next, tell: runs } = setPaused(state, true, request, Date.now());
-    state = next;
-    refreshDetails();
-    await tell(runs, pauseSignal);
-    if (!wasPaused && state.notify) {
-      await notifyPaused({
-        repo: input.repoPath,
-        by: request.by,
-        reason: request.reason ?? 'paused with kaizen pause',
-        config: { notifications: state.notify.notifications },
-        taskQueue: state.notify.hostQueue,
-      });
+    const wasPaused = gov.state.pause.paused;
+    await gov.tell((s, now) => setPaused(s, true, request, now), pauseSignal);
+    const notify = gov.state.notify;
+    if (!wasPaused && notify) {
+      await notifyPaused({ repo: input.repoPath, by: request.by, reason: request.reason ?? 'paused with kaizen pause', config: { notifications: notify.notifications }, taskQueue: notify.hostQueue });
     }
   });
-  setHandler(resumeRepoSignal, async (request) => {
-    const { state: next, tell: runs } = setPaused(state, false, request, Date.now());
-    state = next;
-    refreshDetails();
-    await tell(runs, resumeSignal);
-  });
-  setHandler(
-    checkLlmUpdate,
-    (request) => {
-      const { state: next, answer } = handleLlmCheck(state, request, Date.now());
-      state = next;
-      refreshDetails();
-      return answer;
-    },
-    { validator: validateLlmCheck },
-  );
-  setHandler(llmUsageSignal, (report) => {
-    state = handleLlmUsage(state, report, Date.now());
-  });
+  setHandler(resumeRepoSignal, (request) => gov.tell((s, now) => setPaused(s, false, request, now), resumeSignal));
+
+  // The daily LLM caps.
+  setHandler(checkLlmUpdate, (request) => gov.answer((s, now) => handleLlmCheck(s, request, now)), { validator: validateLlmCheck });
+  setHandler(llmUsageSignal, (report) => gov.change(handleLlmUsage(gov.state, report, Date.now())));
   setHandler(resumeLlmSignal, (request) => {
-    state = handleLlmResume(state, Date.now());
+    gov.change(handleLlmResume(gov.state, Date.now()));
     log.info('LLM strategies resumed', { by: request?.by ?? 'unknown' });
-    refreshDetails();
   });
-  setHandler(governorStateQuery, () => governorView(state, Date.now()));
-  refreshDetails();
+
+  setHandler(governorStateQuery, () => governorView(gov.state, Date.now()));
 
   await condition(() => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= threshold);
   // Updates and signals being handled finish first; their effects are part of the state handed on.
   await condition(allHandlersFinished);
   await continueAsNew<typeof governor>({
     repoPath: input.repoPath,
-    state: pruneState(state, Date.now()),
+    state: gov.handedOn(),
     ...(input.continueAsNewAfterEvents !== undefined ? { continueAsNewAfterEvents: input.continueAsNewAfterEvents } : {}),
   });
 }

@@ -138,12 +138,12 @@ export function handleLockRequest(state: GovernorState, req: LockRequest, now: n
   return { state: { ...next, waiters: [...others, { workflowId: req.workflowId, lastSeen: now }] }, answer };
 }
 
-/** Frees the lock (when `release` names its holder) and records a landing; returns whom to tell the lock is free. */
-export function handleLockRelease(state: GovernorState, release: LockRelease, now: number): { state: GovernorState; notify: string[] } {
+/** Frees the lock (when `release` names its holder) and records a landing; returns the runs to tell the lock is free. */
+export function handleLockRelease(state: GovernorState, release: LockRelease, now: number): { state: GovernorState; runs: string[] } {
   let next = recordLanding(state, release.workflowId, release.landed, now);
   const freed = next.lock?.holder === release.workflowId;
   next = { ...next, lock: freed ? null : next.lock, waiters: next.waiters.filter((w) => w.workflowId !== release.workflowId) };
-  return { state: next, notify: freed ? next.waiters.map((w) => w.workflowId) : [] };
+  return { state: next, runs: freed ? next.waiters.map((w) => w.workflowId) : [] };
 }
 
 function recordLanding(state: GovernorState, workflowId: string, landed: LockRelease['landed'], now: number): GovernorState {
@@ -157,8 +157,9 @@ function recordLanding(state: GovernorState, workflowId: string, landed: LockRel
 }
 
 /** A run ended: its slot is freed, its outcome counted and learned from. Repeated reports change nothing. */
-export function handleSlotFinished(state: GovernorState, done: SlotFinished, now: number): { state: GovernorState; notify: string[] } {
-  if (state.recent.some((r) => r.workflowId === done.workflowId)) return { state, notify: [] };
+/** Returns the runs to tell the merge lock is free. */
+export function handleSlotFinished(state: GovernorState, done: SlotFinished, now: number): { state: GovernorState; runs: string[] } {
+  if (state.recent.some((r) => r.workflowId === done.workflowId)) return { state, runs: [] };
   const slot = state.active.find((s) => s.workflowId === done.workflowId);
   const landedOutcome = done.outcome === 'applied' || done.outcome === 'proposed' ? done.outcome : null;
   // A run that landed without releasing the lock first (or never took it) still counts.
@@ -173,15 +174,15 @@ export function handleSlotFinished(state: GovernorState, done: SlotFinished, now
     totals: { ...next.totals, [done.outcome]: (next.totals[done.outcome] ?? 0) + 1 },
     recent: [...next.recent, run].slice(-RECENT_RUNS),
   };
-  return { state: next, notify: released.notify };
+  return { state: next, runs: released.runs };
 }
 
 /** Pauses or resumes the repository; returns the runs to pass the pause or resume on to. */
-export function setPaused(state: GovernorState, paused: boolean, req: PauseRequest, now: number): { state: GovernorState; tell: string[] } {
-  const tell = [...new Set([...state.active.map((s) => s.workflowId), ...(state.lock ? [state.lock.holder] : []), ...state.waiters.map((w) => w.workflowId)])];
-  if (paused === state.pause.paused) return { state, tell: [] };
+export function setPaused(state: GovernorState, paused: boolean, req: PauseRequest, now: number): { state: GovernorState; runs: string[] } {
+  const runs = [...new Set([...state.active.map((s) => s.workflowId), ...(state.lock ? [state.lock.holder] : []), ...state.waiters.map((w) => w.workflowId)])];
+  if (paused === state.pause.paused) return { state, runs: [] };
   if (paused) {
-    return { state: { ...state, pause: { paused: true, since: now, by: req.by, ...(req.reason ? { reason: req.reason } : {}) } }, tell };
+    return { state: { ...state, pause: { paused: true, since: now, by: req.by, ...(req.reason ? { reason: req.reason } : {}) } }, runs };
   }
   // The paused time does not count against the leases of the runs that were held.
   const held = now - (state.pause.since ?? now);
@@ -192,7 +193,7 @@ export function setPaused(state: GovernorState, paused: boolean, req: PauseReque
       active: state.active.map((s) => ({ ...s, expiresAt: s.expiresAt + held })),
       lock: state.lock ? { ...state.lock, expiresAt: state.lock.expiresAt + held } : null,
     },
-    tell,
+    runs,
   };
 }
 

@@ -63,7 +63,7 @@ describe('slots', () => {
     s = handleSlotRequest(s, request('b', { enforceBudget: false, file: 'b.js' }), T0, random).state;
     s = handleLockRequest(s, { workflowId: 'a', enforceInterval: false, minIntervalMinutes: 0, leaseMs: HOUR }, T0).state;
     s = handleLockRequest(s, { workflowId: 'c', enforceInterval: false, minIntervalMinutes: 0, leaseMs: HOUR }, T0).state;
-    expect(setPaused(s, true, { by: 'x' }, T0).tell.sort()).toEqual(['a', 'b', 'c']);
+    expect(setPaused(s, true, { by: 'x' }, T0).runs.sort()).toEqual(['a', 'b', 'c']);
   });
 
   it('does not let leases run out while paused', () => {
@@ -83,7 +83,7 @@ describe('the merge lock and the end report', () => {
     const waiting = handleLockRequest(s, { workflowId: 'b', enforceInterval: false, minIntervalMinutes: 0, leaseMs: HOUR }, T0);
     expect(waiting.answer).toMatchObject({ granted: false, reason: expect.stringMatching(/a is integrating/) });
     const released = handleLockRelease(waiting.state, { workflowId: 'a', landed: { file: 'x.js', outcome: 'proposed' } }, T0 + 1000);
-    expect(released.notify).toEqual(['b']);
+    expect(released.runs).toEqual(['b']);
     s = handleLockRelease(released.state, { workflowId: 'a', landed: { file: 'x.js', outcome: 'proposed' } }, T0 + 2000).state;
     expect(s.landings).toHaveLength(1);
     expect(handleLockRequest(s, { workflowId: 'b', enforceInterval: false, minIntervalMinutes: 0, leaseMs: HOUR }, T0 + 3000).answer.granted).toBe(true);
