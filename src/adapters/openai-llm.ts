@@ -5,7 +5,8 @@
 // configuration problem that retrying cannot fix).
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { LlmAnswerRejectedError, LlmNotConfiguredError, LlmRequestRejectedError, LlmUnavailableError } from '../core/errors.js';
-import type { ChatAnswer, ChatRequest, LlmClient, LlmProvider } from '../contracts/ports.js';
+import type { LlmClient, LlmProvider } from '../contracts/ports.js';
+import type { ChatAnswer, ChatRequest } from '../core/llm/chat.js';
 
 export const DEFAULT_MODEL = 'gpt-4o-mini';
 const OPENAI_BASE_URL = 'https://api.openai.com/v1';

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ChatAnswer, ChatMessage } from '../../contracts/ports.js';
+import type { ChatAnswer, ChatMessage } from '../../core/llm/chat.js';
 
 export interface LlmCacheKeyInput {
   model: string;

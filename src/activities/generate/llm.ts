@@ -17,7 +17,8 @@ import type { Finding, LlmStrategy, LlmUsage, Proposal, RepairInput, Workspace }
 import { checkParses } from '../../adapters/parse-check.js';
 import { activityContext } from '../context.js';
 import { recordLlmTokens } from '../metrics.js';
-import type { ActivityDeps, ChatAnswer, ChatRequest } from '../../contracts/ports.js';
+import type { ActivityDeps } from '../../contracts/ports.js';
+import type { ChatAnswer, ChatRequest } from '../../core/llm/chat.js';
 import { llmCacheKey, readCachedAnswer, writeCachedAnswer } from './llm-cache.js';
 import { closestTestFile, listTestFiles, readTarget, readTestFile, styleFor, testCommandFor } from './llm-context.js';
 import { writeProposalBody } from './proposal-store.js';

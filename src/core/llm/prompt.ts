@@ -1,7 +1,7 @@
 // The prompts: what the model is told for each LLM strategy (prompt kind), and the JSON schema
 // its answer must follow. The wording of each kind lives in prompt-kinds.ts with its version
 // in kinds.ts; the ledger records the version next to every LLM proposal.
-import type { ChatMessage } from '../../contracts/ports.js';
+import type { ChatMessage } from './chat.js';
 import { LLM_KINDS } from './kinds.js';
 import { systemPrompt, taskLine } from './prompt-kinds.js';
 import { createSecretRedactor } from './secrets.js';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createOpenAiProvider } from '../../../src/adapters/openai-llm.js';
-import type { ChatRequest } from '../../../src/contracts/ports.js';
+import type { ChatRequest } from '../../../src/core/llm/chat.js';
 import {
   ErrorType,
   LlmAnswerRejectedError,
