@@ -35,6 +35,23 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
+    // One module reads the environment: everything else asks src/core/config/environment.ts.
+    files: ['src/**/*.ts'],
+    ignores: ['src/core/config/environment.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          "MemberExpression[object.object.name='process'][object.property.name='env']",
+          "MemberExpression[object.name=/^env$/][property.name=/^[A-Z][A-Z0-9_]+$/]:not(AssignmentExpression > MemberExpression.left)",
+          "MemberExpression[object.property.name='env'][property.name=/^[A-Z][A-Z0-9_]+$/]",
+          "MemberExpression[object.name=/^env$/][computed=true]:not(UnaryExpression[operator='delete'] > MemberExpression)",
+          "MemberExpression[object.property.name='env'][computed=true]",
+        ].map((selector) => ({ selector, message: 'Read environment variables through src/core/config/environment.ts (the one module that names them).' })),
+      ],
+    },
+  },
+  {
     files: ['tests/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },

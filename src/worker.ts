@@ -17,6 +17,7 @@ import { ensureSearchAttributes } from './adapters/temporal/search-attributes.js
 import { createGovernorGateway } from './adapters/temporal/governor-client.js';
 import { connectClient, connectNative, type TemporalTarget } from './adapters/temporal/connection.js';
 import { DEFAULT_TASK_QUEUE, hostQueueFor } from './contracts/task-queues.js';
+import { configuredTaskQueue } from './core/config/environment.js';
 
 /** Kaizen's install folder: the parent of src/ (tsx) or dist/ (compiled). */
 export const KAIZEN_HOME = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -49,7 +50,7 @@ export interface RunningWorker {
 
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
   const env = options.env ?? process.env;
-  const taskQueue = options.taskQueue ?? env.KAIZEN_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
+  const taskQueue = options.taskQueue ?? configuredTaskQueue(env) ?? DEFAULT_TASK_QUEUE;
   const hostQueue = hostQueueFor(taskQueue, hostname());
   // Before connecting: a malformed key fails fast; no key is announced once.
   const dataConverter = loadDataConverter(env, (notice) => console.warn(notice));

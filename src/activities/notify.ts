@@ -8,7 +8,9 @@ import type { NotificationChannel } from '../core/config/config.js';
 import { durationMs } from '../core/duration.js';
 import { KaizenError, NotificationFailedError } from '../core/errors.js';
 import { eventName } from '../core/notifications/common.js';
-import { webUiBase, workflowLink } from '../core/notifications/links.js';
+import { workflowLink } from '../core/notifications/links.js';
+import { namedSecret, webUiBase } from '../core/config/environment.js';
+import { smtpSecrets } from '../adapters/notifiers/email.js';
 import { redact } from '../core/notifications/redact.js';
 import { DEFAULT_SECRET_ENV, DEFAULT_URL_ENV } from '../core/notifications/types.js';
 import type { ImprovementResult } from '../core/types.js';
@@ -96,8 +98,8 @@ export function createNotifyActivities(deps: ActivityDeps) {
 
 /** The values this channel reads from the environment, for redaction. */
 export function channelSecrets(channel: NotificationChannel, env: NodeJS.ProcessEnv): (string | undefined)[] {
-  if (channel.type === 'email') return [env.SMTP_PASSWORD, env.SMTP_URL];
-  return [env[channel.urlEnv ?? DEFAULT_URL_ENV[channel.type]], env[channel.secretEnv ?? DEFAULT_SECRET_ENV]];
+  if (channel.type === 'email') return smtpSecrets(env);
+  return [namedSecret(env, channel.urlEnv ?? DEFAULT_URL_ENV[channel.type]), namedSecret(env, channel.secretEnv ?? DEFAULT_SECRET_ENV)];
 }
 
 function describe(reason: unknown): string {

@@ -7,6 +7,7 @@ import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUse
 import { LlmAnswerRejectedError, LlmNotConfiguredError, LlmRequestRejectedError, LlmUnavailableError } from '../core/errors.js';
 import type { LlmClient, LlmProvider } from '../contracts/ports.js';
 import type { ChatAnswer, ChatRequest } from '../core/llm/chat.js';
+import { llmSettings, type Environment } from '../core/config/environment.js';
 
 export const DEFAULT_MODEL = 'gpt-4o-mini';
 const OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -14,19 +15,19 @@ const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 const PLACEHOLDER_KEY = 'not-needed';
 const SDK_RETRIES = 2;
 
-export function createOpenAiProvider(env: NodeJS.ProcessEnv): LlmProvider {
-  const apiKey = nonEmpty(env.OPENAI_API_KEY);
-  const baseURL = nonEmpty(env.OPENAI_BASE_URL);
+export function createOpenAiProvider(env: Environment): LlmProvider {
+  const settings = llmSettings(env);
+  const { apiKey, baseUrl: baseURL } = settings;
   return {
-    defaultModel: () => nonEmpty(env.KAIZEN_MODEL) ?? DEFAULT_MODEL,
+    defaultModel: () => settings.model ?? DEFAULT_MODEL,
     client(): LlmClient {
       if (!apiKey && !baseURL) throw new LlmNotConfiguredError('OPENAI_API_KEY');
       // Every option is passed explicitly: the SDK would otherwise read process.env, not `env`.
       const sdk = new OpenAI({
         apiKey: apiKey ?? PLACEHOLDER_KEY,
         baseURL: baseURL ?? OPENAI_BASE_URL,
-        organization: nonEmpty(env.OPENAI_ORG_ID) ?? null,
-        project: nonEmpty(env.OPENAI_PROJECT_ID) ?? null,
+        organization: settings.organization ?? null,
+        project: settings.project ?? null,
         webhookSecret: null,
         maxRetries: SDK_RETRIES,
         logLevel: 'off',
@@ -135,12 +136,11 @@ export type LlmEndpointCheck =
   | { kind: 'unreachable'; endpoint: string; message: string };
 
 /** `GET {base}/models` with the configured key (for `kaizen doctor`); never throws. */
-export async function checkLlmEndpoint(env: NodeJS.ProcessEnv, timeoutMs = 5_000): Promise<LlmEndpointCheck> {
-  const apiKey = nonEmpty(env.OPENAI_API_KEY);
-  const baseURL = nonEmpty(env.OPENAI_BASE_URL);
-  if (!apiKey && !baseURL) return { kind: 'not_configured' };
-  const endpoint = (baseURL ?? OPENAI_BASE_URL).replace(/\/+$/, '');
-  const model = nonEmpty(env.KAIZEN_MODEL) ?? DEFAULT_MODEL;
+export async function checkLlmEndpoint(env: Environment, timeoutMs = 5_000): Promise<LlmEndpointCheck> {
+  const { apiKey, baseUrl, model: configuredModel } = llmSettings(env);
+  if (!apiKey && !baseUrl) return { kind: 'not_configured' };
+  const endpoint = (baseUrl ?? OPENAI_BASE_URL).replace(/\/+$/, '');
+  const model = configuredModel ?? DEFAULT_MODEL;
   let response: Response;
   try {
     response = await fetch(`${endpoint}/models`, {
@@ -177,8 +177,4 @@ function errorText(text: string): string {
     // Not JSON: show the start of the text.
   }
   return text.trim().slice(0, 200);
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value && value.trim() !== '' ? value.trim() : undefined;
 }

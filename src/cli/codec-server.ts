@@ -5,6 +5,7 @@ import { createPayloadCodec } from '../adapters/codec/codec.js';
 import { loadCodecKeys, MAKE_A_KEY } from '../adapters/codec/keys.js';
 import { startCodecServer } from '../adapters/codec/server.js';
 import { CliError } from './errors.js';
+import { codecAuthToken } from '../core/config/environment.js';
 
 export const DEFAULT_CODEC_PORT = 8888;
 export const DEFAULT_CORS_ORIGINS = ['http://localhost:8233', 'http://127.0.0.1:8233'];
@@ -22,7 +23,7 @@ export async function codecServerCommand(opts: CodecServerCommandOptions, env: N
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be a port number (0-65535), not '${opts.port}'.`);
   const host = opts.host ?? '127.0.0.1';
   const corsOrigins = opts.corsOrigin?.length ? opts.corsOrigin : DEFAULT_CORS_ORIGINS;
-  const authToken = env.KAIZEN_CODEC_AUTH_TOKEN?.trim() || undefined;
+  const authToken = codecAuthToken(env);
   const server = await startCodecServer({
     codec: createPayloadCodec(env),
     port,

@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { connectClient, resolveTemporalTarget, type TemporalTarget } from '../adapters/temporal/connection.js';
 import { DEFAULT_TASK_QUEUE } from '../contracts/task-queues.js';
+import { configuredTaskQueue, webUiBase } from '../core/config/environment.js';
+import { workflowLink as linkTo } from '../core/notifications/links.js';
 
 export interface GlobalOptions {
   address?: string;
@@ -21,19 +23,16 @@ export async function client(opts: GlobalOptions = {}): Promise<Client> {
 }
 
 export function taskQueue(env: NodeJS.ProcessEnv = process.env): string {
-  return env.KAIZEN_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
+  return configuredTaskQueue(env) ?? DEFAULT_TASK_QUEUE;
 }
 
-/** The Web UI's base: KAIZEN_UI_URL, else the dev server's convention (gRPC port + 1000). */
+/** The Web UI's base: KAIZEN_UI_URL, else the dev server's convention for the target's address. */
 export function uiBase(t: TemporalTarget, env: NodeJS.ProcessEnv = process.env): string {
-  if (env.KAIZEN_UI_URL) return env.KAIZEN_UI_URL.replace(/\/+$/, '');
-  const match = /^(localhost|127\.0\.0\.1|\[::1\]):(\d+)$/.exec(t.address);
-  const port = match ? Number(match[2]) + 1000 : 8233;
-  return `http://localhost:${port}`;
+  return webUiBase(env, t.address);
 }
 
 export function workflowLink(t: TemporalTarget, workflowId: string, env: NodeJS.ProcessEnv = process.env): string {
-  return `${uiBase(t, env)}/namespaces/${encodeURIComponent(t.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+  return linkTo(uiBase(t, env), t.namespace, workflowId);
 }
 
 export function repoName(path: string): string {

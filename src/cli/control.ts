@@ -8,6 +8,7 @@ import { CliError } from './errors.js';
 import { formatProgress } from './format.js';
 import { isDirectory } from './repo-target.js';
 import { WORKFLOW_TYPES } from '../contracts/workflows.js';
+import { userOf } from '../core/config/environment.js';
 
 async function withHandle<T>(id: string, opts: GlobalOptions, run: (c: Client) => Promise<T>): Promise<T> {
   const c = await connect(opts);
@@ -41,7 +42,7 @@ export async function signalCommand(kind: 'pause' | 'resume' | 'approve' | 'reje
     const handle = c.workflow.getHandle(id);
     const description = await handle.describe();
     if (description.status.name !== 'RUNNING') throw new CliError(`${id} is ${description.status.name.toLowerCase()}; only running improvements take '${kind}'.`);
-    const by = process.env.USER ?? 'cli';
+    const by = userOf(process.env, 'cli');
     if (kind === 'pause') await handle.signal(pauseSignal);
     else if (kind === 'resume') await handle.signal(resumeSignal);
     else if (kind === 'approve') await handle.signal(approveSignal, { by });

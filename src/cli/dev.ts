@@ -8,6 +8,7 @@ import { KAIZEN_SEARCH_ATTRIBUTES } from '../contracts/search-attributes.js';
 import { startWorker, type RunningWorker } from '../worker.js';
 import { target, taskQueue, type GlobalOptions } from './common.js';
 import { CliError } from './errors.js';
+import { codecEndpoint, metricsPortOf } from '../core/config/environment.js';
 
 export interface ServerOptions {
   port?: string;
@@ -43,7 +44,7 @@ export function metricsBindAddress(value: string | undefined): string | undefine
 
 /** Installs the runtime with Prometheus metrics when asked; must run before any connection. */
 function installMetrics(opts: MetricsOptions, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const bindAddress = metricsBindAddress(opts.metricsPort ?? env.KAIZEN_METRICS_PORT);
+  const bindAddress = metricsBindAddress(opts.metricsPort ?? metricsPortOf(env));
   if (bindAddress) installRuntime({ level: 'INFO', metricsBindAddress: bindAddress });
   return bindAddress;
 }
@@ -62,7 +63,7 @@ export async function startServer(opts: ServerOptions): Promise<DevServer> {
     logPath: resolve(dbFile, '..', 'temporal-server.log'),
     searchAttributes: { ...KAIZEN_SEARCH_ATTRIBUTES },
     // The Web UI decodes encrypted payloads through `kaizen codec-server` when told where it is.
-    ...(process.env.KAIZEN_CODEC_ENDPOINT ? { extraArgs: ['--ui-codec-endpoint', process.env.KAIZEN_CODEC_ENDPOINT] } : {}),
+    ...(codecEndpoint(process.env) ? { extraArgs: ['--ui-codec-endpoint', codecEndpoint(process.env) as string] } : {}),
   });
 }
 

@@ -8,6 +8,7 @@ import { governorStateQuery, pauseRepoSignal, resumeLlmSignal, resumeRepoSignal 
 import { WORKFLOW_TYPES, type GovernorWorkflow } from '../contracts/workflows.js';
 import { client as connect, printJson, target, workflowLink, type GlobalOptions } from './common.js';
 import { governorTargetFor, resolveRepo } from './repo-target.js';
+import { userOf } from '../core/config/environment.js';
 
 export interface GovernorOptions extends GlobalOptions {
   json?: boolean;
@@ -63,7 +64,7 @@ export async function resumeLlmCommand(repo: string, opts: GlobalOptions): Promi
   const gov = governorTargetFor(repoRoot);
   const c = await connect(opts);
   try {
-    const request = { by: process.env.USER ?? 'cli' };
+    const request = { by: userOf(process.env, 'cli') };
     await c.workflow.signalWithStart<GovernorWorkflow, [typeof request]>(WORKFLOW_TYPES.governor, { ...governorStartOptions(gov), signal: resumeLlmSignal, signalArgs: [request] });
     console.log(`${repoRoot}: the LLM strategies run again; LLM usage counts against the daily caps from now on.`);
     return 0;
@@ -78,7 +79,7 @@ export async function repoPauseCommand(kind: 'pause' | 'resume', repo: string, o
   const gov = governorTargetFor(repoRoot);
   const c = await connect(opts);
   try {
-    const request = { by: process.env.USER ?? 'cli', ...(opts.reason ? { reason: opts.reason } : {}) };
+    const request = { by: userOf(process.env, 'cli'), ...(opts.reason ? { reason: opts.reason } : {}) };
     await c.workflow.signalWithStart<GovernorWorkflow, [typeof request]>(WORKFLOW_TYPES.governor, {
       ...governorStartOptions(gov),
       signal: kind === 'pause' ? pauseRepoSignal : resumeRepoSignal,

@@ -11,6 +11,7 @@ import { cycleStartOptions } from './cycle.js';
 import { CliError } from './errors.js';
 import { resolveRepo } from './repo-target.js';
 import { WORKFLOW_TYPES } from '../contracts/workflows.js';
+import { userOf } from '../core/config/environment.js';
 
 export interface ScheduleCreateOptions extends GlobalOptions {
   every?: string;
@@ -81,7 +82,7 @@ export async function scheduleCreateCommand(repo: string, opts: ScheduleCreateOp
         policies: { overlap: 'SKIP', catchupWindow: timing.catchup },
         // Descriptions turn cron into calendars: keep the expression as written.
         memo: { repoPath: repoRoot, ...(timing.cron ? { cron: timing.cron } : {}) },
-        state: { paused: Boolean(opts.paused), note: opts.paused ? 'created paused' : `created by ${process.env.USER ?? 'kaizen'}` },
+        state: { paused: Boolean(opts.paused), note: opts.paused ? 'created paused' : `created by ${userOf(process.env, 'kaizen')}` },
       });
     } catch (err) {
       if (err instanceof ScheduleAlreadyRunning) throw new CliError(`${repoRoot} has a schedule already (id ${scheduleId}). 'kaizen schedule describe ${repo}' shows it; delete it first to change it.`);
@@ -152,8 +153,8 @@ export async function scheduleDescribeCommand(repo: string, opts: GlobalOptions 
 export async function scheduleActionCommand(kind: 'pause' | 'unpause' | 'trigger' | 'delete', repo: string, opts: GlobalOptions & { note?: string }): Promise<number> {
   return withClient(opts, async (c) => {
     const { handle } = await existing(c, repo);
-    if (kind === 'pause') await handle.pause(opts.note ?? `paused by ${process.env.USER ?? 'kaizen'}`);
-    else if (kind === 'unpause') await handle.unpause(opts.note ?? `unpaused by ${process.env.USER ?? 'kaizen'}`);
+    if (kind === 'pause') await handle.pause(opts.note ?? `paused by ${userOf(process.env, 'kaizen')}`);
+    else if (kind === 'unpause') await handle.unpause(opts.note ?? `unpaused by ${userOf(process.env, 'kaizen')}`);
     // A manual trigger follows the schedule's own overlap policy: never a second cycle at once.
     else if (kind === 'trigger') await handle.trigger('SKIP');
     else await handle.delete();

@@ -8,6 +8,8 @@ import { KAIZEN_ROOT } from './paths.js';
 export { KAIZEN_ROOT, SAMPLE_REPO } from './paths.js';
 
 const CLIENT = join(KAIZEN_ROOT, 'src', 'cli', 'main.ts');
+/** tsx's loader by its own URL, so the CLI also starts from a cwd outside Kaizen's folder. */
+const TSX = import.meta.resolve('tsx');
 const run = promisify(execFile);
 
 export interface CliResult {
@@ -19,7 +21,7 @@ export interface CliResult {
 /** Runs `kaizen <args>` to completion with exactly this environment (in `cwd`, default Kaizen's folder). */
 export async function runKaizen(args: string[], env: NodeJS.ProcessEnv, options: { timeoutMs?: number; cwd?: string } = {}): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', CLIENT, ...args], { cwd: options.cwd ?? KAIZEN_ROOT, env, timeout: options.timeoutMs ?? 120_000 });
+    const { stdout, stderr } = await run(process.execPath, ['--import', TSX, CLIENT, ...args], { cwd: options.cwd ?? KAIZEN_ROOT, env, timeout: options.timeoutMs ?? 120_000 });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const failed = err as { code?: number; stdout?: string; stderr?: string };
@@ -39,7 +41,7 @@ export interface KaizenProcess {
 }
 
 export function startKaizenProcess(args: string[], env: NodeJS.ProcessEnv): KaizenProcess {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', CLIENT, ...args], { cwd: KAIZEN_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, ['--import', TSX, CLIENT, ...args], { cwd: KAIZEN_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));

@@ -4,6 +4,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { GitContext, GitIdentity } from '../../adapters/git.js';
 import type { ActivityDeps } from '../../contracts/ports.js';
 import { activityContext } from '../context.js';
+import { gitAuthor } from '../../core/config/environment.js';
 
 export const STATE_DIR_NAME = '.kaizen';
 export const BRANCH_PREFIX = 'kaizen/';
@@ -16,10 +17,7 @@ export function gitContext(deps: ActivityDeps, cwd: string): GitContext {
 }
 
 export function kaizenIdentity(env: NodeJS.ProcessEnv): GitIdentity {
-  return {
-    name: env.KAIZEN_GIT_AUTHOR_NAME || 'Kaizen',
-    email: env.KAIZEN_GIT_AUTHOR_EMAIL || 'kaizen@localhost',
-  };
+  return gitAuthor(env);
 }
 
 export function worktreesDir(stateDir: string): string {

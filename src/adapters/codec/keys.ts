@@ -3,6 +3,7 @@
 //   KAIZEN_CODEC_KEY_ID    its id, stored with every payload it encrypts (default 'default')
 //   KAIZEN_CODEC_OLD_KEYS  retired keys that still decrypt: 'id1:base64,id2:base64'
 // No KAIZEN_CODEC_KEY means encryption is off; anything malformed is an error, never "off".
+import { codecSettings } from '../../core/config/environment.js';
 
 export const KEY_BYTES = 32;
 export const DEFAULT_KEY_ID = 'default';
@@ -32,9 +33,7 @@ export interface CodecKeyring {
 }
 
 export function loadCodecKeys(env: NodeJS.ProcessEnv = process.env): CodecKeyring {
-  const rawKey = env.KAIZEN_CODEC_KEY?.trim() ?? '';
-  const rawId = env.KAIZEN_CODEC_KEY_ID?.trim() ?? '';
-  const rawOld = env.KAIZEN_CODEC_OLD_KEYS?.trim() ?? '';
+  const { key: rawKey, keyId: rawId, oldKeys: rawOld } = codecSettings(env);
   if (rawKey === '') {
     const stray = rawId !== '' ? 'KAIZEN_CODEC_KEY_ID' : rawOld !== '' ? 'KAIZEN_CODEC_OLD_KEYS' : undefined;
     if (stray) {

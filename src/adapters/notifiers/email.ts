@@ -7,8 +7,9 @@ import type { ChannelDelivery, ChannelSender } from '../../contracts/ports.js';
 import { NotificationFailedError, NotificationNotConfiguredError, NotificationRejectedError } from '../../core/errors.js';
 import { renderEmail } from '../../core/notifications/email.js';
 import { redact } from '../../core/notifications/redact.js';
+import { smtpSettings, type Environment } from '../../core/config/environment.js';
 
-export interface SmtpSettings {
+export interface SmtpConnection {
   host: string;
   port: number;
   /** Implicit TLS from the first byte (port 465); otherwise STARTTLS when offered. */
@@ -23,16 +24,15 @@ export interface EmailSenderOptions {
   tls?: ConnectionOptions;
 }
 
-const TRUE = /^(1|true|yes|on)$/i;
-
-/** Reads the SMTP settings; anything missing names the variable to set. */
-export function smtpSettings(env: NodeJS.ProcessEnv, channel: string, from?: string): SmtpSettings {
-  const sender = from ?? env.SMTP_FROM ?? 'Kaizen <kaizen@localhost>';
-  const requireTLS = TRUE.test(env.SMTP_REQUIRE_TLS ?? '');
-  if (env.SMTP_URL) {
+/** The SMTP connection the environment describes; anything missing or malformed names the variable to set. */
+export function smtpConnection(env: Environment, channel: string, from?: string): SmtpConnection {
+  const smtp = smtpSettings(env);
+  const sender = from ?? smtp.from ?? 'Kaizen <kaizen@localhost>';
+  const requireTLS = smtp.requireTls;
+  if (smtp.url) {
     let url: URL;
     try {
-      url = new URL(env.SMTP_URL);
+      url = new URL(smtp.url);
     } catch {
       throw new NotificationNotConfiguredError(channel, 'SMTP_URL', 'SMTP_URL is not a URL (expected smtp://user:password@host:587 or smtps://...)');
     }
@@ -50,25 +50,30 @@ export function smtpSettings(env: NodeJS.ProcessEnv, channel: string, from?: str
       from: sender,
     };
   }
-  if (!env.SMTP_HOST) throw new NotificationNotConfiguredError(channel, 'SMTP_URL or SMTP_HOST', 'no SMTP server is configured');
-  const secure = TRUE.test(env.SMTP_SECURE ?? '');
-  const port = env.SMTP_PORT ? Number(env.SMTP_PORT) : secure ? 465 : 587;
+  if (!smtp.host) throw new NotificationNotConfiguredError(channel, 'SMTP_URL or SMTP_HOST', 'no SMTP server is configured');
+  const port = smtp.port ? Number(smtp.port) : smtp.secure ? 465 : 587;
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new NotificationNotConfiguredError(channel, 'SMTP_PORT', 'SMTP_PORT is not a port number');
-  if (env.SMTP_USER && env.SMTP_PASSWORD === undefined) {
+  if (smtp.user && smtp.password === undefined) {
     throw new NotificationNotConfiguredError(channel, 'SMTP_PASSWORD', 'SMTP_USER is set but SMTP_PASSWORD is not');
   }
   return {
-    host: env.SMTP_HOST,
+    host: smtp.host,
     port,
-    secure,
+    secure: smtp.secure,
     requireTLS,
-    ...(env.SMTP_USER ? { auth: { user: env.SMTP_USER, pass: env.SMTP_PASSWORD ?? '' } } : {}),
+    ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.password ?? '' } } : {}),
     from: sender,
   };
 }
 
+/** The secrets an SMTP error message must never show. */
+export function smtpSecrets(env: Environment, connection?: SmtpConnection): (string | undefined)[] {
+  const smtp = smtpSettings(env);
+  return [connection?.auth?.pass, smtp.url, smtp.password];
+}
+
 /** A nodemailer transport for these settings; STARTTLS is used whenever the server offers it. */
-export function smtpTransport(settings: SmtpSettings, timeoutMs: number, tls?: ConnectionOptions) {
+export function smtpTransport(settings: SmtpConnection, timeoutMs: number, tls?: ConnectionOptions) {
   return nodemailer.createTransport({
     host: settings.host,
     port: settings.port,
@@ -85,8 +90,8 @@ export function smtpTransport(settings: SmtpSettings, timeoutMs: number, tls?: C
 export function createEmailSender(options: EmailSenderOptions = {}): ChannelSender {
   return {
     async send(d) {
-      const settings = smtpSettings(d.env, d.channel.id, d.channel.from);
-      const secrets = [settings.auth?.pass, d.env.SMTP_URL, d.env.SMTP_PASSWORD];
+      const settings = smtpConnection(d.env, d.channel.id, d.channel.from);
+      const secrets = smtpSecrets(d.env, settings);
       const transport = smtpTransport(settings, d.timeoutMs, options.tls);
       const { subject, text, html } = renderEmail(d.event, d.context);
       try {

@@ -3,13 +3,14 @@
 import { NotificationFailedError, NotificationNotConfiguredError, NotificationRejectedError } from '../../core/errors.js';
 import { redact } from '../../core/notifications/redact.js';
 import type { ChannelDelivery } from '../../contracts/ports.js';
+import { namedSecret } from '../../core/config/environment.js';
 
 const RETRYABLE_STATUSES = new Set([408, 425, 429]);
 const BODY_SNIPPET_CHARS = 300;
 
 /** The URL in `variable`, checked; a missing or malformed one names the variable, never the value. */
 export function urlFromEnv(delivery: ChannelDelivery, variable: string): URL {
-  const value = delivery.env[variable]?.trim();
+  const value = namedSecret(delivery.env, variable);
   if (!value) throw new NotificationNotConfiguredError(delivery.channel.id, variable, `${variable} is not set`);
   let url: URL;
   try {

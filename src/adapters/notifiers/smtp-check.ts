@@ -2,7 +2,8 @@
 // will (same settings, STARTTLS and login when configured) and says what failed. Never throws.
 import { NotificationNotConfiguredError } from '../../core/errors.js';
 import { redact } from '../../core/notifications/redact.js';
-import { smtpSettings, smtpTransport } from './email.js';
+import { smtpSettings, type Environment } from '../../core/config/environment.js';
+import { smtpConnection, smtpSecrets, smtpTransport } from './email.js';
 
 export type SmtpCheck =
   | { kind: 'not_configured' }
@@ -12,11 +13,12 @@ export type SmtpCheck =
   | { kind: 'auth_failed'; endpoint: string; message: string }
   | { kind: 'unreachable'; endpoint: string; message: string };
 
-export async function checkSmtp(env: NodeJS.ProcessEnv, timeoutMs = 5_000): Promise<SmtpCheck> {
-  if (!env.SMTP_URL && !env.SMTP_HOST) return { kind: 'not_configured' };
-  let settings: ReturnType<typeof smtpSettings>;
+export async function checkSmtp(env: Environment, timeoutMs = 5_000): Promise<SmtpCheck> {
+  const smtp = smtpSettings(env);
+  if (!smtp.url && !smtp.host) return { kind: 'not_configured' };
+  let settings: ReturnType<typeof smtpConnection>;
   try {
-    settings = smtpSettings(env, 'doctor');
+    settings = smtpConnection(env, 'doctor');
   } catch (err) {
     if (err instanceof NotificationNotConfiguredError) return { kind: 'invalid', variable: err.variable, message: err.message };
     throw err;
@@ -28,7 +30,7 @@ export async function checkSmtp(env: NodeJS.ProcessEnv, timeoutMs = 5_000): Prom
     return { kind: 'ok', endpoint, login: settings.auth !== undefined };
   } catch (err) {
     const e = (typeof err === 'object' && err !== null ? err : {}) as { code?: string; message?: string };
-    const message = redact(e.message ?? String(err), [settings.auth?.pass, env.SMTP_URL, env.SMTP_PASSWORD]);
+    const message = redact(e.message ?? String(err), smtpSecrets(env, settings));
     if (e.code === 'EAUTH') return { kind: 'auth_failed', endpoint, message };
     return { kind: 'unreachable', endpoint, message: e.code && !message.includes(e.code) ? `${e.code}: ${message}` : message };
   } finally {

@@ -10,6 +10,7 @@ import { DEFAULT_SECRET_ENV, DEFAULT_URL_ENV, type ChannelType } from '../../cor
 import { renderWebhook } from '../../core/notifications/webhook.js';
 import { postJson, urlFromEnv } from './http.js';
 import { DELIVERY_HEADER, EVENT_HEADER, signWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './signature.js';
+import { namedSecret } from '../../core/config/environment.js';
 
 type WebhookType = Exclude<ChannelType, 'email'>;
 
@@ -47,7 +48,7 @@ export function createGenericWebhookSender(now: () => number = () => Date.now())
     async send(d) {
       const url = urlOf(d, 'webhook');
       const secretEnv = d.channel.secretEnv ?? DEFAULT_SECRET_ENV;
-      const secret = d.env[secretEnv];
+      const secret = namedSecret(d.env, secretEnv);
       if (!secret) {
         throw new NotificationNotConfiguredError(d.channel.id, secretEnv, `${secretEnv} is not set: the generic webhook is always signed (HMAC-SHA256)`);
       }

@@ -4,10 +4,11 @@
 import { constants, existsSync } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runProcess } from '../process.js';
 import { BinaryMissingError } from '../../core/errors.js';
+import { toolSearch } from '../../core/config/environment.js';
 
 export const TEMPORAL_CLI_PIP_VERSION = '1.9.1';
 export const TEMPORAL_TEST_SERVER_PIP_VERSION = '1.40.0';
@@ -23,7 +24,7 @@ interface BinarySpec {
   /** For the error message: what to install. */
   title: string;
   binary: string;
-  envVar: string;
+  envVar: 'TEMPORAL_CLI' | 'TEMPORAL_TEST_SERVER';
   pipRequirement: string;
 }
 
@@ -54,7 +55,8 @@ export function findTemporalTestServer(env: NodeJS.ProcessEnv = process.env): Pr
 }
 
 async function findBinary(spec: BinarySpec, env: NodeJS.ProcessEnv): Promise<string> {
-  const explicit = env[spec.envVar];
+  const search = toolSearch(env, spec.envVar);
+  const explicit = search.explicit;
   if (explicit) {
     if (await isExecutableFile(explicit)) return explicit;
     throw new BinaryMissingError(
@@ -63,10 +65,10 @@ async function findBinary(spec: BinarySpec, env: NodeJS.ProcessEnv): Promise<str
     );
   }
   const folders = [
-    ...(env.PATH ?? '').split(delimiter).filter((folder) => folder !== ''),
+    ...search.path,
     ...(await pythonScriptsFolder(env)),
-    join(env.HOME || homedir(), '.local', 'bin'),
-    join(env.KAIZEN_TOOLS_VENV || KAIZEN_TOOLS_VENV, 'bin'),
+    join(search.home ?? homedir(), '.local', 'bin'),
+    join(search.toolsVenv ?? KAIZEN_TOOLS_VENV, 'bin'),
   ];
   for (const folder of folders) {
     const candidate = join(folder, spec.binary);

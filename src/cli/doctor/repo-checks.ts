@@ -3,7 +3,7 @@
 // returns DoctorChecks and never throws.
 import { constants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
-import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { loadRepoConfig } from '../../activities/workspace/repo-config.js';
 import { currentBranch, git, resolveCommit, statusEntries, type GitContext } from '../../adapters/git.js';
 import type { Config } from '../../core/config/config.js';
@@ -11,6 +11,7 @@ import { failed, passed, skipped, warned, type DoctorCheck } from './report.js';
 import { ConfigInvalidError } from '../../core/errors.js';
 import { resolveTestCommand } from '../../core/test-runs/command.js';
 import { messageOf } from './checks.js';
+import { searchPath } from '../../core/config/environment.js';
 
 export const REPO_CHECKS = ['repo', 'config', 'target-branch', 'checkout', 'test-command'] as const;
 
@@ -116,7 +117,7 @@ async function checkTestCommand(root: string, config: Config, env: NodeJS.Proces
 
 /** Where `binary` resolves: a path (relative to the repo) or a name searched on PATH. */
 async function findExecutable(binary: string, root: string, env: NodeJS.ProcessEnv): Promise<string | null> {
-  const candidates = binary.includes('/') ? [isAbsolute(binary) ? binary : resolve(root, binary)] : (env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, binary));
+  const candidates = binary.includes('/') ? [isAbsolute(binary) ? binary : resolve(root, binary)] : searchPath(env).map((dir) => join(dir, binary));
   for (const candidate of candidates) {
     const ok = await stat(candidate).then((s) => s.isFile(), () => false);
     if (ok && (await access(candidate, constants.X_OK).then(() => true, () => false))) return candidate;
