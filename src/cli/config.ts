@@ -13,14 +13,14 @@ export interface ConfigOptions {
   json?: boolean;
 }
 
-function repoRootOf(repo: string | undefined): string {
-  const { repoRoot } = resolveRepo(repo ?? '.');
+async function repoRootOf(repo: string | undefined): Promise<string> {
+  const { repoRoot } = await resolveRepo(repo ?? '.');
   if (!isDirectory(repoRoot)) throw new CliError(`Repository ${repoRoot} does not exist here. Pass the path of a git checkout on this machine.`);
   return repoRoot;
 }
 
 export async function configValidateCommand(repo: string | undefined, opts: ConfigOptions): Promise<number> {
-  const repoRoot = repoRootOf(repo);
+  const repoRoot = await repoRootOf(repo);
   const path = join(repoRoot, CONFIG_FILE);
   const present = existsSync(path);
   try {
@@ -37,7 +37,7 @@ export async function configValidateCommand(repo: string | undefined, opts: Conf
 }
 
 export async function configShowCommand(repo: string | undefined, _opts: ConfigOptions): Promise<number> {
-  const repoRoot = repoRootOf(repo);
+  const repoRoot = await repoRootOf(repo);
   try {
     printJson(await loadRepoConfig(repoRoot));
     return 0;

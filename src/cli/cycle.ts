@@ -57,7 +57,7 @@ export async function waitForCycle(c: Client, workflowId: string): Promise<Cycle
 }
 
 export async function cycleCommand(repo: string, opts: CycleOptions): Promise<number> {
-  const { repoRoot, local } = resolveRepo(repo);
+  const { repoRoot, local } = await resolveRepo(repo);
   if (!local) throw new CliError(`Repository ${repoRoot} does not exist. Pass the path of a git checkout.`);
   const t = target(opts);
   const c = await connect(opts);

@@ -37,7 +37,7 @@ export function formatGovernorView(v: GovernorView, governorId: string): string 
 }
 
 export async function governorCommand(repo: string, opts: GovernorOptions): Promise<number> {
-  const { repoRoot } = resolveRepo(repo);
+  const { repoRoot } = await resolveRepo(repo);
   const gov = governorTargetFor(repoRoot);
   const c = await connect(opts);
   try {
@@ -60,7 +60,7 @@ export async function governorCommand(repo: string, opts: GovernorOptions): Prom
 
 /** `kaizen resume REPO --llm`: the LLM strategies run again after a daily cap paused them. */
 export async function resumeLlmCommand(repo: string, opts: GlobalOptions): Promise<number> {
-  const { repoRoot } = resolveRepo(repo);
+  const { repoRoot } = await resolveRepo(repo);
   const gov = governorTargetFor(repoRoot);
   const c = await connect(opts);
   try {
@@ -75,7 +75,7 @@ export async function resumeLlmCommand(repo: string, opts: GlobalOptions): Promi
 
 /** Pauses or resumes every improvement of a repository (the governor starts if it has not yet). */
 export async function repoPauseCommand(kind: 'pause' | 'resume', repo: string, opts: GlobalOptions & { reason?: string }): Promise<number> {
-  const { repoRoot } = resolveRepo(repo);
+  const { repoRoot } = await resolveRepo(repo);
   const gov = governorTargetFor(repoRoot);
   const c = await connect(opts);
   try {

@@ -1,19 +1,19 @@
 // `kaizen improve REPO`: start one improvement workflow, optionally wait for its result.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { splitCommand } from '../core/config/config.js';
-import { STRATEGIES, type ImprovementInput, type ImprovementResult, type Mode, type Strategy } from '../core/types.js';
+import type { ImprovementInput, ImprovementResult, Mode, Strategy } from '../core/types.js';
+import { resolveRepo } from './repo-target.js';
 import { progressQuery } from '../contracts/improvement.js';
 import { client as connect, printJson, repoName, target, taskQueue, workflowLink, type GlobalOptions } from './common.js';
 import { CliError } from './errors.js';
 import { formatResult } from './format.js';
 import { WORKFLOW_TYPES, type ImprovementWorkflow } from '../contracts/workflows.js';
 
+/** As commander hands them over: --strategy and --mode are already checked against their choices. */
 export interface ImproveOptions extends GlobalOptions {
   file?: string;
-  strategy?: string;
-  mode?: string;
+  strategy?: Strategy;
+  mode?: Mode;
   testCmd?: string;
   targetBranch?: string;
   wait?: boolean;
@@ -24,13 +24,9 @@ export interface ImproveOptions extends GlobalOptions {
   governor?: boolean;
 }
 
-export function improvementInput(repo: string, opts: ImproveOptions): ImprovementInput {
-  const repoPath = resolve(repo);
-  if (!existsSync(repoPath)) throw new CliError(`Repository ${repoPath} does not exist. Pass the path of a git checkout.`);
-  if (opts.strategy && !(STRATEGIES as readonly string[]).includes(opts.strategy)) {
-    throw new CliError(`--strategy must be one of ${STRATEGIES.join(', ')}, not '${opts.strategy}'.`);
-  }
-  if (opts.mode && opts.mode !== 'branch' && opts.mode !== 'merge') throw new CliError(`--mode must be branch or merge, not '${opts.mode}'.`);
+export async function improvementInput(repo: string, opts: ImproveOptions): Promise<ImprovementInput> {
+  const { repoRoot: repoPath, local } = await resolveRepo(repo);
+  if (!local) throw new CliError(`Repository ${repoPath} does not exist. Pass the path of a git checkout.`);
   let testCommand: string[] | undefined;
   if (opts.testCmd) {
     try {
@@ -42,8 +38,8 @@ export function improvementInput(repo: string, opts: ImproveOptions): Improvemen
   return {
     repoPath,
     ...(opts.file ? { file: opts.file } : {}),
-    ...(opts.strategy ? { strategy: opts.strategy as Strategy } : {}),
-    ...(opts.mode ? { mode: opts.mode as Mode } : {}),
+    ...(opts.strategy ? { strategy: opts.strategy } : {}),
+    ...(opts.mode ? { mode: opts.mode } : {}),
     ...(testCommand ? { testCommand } : {}),
     ...(opts.targetBranch ? { targetBranch: opts.targetBranch } : {}),
     // Manual runs take the merge lock, obey a repo-wide pause and count toward the budget,
@@ -83,7 +79,7 @@ export async function waitForResult(c: Client, workflowId: string): Promise<Impr
 }
 
 export async function improveCommand(repo: string, opts: ImproveOptions): Promise<number> {
-  const input = improvementInput(repo, opts);
+  const input = await improvementInput(repo, opts);
   const t = target(opts);
   const c = await connect(opts);
   const handle = await startImprovement(c, input, taskQueue());

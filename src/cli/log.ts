@@ -1,9 +1,10 @@
 // `kaizen log [REPO]`: the ledger as one line per improvement, oldest first. Also the ledger
 // loading that `stats` and `report` share: which repository, which file, which lines.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ledgerPath, readLedger } from '../activities/ledger.js';
-import { runGit } from '../adapters/git.js';
+import { locateRepository } from '../adapters/repository.js';
+import { NotAGitRepoError, RepoNotFoundError } from '../core/errors.js';
 import { ledgerView, type LedgerView } from '../core/ledger/stats.js';
 import { OUTCOMES, type Outcome } from '../core/types.js';
 import { type LedgerEntry } from '../core/ledger/types.js';
@@ -17,14 +18,17 @@ export interface LoadedLedger extends LedgerView {
 
 /** REPO (default: the cwd) resolved to its git top-level. */
 export async function resolveRepoRoot(repo: string | undefined, cwd = process.cwd()): Promise<string> {
-  const dir = resolve(cwd, repo ?? '.');
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliError(`${dir} does not exist or is not a folder. Pass the path of a git repository Kaizen improves.`);
-  const top = await runGit({ cwd: dir, env: process.env }, ['rev-parse', '--show-toplevel']);
-  if (top.exitCode !== 0) {
-    const hint = repo === undefined ? 'Run this inside a git repository or pass its path' : 'Pass the path of a git repository Kaizen improves';
-    throw new CliError(`${dir} is not a git repository. ${hint}.`);
+  try {
+    return await locateRepository(repo ?? '.', { cwd, env: process.env });
+  } catch (err) {
+    const dir = resolve(cwd, repo ?? '.');
+    if (err instanceof RepoNotFoundError) throw new CliError(`${dir} does not exist or is not a folder. Pass the path of a git repository Kaizen improves.`);
+    if (err instanceof NotAGitRepoError) {
+      const hint = repo === undefined ? 'Run this inside a git repository or pass its path' : 'Pass the path of a git repository Kaizen improves';
+      throw new CliError(`${dir} is not a git repository. ${hint}.`);
+    }
+    throw err;
   }
-  return top.stdout.trim();
 }
 
 export async function loadLedger(repo: string | undefined, cwd = process.cwd()): Promise<LoadedLedger> {

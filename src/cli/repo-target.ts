@@ -1,7 +1,9 @@
 // A repository as commands name it: the path a worker will find (the git top level, symlinks
 // resolved, as `git rev-parse --show-toplevel` gives it), and the governor that belongs to it.
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { locateRepository } from '../adapters/repository.js';
+import { NotAGitRepoError } from '../core/errors.js';
 import type { GovernorTarget } from '../core/governor/protocol.js';
 import { governorWorkflowId } from '../core/repository/key.js';
 import { taskQueue } from './common.js';
@@ -21,18 +23,20 @@ export function isDirectory(path: string): boolean {
   }
 }
 
-export function resolveRepo(arg: string): RepoRef {
+/**
+ * REPO as a command names it. On this machine: its git top level as the worker will find it
+ * (locateRepository), or the folder itself when it is not a repository yet (a config check).
+ * A path that does not exist here is taken as a path on the worker's host.
+ */
+export async function resolveRepo(arg: string, env: NodeJS.ProcessEnv = process.env): Promise<RepoRef> {
   const path = resolve(arg);
   if (!existsSync(path)) return { repoRoot: path, local: false };
-  let dir = realpathSync(path);
-  for (let at = dir; ; at = dirname(at)) {
-    if (existsSync(join(at, '.git'))) {
-      dir = at;
-      break;
-    }
-    if (dirname(at) === at) break;
+  try {
+    return { repoRoot: await locateRepository(path, { env }), local: true };
+  } catch (err) {
+    if (err instanceof NotAGitRepoError) return { repoRoot: realpathSync(path), local: true };
+    throw err;
   }
-  return { repoRoot: dir, local: true };
 }
 
 export function governorTargetFor(repoRoot: string, env: NodeJS.ProcessEnv = process.env): GovernorTarget {

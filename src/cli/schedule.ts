@@ -54,12 +54,12 @@ async function withClient<T>(opts: GlobalOptions, run: (c: Client) => Promise<T>
 }
 
 /** A REPO argument, or a schedule id as `kaizen schedule list` prints it. */
-function scheduleIdOf(arg: string): string {
-  return arg.startsWith(SCHEDULE_ID_PREFIX) ? arg : scheduleIdFor(resolveRepo(arg).repoRoot);
+async function scheduleIdOf(arg: string): Promise<string> {
+  return arg.startsWith(SCHEDULE_ID_PREFIX) ? arg : scheduleIdFor((await resolveRepo(arg)).repoRoot);
 }
 
 async function existing(c: Client, arg: string): Promise<{ handle: ScheduleHandle; description: ScheduleDescription }> {
-  const id = scheduleIdOf(arg);
+  const id = await scheduleIdOf(arg);
   const handle = c.schedule.getHandle(id);
   try {
     return { handle, description: await handle.describe() };
@@ -70,7 +70,7 @@ async function existing(c: Client, arg: string): Promise<{ handle: ScheduleHandl
 }
 
 export async function scheduleCreateCommand(repo: string, opts: ScheduleCreateOptions): Promise<number> {
-  const { repoRoot, local } = resolveRepo(repo);
+  const { repoRoot, local } = await resolveRepo(repo);
   const timing = await scheduleTiming(repoRoot, local, opts);
   const scheduleId = scheduleIdFor(repoRoot);
   return withClient(opts, async (c) => {

@@ -9,11 +9,12 @@ export const OUTCOMES: readonly Outcome[] = ['applied', 'proposed', 'rolled_back
  * `llm` fixes the findings, `llm-complexity` simplifies a function over the complexity threshold,
  * `llm-error-handling` adds missing error handling, `llm-tests` adds tests for an untested export.
  */
-export type Strategy = 'autofix' | 'llm' | 'llm-complexity' | 'llm-error-handling' | 'llm-tests';
-export const STRATEGIES: readonly Strategy[] = ['autofix', 'llm', 'llm-complexity', 'llm-error-handling', 'llm-tests'];
+export const STRATEGIES = ['autofix', 'llm', 'llm-complexity', 'llm-error-handling', 'llm-tests'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
 export type LlmStrategy = Exclude<Strategy, 'autofix'>;
 
-export type Mode = 'branch' | 'merge';
+export const MODES = ['branch', 'merge'] as const;
+export type Mode = (typeof MODES)[number];
 
 /** The saga's steps, in order; `prepare` makes the isolated worktree everything else runs in. */
 export type StepName =

@@ -51,7 +51,6 @@ function hangingTest(pidFile: string): string {
   return `import test from 'node:test';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { activityDeps } from '../helpers/activity-deps.js';
 test('hangs', async () => {
   const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
   writeFileSync(${JSON.stringify(pidFile)}, String(child.pid));

@@ -49,16 +49,6 @@ export async function entryExists(path: string): Promise<boolean> {
   }
 }
 
-/** True when `path` (followed through symlinks) exists. */
-export async function pathExists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export async function isDirectory(path: string): Promise<boolean> {
   try {
     return (await stat(path)).isDirectory();

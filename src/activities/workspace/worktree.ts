@@ -3,13 +3,14 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Config, ConfigInput } from '../../core/config/config.js';
-import { GitFailedError, NotAGitRepoError, RepoNotFoundError, TargetBranchMissingError } from '../../core/errors.js';
+import { GitFailedError, TargetBranchMissingError } from '../../core/errors.js';
 import { changedPaths } from '../../core/repository/git-porcelain.js';
 import type { Workspace } from '../../core/types.js';
 import { currentBranch, git, isAncestor, listWorktrees, resolveCommit, runGit, statusEntries, treeOf, type GitContext } from '../../adapters/git.js';
 import type { ActivityDeps } from '../../contracts/ports.js';
 import { activityContext } from '../context.js';
 import { loadRepoConfig } from './repo-config.js';
+import { locateRepository } from '../../adapters/repository.js';
 import { createApplyActivities } from './apply.js';
 import {
   assertSafeRunId,
@@ -20,7 +21,6 @@ import {
   gitContext,
   isInside,
   isDirectory,
-  pathExists,
   STATE_DIR_NAME,
   withHeartbeat,
   worktreesDir,
@@ -31,7 +31,9 @@ import { createIntegrateActivities } from './integrate.js';
 export function createWorkspaceActivities(deps: ActivityDeps) {
   return {
     async locateRepo(input: { repoPath: string }): Promise<{ repoRoot: string; hostQueue: string }> {
-      return { repoRoot: await locate(deps, input.repoPath), hostQueue: deps.hostQueue };
+      const signal = activityContext()?.cancellationSignal;
+      const repoRoot = await locateRepository(input.repoPath, { env: deps.env, requireCommit: true, ...(signal ? { signal } : {}) });
+      return { repoRoot, hostQueue: deps.hostQueue };
     },
 
     /** `repoRoot` as locateRepo found it on this host: the top level of a git repository with a commit. */
@@ -112,16 +114,6 @@ export function createWorkspaceActivities(deps: ActivityDeps) {
   };
 }
 
-async function locate(deps: ActivityDeps, repoPath: string): Promise<string> {
-  const path = resolve(repoPath);
-  if (!(await pathExists(path))) throw new RepoNotFoundError(path);
-  if (!(await isDirectory(path))) throw new NotAGitRepoError(path);
-  const top = await runGit(gitContext(deps, path), ['rev-parse', '--show-toplevel']);
-  const repoRoot = top.stdout.trim();
-  if (top.exitCode !== 0 || repoRoot === '') throw new NotAGitRepoError(path);
-  if (!(await resolveCommit(gitContext(deps, repoRoot), 'HEAD'))) throw new NotAGitRepoError(repoRoot);
-  return repoRoot;
-}
 
 async function checkedOutBranch(repo: GitContext): Promise<string> {
   const branch = await currentBranch(repo);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { CHANNEL_TYPES, DEFAULT_CHANNEL_EVENTS, NOTIFICATION_EVENT_NAMES } from '../notifications/types.js';
 import { Llm } from './llm.js';
 import { SECRET_FILE_GLOBS } from '../llm/secrets.js';
-import type { Strategy } from '../types.js';
+import { MODES, STRATEGIES } from '../types.js';
 
 export { durationMs } from '../duration.js';
 
@@ -16,8 +16,6 @@ const Duration = z
 
 /** A command as an argument array, or a string split like a shell would (but never run by one). */
 const Command = z.union([z.array(z.string().min(1)).min(1), z.string().min(1)]);
-
-const STRATEGY_NAMES = ['autofix', 'llm', 'llm-complexity', 'llm-error-handling', 'llm-tests'] as const satisfies readonly Strategy[];
 
 const StepName = z.enum(['analyse', 'generate', 'test', 'apply', 'verify', 'notify']);
 
@@ -143,10 +141,10 @@ export const DEFAULT_EXCLUDES = [
 export const Config = z
   .object({
     enabled: z.boolean().default(true).describe('false stops scheduled cycles for this repo'),
-    mode: z.enum(['branch', 'merge']).default('branch').describe('branch: leave kaizen/<id> for review; merge: fast-forward the target branch'),
+    mode: z.enum(MODES).default('branch').describe('branch: leave kaizen/<id> for review; merge: fast-forward the target branch'),
     targetBranch: z.string().min(1).optional().describe('branch to improve; default: the branch checked out in the repo'),
     strategies: z
-      .array(z.enum(STRATEGY_NAMES))
+      .array(z.enum(STRATEGIES))
       .min(1)
       .default(['autofix', 'llm'])
       .describe('strategies Kaizen may choose from; llm-complexity, llm-error-handling and llm-tests are opt-in'),

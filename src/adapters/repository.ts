@@ -1,0 +1,31 @@
+// Where a repository is: the one place that turns a path a user or a workflow names into the
+// repository's top level, as git itself prints it (symlinks resolved). The CLI uses it for
+// repositories on its own machine, the worker's locateRepo for paths on its host; both then
+// agree on the root, and so on the governor, the schedule and the ledger of the repository.
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { NotAGitRepoError, RepoNotFoundError } from '../core/errors.js';
+import { resolveCommit, runGit } from './git.js';
+
+export interface LocateOptions {
+  env: NodeJS.ProcessEnv;
+  /** Relative paths are resolved against this folder (default: the process's). */
+  cwd?: string;
+  /** Also require a first commit (a worker cannot branch off an empty repository). */
+  requireCommit?: boolean;
+  signal?: AbortSignal;
+}
+
+/** The top level of the git repository at or above `path`; RepoNotFoundError or NotAGitRepoError otherwise. */
+export async function locateRepository(path: string, options: LocateOptions): Promise<string> {
+  const absolute = resolve(options.cwd ?? process.cwd(), path);
+  const stats = await stat(absolute).catch(() => null);
+  if (!stats) throw new RepoNotFoundError(absolute);
+  if (!stats.isDirectory()) throw new NotAGitRepoError(absolute);
+  const context = { cwd: absolute, env: options.env, ...(options.signal ? { signal: options.signal } : {}) };
+  const top = await runGit(context, ['rev-parse', '--show-toplevel']);
+  const repoRoot = top.stdout.trim();
+  if (top.exitCode !== 0 || repoRoot === '') throw new NotAGitRepoError(absolute);
+  if (options.requireCommit && !(await resolveCommit({ ...context, cwd: repoRoot }, 'HEAD'))) throw new NotAGitRepoError(repoRoot);
+  return repoRoot;
+}
