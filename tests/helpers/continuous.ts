@@ -2,21 +2,18 @@
 // governor workflow, with fake activities for everything that touches a repository and the
 // real governor activities (a real client sending real updates).
 //
-// Time only moves when a test says so (ts.env.sleep): the client here is a plain one, because
-// the time-skipping client's result() lets the server skip ahead to the next timer, which for
-// an idle long-lived governor is its (10-year) run timeout.
+// Time only moves when a test says so (ts.env.sleep): tests use ts.plainClient, because the
+// time-skipping client's result() lets the server skip ahead to the next timer, which for an
+// idle long-lived governor is its (10-year) run timeout.
 import { Context } from '@temporalio/activity';
-import { Client } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import { createGovernorActivities } from '../../src/activities/governor.js';
 import type { ContinuousActivities, CycleActivities, KaizenActivities } from '../../src/activities/index.js';
-import { kaizenActivityInterceptors } from '../../src/activities/failure-interceptor.js';
 import { createGovernorGateway } from '../../src/adapters/temporal/governor-client.js';
 import type { Config, ConfigInput } from '../../src/core/config/config.js';
 import { toCandidate, type CycleAnalysis, type CycleLedgerEntry } from '../../src/core/governor/cycle.js';
 import type { Finding } from '../../src/core/types.js';
-import { FAKE_FINDINGS, FAKE_HOST_QUEUE_SUFFIX, fakeActivities, fakeAnalysis, type CallLog } from './fake-activities.js';
-import type { TimeSkipping } from './time-skipping.js';
+import { FAKE_FINDINGS, fakeActivities, fakeAnalysis, type CallLog } from './fake-activities.js';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -114,30 +111,6 @@ export function continuousFakes(client: Client, options: ContinuousOptions = {})
 }
 
 /** A client that does not unlock time skipping while it waits (see the file comment). */
-export function plainClient(ts: TimeSkipping): Client {
-  return new Client({ connection: ts.env.connection, namespace: ts.env.namespace ?? 'default' });
-}
-
-let queueCounter = 0;
-
-/** Workers on a fresh queue and its host queue (as startTimeSkipping's withWorker, for the wider activity set). */
-export async function withContinuousWorker<T>(ts: TimeSkipping, activities: object, fn: (taskQueue: string) => Promise<T>): Promise<T> {
-  const taskQueue = `kaizen-continuous-${process.pid}-${++queueCounter}`;
-  const common = {
-    connection: ts.env.nativeConnection,
-    activities,
-    interceptors: { activity: kaizenActivityInterceptors },
-    maxHeartbeatThrottleInterval: 100,
-    defaultHeartbeatThrottleInterval: 100,
-    shutdownGraceTime: '1s',
-  };
-  const [worker, host] = await Promise.all([
-    Worker.create({ ...common, taskQueue, workflowBundle: ts.bundle }),
-    Worker.create({ ...common, taskQueue: `${taskQueue}${FAKE_HOST_QUEUE_SUFFIX}` }),
-  ]);
-  return host.runUntil(worker.runUntil(fn(taskQueue)));
-}
-
 /** Polls `probe` in real time (no time is skipped) until `ok` holds. */
 export async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -1,7 +1,9 @@
 // One time-skipping Temporal test server per test file, the workflow bundle built once, and
 // a short-lived Worker per test on its own task queue.
 import { fileURLToPath } from 'node:url';
+import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll } from 'vitest';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { kaizenActivityInterceptors } from '../../src/activities/failure-interceptor.js';
 import type { KaizenActivities } from '../../src/activities/index.js';
@@ -19,7 +21,9 @@ export interface TimeSkipping {
    * queue `<taskQueue>-host` (activities only), as a worker with a host-specific queue does.
    * The locateRepo fake answers that host queue.
    */
-  withWorker<T>(activities: KaizenActivities, fn: (taskQueue: string) => Promise<T>): Promise<T>;
+  withWorker<T>(activities: KaizenActivities | object, fn: (taskQueue: string) => Promise<T>): Promise<T>;
+  /** A client whose awaits do not skip time (the env's client does). */
+  plainClient: Client;
   teardown(): Promise<void>;
 }
 
@@ -42,6 +46,7 @@ export async function startTimeSkipping(): Promise<TimeSkipping> {
   return {
     env,
     bundle,
+    plainClient: new Client({ connection: env.connection, namespace: env.namespace ?? 'default' }),
     async withWorker(activities, fn) {
       const taskQueue = `kaizen-test-${process.pid}-${++queueCounter}`;
       const common = {
@@ -63,6 +68,37 @@ export async function startTimeSkipping(): Promise<TimeSkipping> {
     async teardown() {
       await env.teardown();
     },
+  };
+}
+
+/**
+ * The test file's time-skipping server: started before its first test, torn down after the
+ * last. Use the returned object inside tests (its members throw until the server is up).
+ */
+export function useTimeSkipping(): TimeSkipping {
+  let started: TimeSkipping | undefined;
+  beforeAll(async () => {
+    started = await startTimeSkipping();
+  });
+  afterAll(async () => {
+    await started?.teardown();
+  });
+  const running = (): TimeSkipping => {
+    if (!started) throw new Error('the time-skipping server is not running (use it inside a test, after beforeAll)');
+    return started;
+  };
+  return {
+    get env() {
+      return running().env;
+    },
+    get bundle() {
+      return running().bundle;
+    },
+    get plainClient() {
+      return running().plainClient;
+    },
+    withWorker: (activities, fn) => running().withWorker(activities, fn),
+    teardown: () => running().teardown(),
   };
 }
 

@@ -2,44 +2,33 @@
 // the budgets, concurrent improvements never integrate at the same time, and the summary tells
 // what happened. (The test server has no Schedules: the test starts a cycle every 6 h of
 // skipped time, as the Schedule would.)
-import type { Client } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BudgetLimits } from '../../src/core/governor/budget.js';
 import type { ConfigInput } from '../../src/core/config/config.js';
 import type { CycleSummary } from '../../src/core/governor/cycle.js';
 import { governorWorkflowId } from '../../src/core/repository/key.js';
 import { cycle } from '../../src/workflows/cycle.js';
 import { governorStateQuery } from '../../src/contracts/governor.js';
-import { continuousFakes, DAY, HOUR, MINUTE, plainClient, withContinuousWorker, type Integration } from '../helpers/continuous.js';
+import { continuousFakes, DAY, HOUR, MINUTE, type Integration } from '../helpers/continuous.js';
 import { greenRun } from '../helpers/fake-activities.js';
-import { startTimeSkipping, type TimeSkipping } from '../helpers/time-skipping.js';
+import { useTimeSkipping } from '../helpers/time-skipping.js';
 
-let ts: TimeSkipping;
-let client: Client;
+const ts = useTimeSkipping();
 let seq = 0;
 
 function governorView(repo: string) {
-  return client.workflow.getHandle(governorWorkflowId(repo)).query(governorStateQuery);
+  return ts.plainClient.workflow.getHandle(governorWorkflowId(repo)).query(governorStateQuery);
 }
-
-beforeAll(async () => {
-  ts = await startTimeSkipping();
-  client = plainClient(ts);
-});
-
-afterAll(async () => {
-  await ts?.teardown();
-});
 
 const DEFAULT_LIMITS: BudgetLimits = { maxPerDay: 5, maxPerFilePerDay: 2, minIntervalMinutes: 60, maxConcurrent: 3 };
 
 /** Runs a cycle every 6 hours of (skipped) time for `days` days. */
 async function simulate(repo: string, config: ConfigInput, files: string[], days: number) {
-  const fakes = continuousFakes(client, { config, files });
+  const fakes = continuousFakes(ts.plainClient, { config, files });
   const summaries: CycleSummary[] = [];
-  const view = await withContinuousWorker(ts, fakes.activities, async (taskQueue) => {
+  const view = await ts.withWorker(fakes.activities, async (taskQueue) => {
     for (let i = 0; i < days * 4; i++) {
-      summaries.push(await client.workflow.execute(cycle, { taskQueue, workflowId: `cycle-${++seq}`, args: [{ repoPath: repo, trigger: 'schedule' }] }));
+      summaries.push(await ts.plainClient.workflow.execute(cycle, { taskQueue, workflowId: `cycle-${++seq}`, args: [{ repoPath: repo, trigger: 'schedule' }] }));
       await ts.env.sleep(6 * HOUR);
     }
     // Queries need a worker: ask while it still runs.
@@ -107,7 +96,7 @@ describe('the merge lock', () => {
     let inBaseline = 0;
     let allThere: () => void = () => undefined;
     const three = new Promise<void>((resolve) => (allThere = resolve));
-    const fakes = continuousFakes(client, {
+    const fakes = continuousFakes(ts.plainClient, {
       config: { budget: { minIntervalMinutes: 0 } },
       files: ['src/a.js', 'src/b.js', 'src/c.js'],
       integrateMs: 300,
@@ -121,8 +110,8 @@ describe('the merge lock', () => {
       },
     });
     const repo = '/repos/merge-lock';
-    const { summary, view } = await withContinuousWorker(ts, fakes.activities, async (taskQueue) => {
-      const summary = await client.workflow.execute(cycle, { taskQueue, workflowId: `cycle-${++seq}`, args: [{ repoPath: repo }] });
+    const { summary, view } = await ts.withWorker(fakes.activities, async (taskQueue) => {
+      const summary = await ts.plainClient.workflow.execute(cycle, { taskQueue, workflowId: `cycle-${++seq}`, args: [{ repoPath: repo }] });
       return { summary, view: await governorView(repo) };
     });
 

@@ -1,8 +1,7 @@
 // The governor on the time-skipping server: it learns which strategy works, keeps its state
 // through continue-as-new, pauses and resumes a whole repository, and frees what a rolled-back
 // or refused improvement held.
-import type { Client } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createGovernorGateway } from '../../src/adapters/temporal/governor-client.js';
 import type { GovernorTarget, SlotRequest } from '../../src/core/governor/protocol.js';
 import { governorWorkflowId } from '../../src/core/repository/key.js';
@@ -12,22 +11,12 @@ import { progressQuery } from '../../src/contracts/improvement.js';
 import { governorStateQuery, pauseRepoSignal, resumeRepoSignal, slotFinishedSignal } from '../../src/contracts/governor.js';
 import { governor } from '../../src/workflows/governor.js';
 import { improvement } from '../../src/workflows/improvement.js';
-import { continuousFakes, findingsOf, HOUR, plainClient, until, withContinuousWorker } from '../helpers/continuous.js';
+import { continuousFakes, findingsOf, HOUR, until } from '../helpers/continuous.js';
 import { fakeAnalysis, gate } from '../helpers/fake-activities.js';
-import { startTimeSkipping, type TimeSkipping } from '../helpers/time-skipping.js';
+import { useTimeSkipping } from '../helpers/time-skipping.js';
 
-let ts: TimeSkipping;
-let client: Client;
+const ts = useTimeSkipping();
 let seq = 0;
-
-beforeAll(async () => {
-  ts = await startTimeSkipping();
-  client = plainClient(ts);
-});
-
-afterAll(async () => {
-  await ts?.teardown();
-});
 
 const LIMITS = { maxPerDay: 1000, maxPerFilePerDay: 1000, minIntervalMinutes: 0, maxConcurrent: 1000 };
 
@@ -36,15 +25,15 @@ function slot(workflowId: string, overrides: Partial<SlotRequest> = {}): SlotReq
 }
 
 function viewOf(repo: string) {
-  return client.workflow.getHandle(governorWorkflowId(repo)).query(governorStateQuery);
+  return ts.plainClient.workflow.getHandle(governorWorkflowId(repo)).query(governorStateQuery);
 }
 
 describe('learning which strategy works', () => {
   it('moves away from a strategy that keeps being rolled back for a rule', async () => {
     const repo = '/repos/learner';
-    const gateway = createGovernorGateway(client);
-    const { activities } = continuousFakes(client);
-    const { chosen, view } = await withContinuousWorker(ts, activities, async (taskQueue) => {
+    const gateway = createGovernorGateway(ts.plainClient);
+    const { activities } = continuousFakes(ts.plainClient);
+    const { chosen, view } = await ts.withWorker(activities, async (taskQueue) => {
       const target: GovernorTarget = { workflowId: governorWorkflowId(repo), repoRoot: repo, taskQueue };
       const chosen: Strategy[] = [];
       for (let i = 0; i < 30; i++) {
@@ -53,7 +42,7 @@ describe('learning which strategy works', () => {
         chosen.push(answer.strategy);
         // In this repository autofix's fixes of no-var break the tests; the LLM's pass.
         const outcome = answer.strategy === 'autofix' ? 'rolled_back' : 'applied';
-        await client.workflow.getHandle(target.workflowId).signal(slotFinishedSignal, { workflowId: `run-${i}`, outcome, reason: outcome, strategy: answer.strategy, file: 'src/a.js', family: 'no-var' });
+        await ts.plainClient.workflow.getHandle(target.workflowId).signal(slotFinishedSignal, { workflowId: `run-${i}`, outcome, reason: outcome, strategy: answer.strategy, file: 'src/a.js', family: 'no-var' });
       }
       return { chosen, view: await until(() => viewOf(repo), (v) => v.recent.length === 20, 'the last report') };
     });
@@ -71,13 +60,13 @@ describe('learning which strategy works', () => {
 describe('continue-as-new', () => {
   it('keeps landings, the lock, the pause and the statistics across new runs', async () => {
     const repo = '/repos/long-lived';
-    const gateway = createGovernorGateway(client);
-    const { activities } = continuousFakes(client);
-    const result = await withContinuousWorker(ts, activities, async (taskQueue) => {
+    const gateway = createGovernorGateway(ts.plainClient);
+    const { activities } = continuousFakes(ts.plainClient);
+    const result = await ts.withWorker(activities, async (taskQueue) => {
       const workflowId = governorWorkflowId(repo);
-      const first = await client.workflow.start(governor, { workflowId, taskQueue, args: [{ repoPath: repo, continueAsNewAfterEvents: 40 }] });
+      const first = await ts.plainClient.workflow.start(governor, { workflowId, taskQueue, args: [{ repoPath: repo, continueAsNewAfterEvents: 40 }] });
       const target: GovernorTarget = { workflowId, repoRoot: repo, taskQueue };
-      const handle = client.workflow.getHandle(workflowId);
+      const handle = ts.plainClient.workflow.getHandle(workflowId);
       await gateway.requestMergeLock(target, { workflowId: 'holder', enforceInterval: false, minIntervalMinutes: 0, leaseMs: 24 * HOUR });
       for (let i = 0; i < 12; i++) {
         const answer = await gateway.requestSlot(target, slot(`run-${i}`, { file: `src/f${i}.js` }));
@@ -104,7 +93,7 @@ describe('a repo-wide pause', () => {
   it('holds running improvements at their next boundary, starts nothing new, and resume lets them finish', async () => {
     const repo = '/repos/paused';
     const analysing = gate();
-    const fakes = continuousFakes(client, {
+    const fakes = continuousFakes(ts.plainClient, {
       config: { budget: { minIntervalMinutes: 0 }, notifications: { channels: [{ id: 'team', type: 'slack' }] } },
       files: ['src/a.js', 'src/b.js'],
       overrides: {
@@ -114,12 +103,12 @@ describe('a repo-wide pause', () => {
         },
       },
     });
-    const outcome = await withContinuousWorker(ts, fakes.activities, async (taskQueue) => {
-      const running = await client.workflow.start(cycle, { taskQueue, workflowId: `cycle-p-${++seq}`, args: [{ repoPath: repo, trigger: 'schedule' }] });
+    const outcome = await ts.withWorker(fakes.activities, async (taskQueue) => {
+      const running = await ts.plainClient.workflow.start(cycle, { taskQueue, workflowId: `cycle-p-${++seq}`, args: [{ repoPath: repo, trigger: 'schedule' }] });
       await fakes.log.waitFor('analyse', 2);
-      const governorHandle = client.workflow.getHandle(governorWorkflowId(repo));
+      const governorHandle = ts.plainClient.workflow.getHandle(governorWorkflowId(repo));
       await governorHandle.signal(pauseRepoSignal, { by: 'dave' });
-      const children = (await viewOf(repo)).active.map((a) => client.workflow.getHandle(a.workflowId));
+      const children = (await viewOf(repo)).active.map((a) => ts.plainClient.workflow.getHandle(a.workflowId));
       expect(children).toHaveLength(2);
       // The governor passes the pause on to both runs while they are still analysing.
       await Promise.all(children.map((c) => until(() => c.query(progressQuery), (p) => p.updates.some((u) => u.message.includes('pause requested')), 'the pause to arrive')));
@@ -128,7 +117,7 @@ describe('a repo-wide pause', () => {
       await ts.env.sleep(6 * HOUR);
       const testsWhilePaused = fakes.log.count('runTests:baseline');
       // The schedule fires again while paused: the cycle ends at once and starts nothing.
-      const pausedCycle = await client.workflow.execute(cycle, { taskQueue, workflowId: `cycle-p-${++seq}`, args: [{ repoPath: repo, trigger: 'schedule' }] });
+      const pausedCycle = await ts.plainClient.workflow.execute(cycle, { taskQueue, workflowId: `cycle-p-${++seq}`, args: [{ repoPath: repo, trigger: 'schedule' }] });
       const stillHeld = await Promise.all(children.map((c) => c.query(progressQuery)));
 
       await governorHandle.signal(resumeRepoSignal, { by: 'dave' });
@@ -152,9 +141,9 @@ describe('a repo-wide pause', () => {
 describe('what an improvement holds is freed however it ends', () => {
   it('an approval timeout rolls back: no landing, slot and lock freed, the failure learned', async () => {
     const repo = '/repos/approval';
-    const fakes = continuousFakes(client, { config: { approval: { required: true, timeout: '1h' } }, files: ['src/a.js'] });
-    const { summary, view } = await withContinuousWorker(ts, fakes.activities, async (taskQueue) => {
-      const handle = await client.workflow.start(cycle, { taskQueue, workflowId: `cycle-a-${++seq}`, args: [{ repoPath: repo }] });
+    const fakes = continuousFakes(ts.plainClient, { config: { approval: { required: true, timeout: '1h' } }, files: ['src/a.js'] });
+    const { summary, view } = await ts.withWorker(fakes.activities, async (taskQueue) => {
+      const handle = await ts.plainClient.workflow.start(cycle, { taskQueue, workflowId: `cycle-a-${++seq}`, args: [{ repoPath: repo }] });
       await fakes.log.waitFor('checkFindings');
       await ts.env.sleep(2 * HOUR);
       const summary = await handle.result();
@@ -169,10 +158,10 @@ describe('what an improvement holds is freed however it ends', () => {
 
   it('a manual run over budget ends skipped with the next slot; without --respect-budget it runs and counts', async () => {
     const repo = '/repos/manual';
-    const fakes = continuousFakes(client);
-    const results = await withContinuousWorker(ts, fakes.activities, async (taskQueue) => {
+    const fakes = continuousFakes(ts.plainClient);
+    const results = await ts.withWorker(fakes.activities, async (taskQueue) => {
       const run = (enforceBudget: boolean) =>
-        client.workflow.execute(improvement, { taskQueue, workflowId: `manual-${++seq}`, args: [{ repoPath: repo, file: 'src/a.js', governor: { enforceBudget } }] });
+        ts.plainClient.workflow.execute(improvement, { taskQueue, workflowId: `manual-${++seq}`, args: [{ repoPath: repo, file: 'src/a.js', governor: { enforceBudget } }] });
       const out: ImprovementResult[] = [await run(true), await run(true), await run(false)];
       return { out, view: await viewOf(repo) };
     });

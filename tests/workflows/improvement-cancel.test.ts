@@ -7,22 +7,14 @@
 // timer-based test in the same server waits in real time.
 import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { progressQuery } from '../../src/contracts/improvement.js';
 import { improvement } from '../../src/workflows/improvement.js';
 import { FAKE_REPO, fakeActivities, greenRun, heartbeatUntilCancelled, type FakeOptions } from '../helpers/fake-activities.js';
-import { startTimeSkipping, type TimeSkipping } from '../helpers/time-skipping.js';
+import { useTimeSkipping } from '../helpers/time-skipping.js';
 
-let ts: TimeSkipping;
+const ts = useTimeSkipping();
 let seq = 0;
-
-beforeAll(async () => {
-  ts = await startTimeSkipping();
-});
-
-afterAll(async () => {
-  await ts?.teardown();
-});
 
 function startOptions(taskQueue: string) {
   return { taskQueue, workflowId: `improvement-cancel-${++seq}`, args: [{ repoPath: FAKE_REPO }] as [{ repoPath: string }] };

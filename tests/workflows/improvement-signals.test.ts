@@ -1,21 +1,13 @@
 // The improvement saga under outside control: pause/resume and the approval gate.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Progress } from '../../src/core/types.js';
 import { approveSignal, pauseSignal, progressQuery, rejectSignal, resumeSignal } from '../../src/contracts/improvement.js';
 import { improvement } from '../../src/workflows/improvement.js';
 import { FAKE_COMMIT, FAKE_REPO, fakeActivities, fakeAnalysis, gate } from '../helpers/fake-activities.js';
-import { startTimeSkipping, type TimeSkipping } from '../helpers/time-skipping.js';
+import { useTimeSkipping } from '../helpers/time-skipping.js';
 
-let ts: TimeSkipping;
+const ts = useTimeSkipping();
 let seq = 0;
-
-beforeAll(async () => {
-  ts = await startTimeSkipping();
-});
-
-afterAll(async () => {
-  await ts?.teardown();
-});
 
 const HOUR = 3_600_000;
 

@@ -1,7 +1,7 @@
 // The improvement saga on the time-skipping server with fake activities: step order,
 // outcomes, and what gets cleaned up when a step fails or times out.
 import { ApplicationFailure } from '@temporalio/common';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KaizenActivities } from '../../src/activities/index.js';
 import { LlmAnswerRejectedError, NothingToProposeError } from '../../src/core/errors.js';
 import type { ImprovementInput, ImprovementResult } from '../../src/core/types.js';
@@ -22,18 +22,10 @@ import {
   type CallLog,
   type FakeOptions,
 } from '../helpers/fake-activities.js';
-import { startTimeSkipping, type TimeSkipping } from '../helpers/time-skipping.js';
+import { useTimeSkipping } from '../helpers/time-skipping.js';
 
-let ts: TimeSkipping;
+const ts = useTimeSkipping();
 let seq = 0;
-
-beforeAll(async () => {
-  ts = await startTimeSkipping();
-});
-
-afterAll(async () => {
-  await ts?.teardown();
-});
 
 /** Runs one improvement to completion against a fresh set of fakes. */
 async function runImprovement(options: FakeOptions = {}, input: Partial<ImprovementInput> = {}): Promise<{ result: ImprovementResult; log: CallLog; taskQueue: string }> {

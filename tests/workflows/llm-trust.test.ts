@@ -1,8 +1,7 @@
 // LLM changes people can trust, on the time-skipping server: the repair loop (a failing try goes
 // back to the model with its failure, inside the same improvement) and the daily LLM cap (the
 // real governor pauses the LLM strategies, tells people, and resumes on request).
-import type { Client } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KaizenActivities } from '../../src/activities/index.js';
 import type { ConfigInput } from '../../src/core/config/config.js';
 import { LlmAnswerRejectedError } from '../../src/core/errors.js';
@@ -10,22 +9,12 @@ import { governorWorkflowId } from '../../src/core/repository/key.js';
 import type { ImprovementInput, ImprovementResult, Proposal } from '../../src/core/types.js';
 import { governorStateQuery, resumeLlmSignal } from '../../src/contracts/governor.js';
 import { improvement } from '../../src/workflows/improvement.js';
-import { continuousFakes, plainClient, until, withContinuousWorker } from '../helpers/continuous.js';
+import { continuousFakes, until } from '../helpers/continuous.js';
 import { FAKE_REPO, fakeActivities, fakeProposal, greenRun, redRun, type CallLog, type FakeOptions } from '../helpers/fake-activities.js';
-import { startTimeSkipping, type TimeSkipping } from '../helpers/time-skipping.js';
+import { useTimeSkipping } from '../helpers/time-skipping.js';
 
-let ts: TimeSkipping;
-let client: Client;
+const ts = useTimeSkipping();
 let seq = 0;
-
-beforeAll(async () => {
-  ts = await startTimeSkipping();
-  client = plainClient(ts);
-});
-
-afterAll(async () => {
-  await ts?.teardown();
-});
 
 function llmProposal(attempt: number, tokens = { promptTokens: 900, completionTokens: 100 }): Proposal {
   return {
@@ -159,12 +148,12 @@ describe('the daily LLM cap', () => {
       llm: { maxTokensPerDay: 20_000, maxAnswerTokens: 1000 },
       notifications: { channels: [{ id: 'ops', type: 'webhook', events: ['paused'] }] },
     };
-    const fakes = continuousFakes(client, { config, overrides: { generate: async () => llmProposal(1, { promptTokens: 14_000, completionTokens: 1000 }) } });
+    const fakes = continuousFakes(ts.plainClient, { config, overrides: { generate: async () => llmProposal(1, { promptTokens: 14_000, completionTokens: 1000 }) } });
     const run = (taskQueue: string) =>
-      client.workflow.execute(improvement, { taskQueue, workflowId: `llm-cap-${++seq}`, args: [{ repoPath: repo, file: 'src/a.js', strategy: 'llm' }] });
-    const view = () => client.workflow.getHandle(governorWorkflowId(repo)).query(governorStateQuery);
+      ts.plainClient.workflow.execute(improvement, { taskQueue, workflowId: `llm-cap-${++seq}`, args: [{ repoPath: repo, file: 'src/a.js', strategy: 'llm' }] });
+    const view = () => ts.plainClient.workflow.getHandle(governorWorkflowId(repo)).query(governorStateQuery);
 
-    await withContinuousWorker(ts, fakes.activities, async (taskQueue) => {
+    await ts.withWorker(fakes.activities, async (taskQueue) => {
       const first = await run(taskQueue);
       expect(first.outcome, first.reason).toBe('applied');
       await until(view, (v) => v.llm?.tokens24h === 15_000, 'the first usage report');
@@ -182,7 +171,7 @@ describe('the daily LLM cap', () => {
       expect(told[0]?.event).toMatchObject({ kind: 'paused', by: 'the LLM cost cap', reason: second.reason });
       expect(fakes.log.count('generate')).toBe(1);
 
-      await client.workflow.getHandle(governorWorkflowId(repo)).signal(resumeLlmSignal, { by: 'test' });
+      await ts.plainClient.workflow.getHandle(governorWorkflowId(repo)).signal(resumeLlmSignal, { by: 'test' });
       await until(view, (v) => v.llm?.paused === null, 'the resume');
       const third = await run(taskQueue);
       expect(third.outcome, third.reason).toBe('applied');

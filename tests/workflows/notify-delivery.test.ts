@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { kaizenActivityInterceptors } from '../../src/activities/failure-interceptor.js';
 import { createLedgerActivities } from '../../src/activities/ledger.js';
 import { createNotifyActivities } from '../../src/activities/notify.js';
@@ -19,7 +19,7 @@ import { improvement } from '../../src/workflows/improvement.js';
 import { fakeActivities } from '../helpers/fake-activities.js';
 import { sampleSummary } from '../helpers/notify-fixtures.js';
 import { startHttpReceiver, startSmtpReceiver, type Answer, type HttpReceiver } from '../helpers/notify-servers.js';
-import { startTimeSkipping, type TimeSkipping } from '../helpers/time-skipping.js';
+import { useTimeSkipping } from '../helpers/time-skipping.js';
 import { fakeDeps } from '../integration/workspace/fixtures.js';
 import type { notifyProbe } from './fixtures/notify-workflows.js';
 
@@ -27,16 +27,10 @@ const TOKEN = 'XOXB-T0KEN-5f4e3d2c1b';
 const SECRET = 'whsec-9a8b7c6d5e';
 const PASSWORD = 'smtp-pa55-1a2b3c';
 
-let ts: TimeSkipping;
+const ts = useTimeSkipping();
 let seq = 0;
 const cleanups: (() => Promise<void> | void)[] = [];
 
-beforeAll(async () => {
-  ts = await startTimeSkipping();
-});
-afterAll(async () => {
-  await ts?.teardown();
-});
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
