@@ -13,14 +13,13 @@ import { loadDataConverter } from './adapters/codec/codec.js';
 import { createLogNotifier } from './adapters/notifiers/log.js';
 import { createChannelSenders } from './adapters/notifiers/index.js';
 import { createOpenAiProvider } from './adapters/openai-llm.js';
+import { KAIZEN_HOME } from './adapters/install-folder.js';
 import { ensureSearchAttributes } from './adapters/temporal/search-attributes.js';
 import { createGovernorGateway } from './adapters/temporal/governor-client.js';
 import { connectClient, connectNative, type TemporalTarget } from './adapters/temporal/connection.js';
 import { DEFAULT_TASK_QUEUE, hostQueueFor } from './contracts/task-queues.js';
 import { configuredTaskQueue } from './core/config/environment.js';
 
-/** Kaizen's install folder: the parent of src/ (tsx) or dist/ (compiled). */
-export const KAIZEN_HOME = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export function workflowsPath(): string {
   const here = dirname(fileURLToPath(import.meta.url));

@@ -1,13 +1,13 @@
 // Finds the Temporal CLI (for `temporal server start-dev`) and the time-skipping test server.
 // Both ship as pip packages whose scripts folder is often not on PATH (pyenv, --user
 // installs), so the search looks there too instead of sending the user to fix PATH.
-import { constants, existsSync } from 'node:fs';
+import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { runProcess } from '../process.js';
 import { BinaryMissingError } from '../../core/errors.js';
+import { KAIZEN_HOME } from '../install-folder.js';
 import { toolSearch } from '../../core/config/environment.js';
 
 export const TEMPORAL_CLI_PIP_VERSION = '1.9.1';
@@ -18,7 +18,7 @@ export const TEMPORAL_TEST_SERVER_PIP_VERSION = '1.40.0';
  * neither binary is found elsewhere: `<kaizen install folder>/.tools/venv`. The variable
  * KAIZEN_TOOLS_VENV in the environment passed to the finders points the search elsewhere.
  */
-export const KAIZEN_TOOLS_VENV = join(kaizenInstallFolder(), '.tools', 'venv');
+export const KAIZEN_TOOLS_VENV = join(KAIZEN_HOME, '.tools', 'venv');
 
 interface BinarySpec {
   /** For the error message: what to install. */
@@ -103,14 +103,5 @@ async function isExecutableFile(path: string): Promise<boolean> {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** The nearest folder above this module with a package.json (works from src/ and dist/). */
-function kaizenInstallFolder(): string {
-  const start = dirname(fileURLToPath(import.meta.url));
-  for (let folder = start; ; folder = dirname(folder)) {
-    if (existsSync(join(folder, 'package.json'))) return folder;
-    if (dirname(folder) === folder) return start;
   }
 }
