@@ -26,10 +26,6 @@ module.exports = {
       to: { dependencyTypes: ['core'] },
     },
   ],
-  options: {
-    doNotFollow: { path: 'node_modules' },
-    tsPreCompilationDeps: false,
-    tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
-  },
+  // The main config's resolution, but blind to type-only imports, as the bundler is.
+  options: { ...require('./.dependency-cruiser.cjs').options, includeOnly: undefined, tsPreCompilationDeps: false },
 };
