@@ -3,7 +3,7 @@
 // to them (where the admin-tools image keeps them). Skips when already built. The build is
 // CPU-heavy (several CPU-minutes), so it runs at low priority.
 import { execFile, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -53,6 +53,7 @@ export async function ensureServerBuilt(log: (line: string) => void = console.lo
     for (const [name, pkg] of Object.entries(TEMPORAL_SERVER_PACKAGES)) renameSync(join(partial, pkg.split('/').at(-1)!), join(partial, name));
     const moduleDir = join(await goEnv('GOMODCACHE'), `${TEMPORAL_SERVER_MODULE}@v${TEMPORAL_SERVER_VERSION}`);
     cpSync(join(moduleDir, 'schema', 'postgresql'), join(partial, 'schema', 'postgresql'), { recursive: true });
+    makeWritable(join(partial, 'schema')); // The module cache is read-only; a rebuild must be able to delete the copy.
     const info: BuildInfo = { version: TEMPORAL_SERVER_VERSION, goToolchain: GO_TOOLCHAIN, seconds: Math.round((Date.now() - started) / 1000), builtAt: new Date().toISOString() };
     writeFileSync(join(partial, 'build.json'), `${JSON.stringify(info, null, 2)}\n`);
     if (readBuildInfo()) return { ...readBuildInfo()!, reused: true }; // Another build finished first.
@@ -63,6 +64,12 @@ export async function ensureServerBuilt(log: (line: string) => void = console.lo
   } finally {
     rmSync(partial, { recursive: true, force: true });
   }
+}
+
+function makeWritable(path: string): void {
+  const stat = statSync(path);
+  chmodSync(path, stat.mode | 0o200);
+  if (stat.isDirectory()) for (const entry of readdirSync(path)) makeWritable(join(path, entry));
 }
 
 export function formatSeconds(seconds: number): string {
