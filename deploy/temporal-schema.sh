@@ -20,16 +20,22 @@ SCHEMA_ROOT=${SCHEMA_ROOT:-/etc/temporal/schema/postgresql/v12}
 MAX_ATTEMPTS=${SETUP_MAX_ATTEMPTS:-60}
 SLEEP_SECONDS=${SETUP_SLEEP_SECONDS:-2}
 
-echo "Waiting for PostgreSQL at ${POSTGRES_SEEDS}:${DB_PORT}..."
-attempt=1
-until nc -z -w 5 "$POSTGRES_SEEDS" "$DB_PORT"; do
-  if [ "$attempt" -ge "$MAX_ATTEMPTS" ]; then
-    echo "PostgreSQL did not open port ${DB_PORT} after ${MAX_ATTEMPTS} attempts" >&2
-    exit 1
-  fi
-  attempt=$((attempt + 1))
-  sleep "$SLEEP_SECONDS"
-done
+# admin-tools has nc; `npm run cluster` runs this script where there may be none, after it has
+# waited for PostgreSQL itself.
+if command -v nc >/dev/null 2>&1; then
+  echo "Waiting for PostgreSQL at ${POSTGRES_SEEDS}:${DB_PORT}..."
+  attempt=1
+  until nc -z -w 5 "$POSTGRES_SEEDS" "$DB_PORT"; do
+    if [ "$attempt" -ge "$MAX_ATTEMPTS" ]; then
+      echo "PostgreSQL did not open port ${DB_PORT} after ${MAX_ATTEMPTS} attempts" >&2
+      exit 1
+    fi
+    attempt=$((attempt + 1))
+    sleep "$SLEEP_SECONDS"
+  done
+else
+  echo "No nc here to wait with: PostgreSQL at ${POSTGRES_SEEDS}:${DB_PORT} must accept connections already"
+fi
 
 sql_tool() {
   db=$1
