@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Four projects so a fast run exists: `npm run test:unit` (pure logic) takes seconds;
-// integration tests use real git repositories, processes and HTTP servers; workflow tests use
-// the time-skipping server; e2e tests use a real dev server started in globalSetup.
+// Projects so a fast run exists: `npm run test:unit` (pure logic) takes seconds; integration
+// tests use real git repositories, processes and HTTP servers; workflow tests use the
+// time-skipping server; e2e tests use a real dev server started in globalSetup; cluster tests
+// run the real Temporal server on PostgreSQL (`npm run test:cluster`, CI runs it after npm test).
 export default defineConfig({
   test: {
     projects: [
@@ -38,6 +39,18 @@ export default defineConfig({
           globalSetup: ['tests/e2e/global-setup.ts'],
           testTimeout: 240_000,
           hookTimeout: 240_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // The real Temporal server on PostgreSQL (`npm run test:cluster`, not part of `npm test`):
+        // globalSetup builds the server the first time (minutes), each file starts its own cluster.
+        test: {
+          name: 'cluster',
+          include: ['tests/cluster/**/*.test.ts'],
+          globalSetup: ['tests/cluster/global-setup.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
           fileParallelism: false,
         },
       },
