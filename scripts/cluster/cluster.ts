@@ -11,6 +11,7 @@ import { setUpNamespace, setUpSchema } from './setup.js';
 import { answers, SERVER_PORT_NAMES, startTemporalServer, stopTemporalServer, type ServerPorts, type TemporalServerProcess } from './temporal-server.js';
 import { serverTools, TEMPORAL_SERVER_VERSION } from './versions.js';
 import { readBuildInfo } from './build-server.js';
+import { startReaper } from './reaper.js';
 
 const LOW_PORT = 20_000;
 const HIGH_PORT = 32_767;
@@ -23,6 +24,8 @@ export interface ClusterOptions {
   logLevel?: string;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
+  /** Keep running after this process ends (`--detach`); otherwise a watcher stops it then. */
+  outliveOwner?: boolean;
 }
 
 export interface ClusterTimings {
@@ -88,14 +91,24 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 
   let postgres: PostgresInstance | undefined;
   let server: TemporalServerProcess | undefined;
+  const reaper = options.outliveOwner ? undefined : startReaper(dir);
+  const spawned: { server?: number; postgres?: number } = {};
+  const watch = (which: 'server' | 'postgres') => (pid: number) => {
+    spawned[which] = pid;
+    reaper?.watch([
+      ...(spawned.server ? [{ pid: spawned.server, signal: 'TERM' as const }] : []),
+      ...(spawned.postgres ? [{ pid: spawned.postgres, signal: 'INT' as const }] : []),
+    ]);
+  };
   const stopAll = async () => {
+    reaper?.dismiss();
     if (server) await stopTemporalServer(server);
     if (postgres) await stopPostgres(postgres);
   };
   try {
     log(`PostgreSQL on 127.0.0.1:${postgresPort} (data in ${dir})`);
     let mark = Date.now();
-    postgres = await startPostgres({ dir: join(dir, 'postgres'), port: postgresPort! });
+    postgres = await startPostgres({ dir: join(dir, 'postgres'), port: postgresPort!, onSpawn: watch('postgres') });
     const postgresMs = Date.now() - mark;
 
     log('Schema: temporal and temporal_visibility (deploy/temporal-schema.sh)');
@@ -105,7 +118,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 
     log(`Temporal server ${TEMPORAL_SERVER_VERSION} on 127.0.0.1:${serverPorts.FRONTEND_GRPC_PORT} (deploy/temporal-server.yaml)`);
     mark = Date.now();
-    const serverOptions = { dir: join(dir, 'temporal'), ports: serverPorts, postgres, ...(options.logLevel ? { logLevel: options.logLevel } : {}) };
+    const serverOptions = { dir: join(dir, 'temporal'), ports: serverPorts, postgres, onSpawn: watch('server'), ...(options.logLevel ? { logLevel: options.logLevel } : {}) };
     mkdirSync(serverOptions.dir, { recursive: true });
     server = await startTemporalServer(serverOptions);
     const serverMs = Date.now() - mark;

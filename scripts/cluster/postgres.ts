@@ -18,6 +18,8 @@ export interface PostgresOptions {
   /** Folder for the data directory and the log (created; must be empty or new). */
   dir: string;
   port: number;
+  /** Told the server's pid as soon as it is spawned. */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface PostgresInstance {
@@ -104,6 +106,7 @@ export async function startPostgres(options: PostgresOptions, env: NodeJS.Proces
     ['-D', dataDir, '-p', String(options.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
     { env: childEnv, cwd: options.dir, logPath, ...(runAs ? { runAs } : {}) },
   );
+  options.onSpawn?.(daemon.pid);
   const instance: PostgresInstance = { host: '127.0.0.1', port: options.port, user: POSTGRES_USER, password: POSTGRES_PASSWORD, pid: daemon.pid, logPath, binary: server };
   const ready = await waitUntil(async () => daemon.exit() !== null || (await accepting(bin, instance)), READY_TIMEOUT_MS, 250);
   if (daemon.exit() !== null || !ready) {

@@ -27,6 +27,8 @@ export interface TemporalServerOptions {
   postgres: { host: string; port: number; user: string; password: string };
   /** Server log level (default warn: info writes megabytes an hour). */
   logLevel?: string;
+  /** Told the process's pid as soon as it is spawned. */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface TemporalServerProcess {
@@ -62,6 +64,7 @@ export function serverEnvironment(options: TemporalServerOptions, parent: NodeJS
 export async function startTemporalServer(options: TemporalServerOptions, ready: 'frontend' | { namespace: string } = 'frontend'): Promise<TemporalServerProcess> {
   const logPath = join(options.dir, 'temporal-server.log');
   const daemon = spawnDaemon(serverTools.server, ['start'], { env: serverEnvironment(options), cwd: options.dir, logPath });
+  options.onSpawn?.(daemon.pid);
   const server: TemporalServerProcess = { pid: daemon.pid, address: `${HOST}:${options.ports.FRONTEND_GRPC_PORT}`, logPath };
   const answered = await waitUntil(async () => daemon.exit() !== null || (await answers(server.address, ready)), READY_TIMEOUT_MS, 500);
   if (daemon.exit() !== null || !answered) {

@@ -37,14 +37,14 @@ function recordedState(): ClusterState {
   return JSON.parse(readFileSync(stateFile, 'utf8')) as ClusterState;
 }
 
-/** Processes whose group is one the cluster started (PostgreSQL's backends included), from ps. */
+/** Processes in a group the cluster started (PostgreSQL's backends included) or naming its folder (its watcher), from ps. */
 function processesOf(state: ClusterState): string[] {
   const groups = new Set([state.server.pid, state.postgres.pid].map(String));
   return execFileSync('ps', ['-eo', 'pid=,pgid=,stat=,args='], { encoding: 'utf8' })
     .split('\n')
     .filter(Boolean)
     .map((line) => line.trim().split(/\s+/))
-    .filter(([, pgid, stat]) => groups.has(pgid!) && !stat!.startsWith('Z'))
+    .filter(([, pgid, stat, ...args]) => (groups.has(pgid!) || args.join(' ').includes(state.dir)) && !stat!.startsWith('Z'))
     .map((fields) => fields.join(' '));
 }
 
@@ -85,22 +85,44 @@ describe('npm run cluster', () => {
   });
 
   it('in the foreground, Ctrl-C stops the server and PostgreSQL', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const deadline = Date.now() + 300_000;
-    while (!output.includes('Ctrl-C') && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-    expect(output).toMatch(/^TEMPORAL_ADDRESS=127\.0\.0\.1:\d+$/m);
+    const { child, output, exited } = await startForeground();
     const state = recordedState();
     expect(await namespaceAnswers(state.address)).toBe('default');
 
     child.kill('SIGINT');
     expect(await exited).toBe(0);
-    expect(output).toContain('nothing left running');
+    expect(output()).toContain('nothing left running');
     expect(processesOf(state)).toEqual([]);
     expect(existsSync(state.dir)).toBe(false);
     expect(existsSync(stateFile)).toBe(false);
   });
+
+  it('killed outright (SIGKILL), a foreground cluster is still stopped and removed by its watcher', async () => {
+    const { child, exited } = await startForeground();
+    const state = recordedState();
+    child.kill('SIGKILL');
+    await exited;
+
+    const deadline = Date.now() + 60_000;
+    while ((processesOf(state).length > 0 || existsSync(state.dir)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    expect(processesOf(state)).toEqual([]);
+    expect(existsSync(state.dir)).toBe(false);
+    // Only the record is left; --down clears it.
+    const cleared = await clusterCommand('--down');
+    expect(cleared.stdout).toMatch(/temporal-server was not running, postgres was not running/);
+    expect(existsSync(stateFile)).toBe(false);
+  });
 });
+
+/** `npm run cluster` in the foreground, once it says it is up. */
+async function startForeground() {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 300_000;
+  while (!output.includes('Ctrl-C') && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+  expect(output).toMatch(/^TEMPORAL_ADDRESS=127\.0\.0\.1:\d+$/m);
+  return { child, exited, output: () => output };
+}
