@@ -85,6 +85,11 @@ export async function startPostgres(options: PostgresOptions, env: NodeJS.Proces
     // The account must reach its folder: a mkdtemp parent is root's and 0700.
     const parent = dirname(options.dir);
     chmodSync(parent, statSync(parent).mode | 0o011);
+    for (let dir = dirname(parent); dir !== dirname(dir); dir = dirname(dir)) {
+      if ((statSync(dir).mode & 0o001) === 0) {
+        throw new Error(`PostgreSQL runs as '${account.name}', which cannot enter ${dir} on the way to ${options.dir}. Point TMPDIR at a folder everyone may enter, such as /tmp.`);
+      }
+    }
     chownSync(options.dir, account.uid, account.gid);
     chownSync(passwordFile, account.uid, account.gid);
   }
