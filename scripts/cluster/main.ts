@@ -105,7 +105,8 @@ async function up(opts: { detach: boolean; port?: number; namespace?: string }):
     rmSync(previous.dir, { recursive: true, force: true }); // Left by a crash: nothing runs any more.
   }
   await ensureServerBuilt();
-  const cluster = await startCluster({ ...opts, outliveOwner: opts.detach, log: (line) => console.log(`cluster: ${line}`) });
+  const { detach, ...where } = opts;
+  const cluster = await startCluster({ ...where, outliveOwner: detach, log: (line) => console.log(`cluster: ${line}`) });
   mkdirSync(join(STATE_FILE, '..'), { recursive: true });
   const state: RecordedState = { ...cluster.state(), supervisorPid: opts.detach ? null : process.pid };
   writeFileSync(STATE_FILE, `${JSON.stringify(state, null, 2)}\n`);

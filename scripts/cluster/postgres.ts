@@ -102,7 +102,7 @@ export async function startPostgres(options: PostgresOptions, env: NodeJS.Proces
     });
   } catch (err) {
     const failed = err as { stderr?: string; message: string };
-    throw new ClusterStartError(`initdb failed in ${dataDir}`, '(initdb output)', (failed.stderr || failed.message).trim());
+    throw new ClusterStartError(`initdb failed in ${dataDir}`, (failed.stderr || failed.message).trim());
   }
 
   const server = join(bin, 'postgres');
@@ -117,7 +117,7 @@ export async function startPostgres(options: PostgresOptions, env: NodeJS.Proces
   if (daemon.exit() !== null || !ready) {
     await stopPostgres(instance);
     const what = daemon.exit() ? `PostgreSQL stopped while starting (${daemon.exit()})` : `PostgreSQL did not accept connections on port ${options.port} within ${READY_TIMEOUT_MS / 1000} s`;
-    throw new ClusterStartError(what, logPath, await logTail(daemon));
+    throw new ClusterStartError(what, await logTail(daemon), logPath);
   }
   return instance;
 }

@@ -124,8 +124,9 @@ export async function logTail(daemon: Pick<Daemon, 'logPath' | 'logOffset'>): Pr
 }
 
 export class ClusterStartError extends Error {
-  constructor(what: string, logPath: string, tail: string) {
-    super(`${what}. Its log is ${logPath}; the end of it:\n${tail}`);
+  /** `logPath`: where the whole output is, when it went to a file. */
+  constructor(what: string, tail: string, logPath?: string) {
+    super(`${what}.${logPath ? ` Its log is ${logPath}.` : ''} The end of its output:\n${tail}`);
     this.name = 'ClusterStartError';
   }
 }

@@ -59,6 +59,6 @@ async function runStep(what: string, script: string, logPath: string, env: NodeJ
   const result = await runProcess(['/bin/sh', script], { cwd: dirname(logPath), env, timeoutMs: STEP_TIMEOUT_MS, logPath });
   if (result.exitCode !== 0) {
     const how = result.timedOut ? `did not finish within ${STEP_TIMEOUT_MS / 1000} s` : `failed (${result.signal ?? `exit code ${result.exitCode}`})`;
-    throw new ClusterStartError(`${what} ${how}`, logPath, result.outputTail.trim());
+    throw new ClusterStartError(`${what} ${how}`, result.outputTail.trim(), logPath);
   }
 }

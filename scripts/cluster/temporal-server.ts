@@ -70,7 +70,7 @@ export async function startTemporalServer(options: TemporalServerOptions, ready:
   if (daemon.exit() !== null || !answered) {
     await stopTemporalServer(server);
     const what = daemon.exit() ? `The Temporal server stopped while starting (${daemon.exit()})` : `The Temporal server did not answer on ${server.address} within ${READY_TIMEOUT_MS / 1000} s`;
-    throw new ClusterStartError(what, logPath, await logTail(daemon));
+    throw new ClusterStartError(what, await logTail(daemon), logPath);
   }
   return server;
 }
