@@ -2,12 +2,11 @@
 // scripts from deploy/, with temporal-sql-tool and the Temporal CLI on PATH instead of inside
 // temporalio/admin-tools. The schema step creates and migrates the `temporal` and
 // `temporal_visibility` databases; the setup step creates the namespace and registers Kaizen's
-// search attributes through the operator API, as production does.
+// search attributes through the operator API, as production does (from deploy/search-attributes.txt,
+// generated from src/contracts/search-attributes.ts).
 import { dirname, join } from 'node:path';
 import { runProcess } from '../../src/adapters/process.js';
-import { findTemporalCli } from '../../src/adapters/temporal-cli.js';
-// The one list of Kaizen's search attributes (the lead moves it to src/contracts/).
-import { KAIZEN_SEARCH_ATTRIBUTES } from '../../src/core/search-attributes.js';
+import { findTemporalCli } from '../../src/adapters/temporal/binaries.js';
 import { ClusterStartError } from './processes.js';
 import { deployFiles, SERVER_TOOLS_DIR, serverTools } from './versions.js';
 
@@ -33,13 +32,6 @@ export async function setUpSchema(pg: SchemaTarget, logDir: string): Promise<voi
   });
 }
 
-/** The names deploy/temporal-setup.sh registers: the TypeScript list, all Keyword. */
-export function searchAttributeNames(): string[] {
-  const notKeyword = Object.entries(KAIZEN_SEARCH_ATTRIBUTES).filter(([, type]) => type !== 'Keyword');
-  if (notKeyword.length > 0) throw new Error(`deploy/temporal-setup.sh registers Keyword attributes only; teach it ${notKeyword.map(([n, t]) => `${n} (${t})`).join(', ')}.`);
-  return Object.keys(KAIZEN_SEARCH_ATTRIBUTES);
-}
-
 /** deploy/temporal-setup.sh: the `temporal-setup` service of docker-compose.yml. */
 export async function setUpNamespace(address: string, namespace: string, logDir: string): Promise<void> {
   const cli = await findTemporalCli();
@@ -49,7 +41,6 @@ export async function setUpNamespace(address: string, namespace: string, logDir:
     HOME: logDir,
     TEMPORAL_ADDRESS: address,
     TEMPORAL_NAMESPACE: namespace,
-    KAIZEN_SEARCH_ATTRIBUTES: searchAttributeNames().join(' '),
     SETUP_SLEEP_SECONDS: '1',
     SETUP_MAX_ATTEMPTS: '120',
   });

@@ -2,8 +2,8 @@
 // visibility queries, and figures printed for docs/operations-cluster.md.
 import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { loadDataConverter } from '../../src/adapters/codec.js';
-import { connectClient, resolveTemporalTarget } from '../../src/adapters/temporal-connection.js';
+import { loadDataConverter } from '../../src/adapters/codec/codec.js';
+import { connectClient, resolveTemporalTarget } from '../../src/adapters/temporal/connection.js';
 import { startWorker, workflowsPath, type RunningWorker } from '../../src/worker.js';
 import { GIT_ENV } from '../helpers/git-repo.js';
 

@@ -6,7 +6,7 @@ import type { ScheduleDescription } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '../../scripts/cluster/cluster.js';
 import { waitForCycle } from '../../src/cli/cycle.js';
-import { scheduleIdFor } from '../../src/core/repo-key.js';
+import { scheduleIdFor } from '../../src/core/repository/key.js';
 import { readLedgerLines } from '../helpers/e2e.js';
 import { createRepo, type TempRepo } from '../helpers/git-repo.js';
 import { runKaizen } from '../helpers/kaizen-process.js';
