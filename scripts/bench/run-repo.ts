@@ -28,6 +28,8 @@ export interface KaizenSample {
   /** Spawn of `kaizen improve` → the workflow's startedAt, and finishedAt → exit. */
   clientStartMs: number | null;
   clientEndMs: number | null;
+  /** The workflow's startedAt → finishedAt; the part outside its steps is orchestration. */
+  workflowMs: number | null;
   /** The command's error output when it printed no result. */
   error?: string;
 }
@@ -129,6 +131,7 @@ async function kaizenSample(repo: string, options: RepoRunOptions, pair: number,
     steps: stepsOf(result),
     clientStartMs: result ? Date.parse(result.startedAt) - child.spawnedAt : null,
     clientEndMs: result ? child.exitedAt - Date.parse(result.finishedAt) : null,
+    workflowMs: result ? Date.parse(result.finishedAt) - Date.parse(result.startedAt) : null,
     ...(result ? {} : { error: `exit ${child.exitCode}: ${child.stderr.slice(-1500)}` }),
   };
 }

@@ -32,6 +32,11 @@ export interface RepoSummary {
   overheadMs: Spread;
   clientStartMs: Spread | null;
   clientEndMs: Spread | null;
+  /** The overhead's parts: workflow time outside its steps, and step time outside tests and lint. */
+  orchestrationMs: Spread | null;
+  inStepOverheadMs: Spread;
+  /** One full suite run (probe), in Kaizen's worktrees and in the plain script's. */
+  suiteRunMs: { kaizen: Spread; plain: Spread };
   /** Median per step name over improvements. */
   kaizenSteps: Record<string, number>;
   plainSteps: Record<string, number>;
@@ -94,6 +99,9 @@ export function summarise(pairs: readonly PairResult[]): RepoSummary {
     overheadMs: spread(kaizen.map(overheadOf)),
     clientStartMs: spreadOrNull(kaizen.map((s) => s.clientStartMs)),
     clientEndMs: spreadOrNull(kaizen.map((s) => s.clientEndMs)),
+    orchestrationMs: spreadOrNull(kaizen.map((s) => (s.workflowMs === null ? null : s.workflowMs - stepsTotal(s)))),
+    inStepOverheadMs: spread(kaizen.map((s) => stepsTotal(s) - s.testMsReported - s.probe.lintMs + s.probe.lintTestOverlapMs)),
+    suiteRunMs: { kaizen: perRun(kaizen), plain: perRun(plain) },
     kaizenSteps: medianSteps(kaizen.map((s) => s.steps)),
     plainSteps: medianSteps(plain.map((s) => s.steps)),
     plainOverheadMs: spread(plain.map((s) => s.wallMs - (s.steps.lint ?? 0) - (s.steps.test ?? 0))),
@@ -102,6 +110,14 @@ export function summarise(pairs: readonly PairResult[]): RepoSummary {
     ledgerApplied: pairs.reduce((total, pair) => total + pair.ledgerApplied, 0),
     problems: problemsOf(kaizen, plain),
   };
+}
+
+function stepsTotal(sample: KaizenSample): number {
+  return Object.values(sample.steps).reduce((total, ms) => total + ms, 0);
+}
+
+function perRun(samples: readonly { probe: { testRuns: number; testMs: number } }[]): Spread {
+  return spread(samples.filter((s) => s.probe.testRuns > 0).map((s) => s.probe.testMs / s.probe.testRuns));
 }
 
 function medianSteps(samples: readonly Record<string, number>[]): Record<string, number> {

@@ -50,6 +50,7 @@ function kaizen(pair: number, index: number, over: Partial<KaizenSample> = {}): 
     steps: { analyse: 1_000, test: 0, verify: 4_000 },
     clientStartMs: 1_200,
     clientEndMs: 100,
+    workflowMs: 8_000,
     ...over,
   };
 }
