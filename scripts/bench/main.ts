@@ -29,13 +29,15 @@ async function bench(options: BenchOptions, argv: string[]): Promise<void> {
   const workDir = await mkdtemp(join(tmpdir(), 'kaizen-bench-'));
   const devLog = createWriteStream(join(workDir, 'kaizen-dev.log'));
   const log = (line: string) => console.log(line);
-  const commit = (await mustRun(['git', 'rev-parse', '--short', 'HEAD'], { cwd: KAIZEN_HOME })).stdout.trim();
+  // The last commit that changed what runs: the bench's own commits do not change Kaizen.
+  const commit = (await mustRun(['git', 'log', '-1', '--format=%h', '--', 'src', 'bin', 'assets', 'package-lock.json'], { cwd: KAIZEN_HOME })).stdout.trim();
+  const dirty = (await mustRun(['git', 'status', '--porcelain', '--', 'src', 'bin', 'assets'], { cwd: KAIZEN_HOME })).stdout.trim() !== '';
   const header = {
     command: ['npm run bench --', ...argv].join(' ').replace(/ --$/, ''),
     startedAt: new Date().toISOString(),
     machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', platform: `${platform()} ${process.arch}`, node: process.version, loadStart: machineLoad(), loadEnd: machineLoad() },
   };
-  log(formatHeader({ ...header, entry: options.entry, commit }));
+  log(formatHeader({ ...header, entry: options.entry, commit: dirty ? `${commit} + uncommitted changes` : commit }));
   log(`work folder: ${workDir}${options.keep ? ' (kept)' : ' (removed at the end; --keep keeps it)'}`);
 
   let dev: DevProcess | undefined;
@@ -55,7 +57,7 @@ async function bench(options: BenchOptions, argv: string[]): Promise<void> {
       version: 1,
       ...header,
       finishedAt: '',
-      kaizen: { entry: options.entry, commit, devStartMs: dev.startMs },
+      kaizen: { entry: options.entry, commit: dirty ? `${commit}+dirty` : commit, devStartMs: dev.startMs },
       coldStart: cold,
       repos: [],
       method: METHOD,

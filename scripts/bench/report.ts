@@ -63,7 +63,7 @@ export function formatHeader(report: Pick<BenchReport, 'startedAt' | 'machine' |
   return [
     `Kaizen bench, ${report.startedAt}: ${report.command}`,
     `machine: ${m.cores} cores (${m.cpu}), ${m.platform}, node ${m.node}; load at start ${load(m.loadStart)} (1, 5, 15 min)`,
-    `kaizen: node ${report.entry} (commit ${report.commit})`,
+    `kaizen: node ${report.entry} (code as of commit ${report.commit})`,
   ].join('\n');
 }
 
