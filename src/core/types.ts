@@ -185,6 +185,9 @@ export interface ApplyResult {
 export interface VerifyFindingsResult {
   ok: boolean;
   parses: boolean;
+  /** Targeted findings the change removed (matched by location and rule); absent from older workers. */
+  fixed?: Finding[];
+  /** Targeted findings still reported after the change (where they are now). */
   remaining: Finding[];
   introduced: Finding[];
   reason?: string;

@@ -79,6 +79,12 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
       },
     });
     run.proposal = proposal;
+    if (run.fixedDiffersFromClaim()) {
+      // The commit says what verify saw: the findings really gone, and those left for the next run.
+      const message = commitMessage(file, proposal, run.workflowId, { fixed: run.fixed ?? [], remaining: run.remaining });
+      const verified = commit;
+      commit = (await runner.timed('apply', () => runner.acts('apply', 'apply: the commit message names what verify saw').rewordCommit({ workspace, commit: verified, message }))).commit;
+    }
 
     await run.approval(config);
     await run.boundary('integrate', run.mode === 'merge' ? `fast-forwarding ${workspace.targetBranch}` : 'leaving the branch for review');

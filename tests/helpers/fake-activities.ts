@@ -148,6 +148,9 @@ export function fakeActivities(options: FakeOptions = {}): Fakes {
     async applyProposal(input) {
       return { commit: FAKE_COMMIT, backupRef: input.workspace.backupRef, filesChanged: [...input.proposal.files] };
     },
+    async rewordCommit(input) {
+      return { commit: input.commit };
+    },
     async checkFindings() {
       return { ok: true, parses: true, remaining: [], introduced: [] };
     },

@@ -1,17 +1,20 @@
 // analyse: runs the analysers in the run's worktree and chooses the target file;
 // checkFindings: the findings gate of verify, on the committed change in the worktree.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Config } from '../../core/config/config.js';
+import { changedHunks, IDENTITY_LINE_MAP, lineMapOf } from '../../core/change/hunks.js';
 import { compareFindings, ruleCountsOf } from '../../core/analysis/finding-match.js';
 import { compileExcludes } from '../../core/analysis/globs.js';
 import { normaliseRepoPath } from '../../core/repository/path.js';
-import { candidatesFor, chooseTarget, skipReason, type TargetChoiceInput } from '../../core/analysis/target.js';
+import { candidatesFor, chooseTarget, requestedFileProblem, skipReason, type TargetChoiceInput } from '../../core/analysis/target.js';
 import type { AnalyseResult, Finding, Strategy, VerifyFindingsResult, Workspace } from '../../core/types.js';
 import { findingsForStrategy, isLlmStrategy, LLM_KINDS, type KaizenRule } from '../../core/llm/kinds.js';
 import { activityContext } from '../context.js';
 import { analyserIds, readableFiles, runAnalysers, withinSizeLimit, type AnalysisOutcome } from './run-analysers.js';
 import type { ActivityDeps } from '../../contracts/ports.js';
 import { kaizenRulesIn, kaizenScanReads } from './kaizen-scan.js';
-import { lastCommitAt, regularFileSizes, trackedFiles, type GitReadOptions } from './repo-files.js';
+import { fileAt, lastCommitAt, regularFileSizes, trackedFiles, type GitReadOptions } from './repo-files.js';
 
 export interface AnalyseInput {
   workspace: Workspace;
@@ -32,6 +35,10 @@ export interface CheckFindingsInput {
   targets: Finding[];
   /** AnalyseResult.targetRuleCounts: the full baseline when `before` is capped. */
   beforeRuleCounts?: Record<string, number>;
+  /** The commit `before` was found on (lines are followed from there); default: the workspace's base. */
+  analysedCommit?: string;
+  /** llm-tests need not remove a finding (its test gate measures it); every other strategy must. */
+  strategy?: Strategy;
 }
 
 export function createAnalyseActivities(deps: ActivityDeps) {
@@ -52,9 +59,9 @@ export function createAnalyseActivities(deps: ActivityDeps) {
         input.file !== undefined
           ? await analyseRequestedFile(deps, input, input.file, run, choiceInput)
           : await analyseRepository(deps, input, run, choiceInput);
-      // A prompt kind with a rule of its own (llm-complexity, …) only targets files with that rule's findings.
+      // A strategy only targets findings it works on (llm-complexity: its own rule's, llm: no untested export, …).
       const kind = input.strategy && isLlmStrategy(input.strategy) ? LLM_KINDS[input.strategy] : null;
-      choiceInput.findings = kind?.rule ? findingsForStrategy(kind.strategy, analysis.findings) : analysis.findings;
+      choiceInput.findings = input.strategy ? findingsForStrategy(input.strategy, analysis.findings) : analysis.findings;
       choiceInput.filesAnalysed = analysis.filesAnalysed;
       const choice = chooseTarget(choiceInput);
       const targetBytes = choice.target === null ? undefined : choiceInput.facts[choice.target]?.sizeBytes;
@@ -89,11 +96,16 @@ export function createAnalyseActivities(deps: ActivityDeps) {
       // The gate scans for every Kaizen rule the baseline had, or a targeted finding would vanish unseen.
       const extraKaizenRules = kaizenRulesIn([...input.before, ...input.targets]);
       const analysis = await runAnalysers(deps, { workspace, config, files: [target], extraKaizenRules, ...run.progress });
+      // Findings are followed to where their lines went between the analysed commit and now.
+      const before = await fileAt(run.git, input.analysedCommit ?? workspace.baseCommit, target);
+      const now = await readFile(join(workspace.worktree, target), 'utf8');
       return compareFindings({
         target,
         before: input.before,
         after: analysis.findings,
         targets: input.targets,
+        lineMap: before === null ? IDENTITY_LINE_MAP : lineMapOf(changedHunks(before, now)),
+        requireFixed: input.strategy !== 'llm-tests',
         ...(input.beforeRuleCounts ? { beforeRuleCounts: input.beforeRuleCounts } : {}),
       });
     },
@@ -138,10 +150,10 @@ async function analyseRequestedFile(
     choiceInput.facts[file] = { tracked: tracked.includes(file), ...(sizeBytes !== undefined ? { sizeBytes } : {}) };
   }
   // The same rules decide before the analysis (missing, untracked, excluded, too large).
-  const allowed = chooseTarget(choiceInput).target;
+  const allowed = requestedFileProblem(requested, choiceInput);
   const extraKaizenRules = ownRules(input);
-  if (allowed === null) return { findings: [], analysers: analyserIds(input.config, extraKaizenRules), filesAnalysed: 0 };
-  return runAnalysers(deps, { workspace: input.workspace, config: input.config, files: [allowed], extraKaizenRules, ...run.progress });
+  if ('problem' in allowed) return { findings: [], analysers: analyserIds(input.config, extraKaizenRules), filesAnalysed: 0 };
+  return runAnalysers(deps, { workspace: input.workspace, config: input.config, files: [allowed.file], extraKaizenRules, ...run.progress });
 }
 
 /** Analyses every tracked file an analyser reads; looks up commit times for the ranking. */

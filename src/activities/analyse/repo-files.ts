@@ -70,3 +70,13 @@ export async function changedFilesBetween(options: GitReadOptions, from: string,
     throw err;
   }
 }
+
+/** The text of `path` at `commit`, or null when it did not exist there. */
+export async function fileAt(options: GitReadOptions, commit: string, path: string): Promise<string | null> {
+  try {
+    return await gitRead(['show', `${commit}:${path}`], options);
+  } catch (err) {
+    if (err instanceof GitFailedError) return null;
+    throw err;
+  }
+}

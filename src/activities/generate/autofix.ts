@@ -8,6 +8,8 @@ import { lintFiles, locateEslint } from '../../adapters/eslint.js';
 import { runProcess } from '../../adapters/process.js';
 import { durationMs, splitCommand, type Config } from '../../core/config/config.js';
 import { summariseChange } from '../../core/analysis/diff.js';
+import { matchFindings } from '../../core/analysis/finding-match.js';
+import { changedHunks, lineMapOf } from '../../core/change/hunks.js';
 import { AnalyserFailedError, NothingToProposeError } from '../../core/errors.js';
 import { ESLINT_ANALYSER } from '../../core/analysis/eslint-report.js';
 import { normaliseRepoPath } from '../../core/repository/path.js';
@@ -88,7 +90,7 @@ async function eslintFix(
   if (report?.output === undefined || report.output === original) {
     throw new NothingToProposeError(`ESLint has no automatic fix for the findings in ${target}.`);
   }
-  return { fixer: 'ESLint autofix', content: report.output, targets: withoutStillReported(fixable, report.findings) };
+  return { fixer: 'ESLint autofix', content: report.output, targets: fixedByDryRun(fixable, report.findings, original, report.output) };
 }
 
 /** The analyser with a fixCommand that reported the most fixable findings of the target. */
@@ -151,20 +153,10 @@ async function sarifFix(
   }
 }
 
-/** Fixable findings minus those the dry run still reports (matched by rule and message). */
-function withoutStillReported(fixable: Finding[], stillReported: Finding[]): Finding[] {
-  const left = new Map<string, number>();
-  for (const f of stillReported) left.set(keyOf(f), (left.get(keyOf(f)) ?? 0) + 1);
-  return fixable.filter((f) => {
-    const count = left.get(keyOf(f)) ?? 0;
-    if (count === 0) return true;
-    left.set(keyOf(f), count - 1);
-    return false;
-  });
-}
-
-function keyOf(finding: Finding): string {
-  return `${finding.ruleId}\u0000${finding.message}`;
+/** The fixable findings the dry run no longer reports where their lines went (by location and rule). */
+function fixedByDryRun(fixable: Finding[], stillReported: Finding[], original: string, fixed: string): Finding[] {
+  const matched = matchFindings(fixable, stillReported, lineMapOf(changedHunks(original, fixed)));
+  return fixable.filter((_, index) => !matched.has(index));
 }
 
 /** `ESLint autofix: prefer-const ×3, no-var ×1 in src/x.js` */

@@ -40,9 +40,10 @@ export async function readTarget(workspace: Workspace, config: Config, target: s
   return content;
 }
 
-export async function testCommandFor(workspace: Workspace, config: Config): Promise<string[] | null> {
+/** The command the test step will run: the run's override, else test.command, else `npm test`. */
+export async function testCommandFor(workspace: Workspace, config: Config, override?: string[]): Promise<string[] | null> {
   const packageJsonText = await readFile(join(workspace.worktree, 'package.json'), 'utf8').catch(() => null);
-  const resolution = resolveTestCommand({ configured: config.test.command, packageJsonText, required: config.test.required });
+  const resolution = resolveTestCommand({ ...(override ? { override } : {}), configured: config.test.command, packageJsonText, required: config.test.required });
   return resolution.kind === 'run' ? resolution.command : null;
 }
 

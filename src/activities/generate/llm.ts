@@ -38,6 +38,8 @@ export interface LlmProposalInput {
   attempt?: number;
   /** A repair: the previous try was verified red; the model sees its change and why it failed. */
   repair?: RepairInput;
+  /** The run's test command override (`--test-cmd`): the prompt names the command that really runs. */
+  testCommand?: string[];
 }
 
 export async function llmProposal(deps: ActivityDeps, input: LlmProposalInput): Promise<Proposal> {
@@ -52,8 +54,10 @@ export async function llmProposal(deps: ActivityDeps, input: LlmProposalInput): 
     throw new NothingToProposeError(`${target} is excluded (built-in excludes or "exclude" in kaizen.config.json), so Kaizen never sends it to an LLM or changes it.`);
   }
   const findings = findingsForStrategy(strategy, input.findings);
-  if (kind.rule !== null && findings.length === 0) {
-    throw new NothingToProposeError(`${target} has no '${kind.rule}' finding of Kaizen's own scan, so ${strategy} (${kind.purpose}) has nothing to do there.`);
+  // No targeted finding, no model call.
+  if (findings.length === 0) {
+    const what = kind.rule !== null ? `no '${kind.rule}' finding of Kaizen's own scan for ${strategy} (${kind.purpose})` : 'no finding of the analysers';
+    throw new NothingToProposeError(`nothing to fix in ${target}: ${what}.`);
   }
   const original = await readTarget(workspace, config, target, isExcluded);
   const model = config.llm.model ?? deps.llm.defaultModel();
@@ -74,7 +78,7 @@ export async function llmProposal(deps: ActivityDeps, input: LlmProposalInput): 
     target,
     language: languageOf(target),
     findings: promptFindings(strategy, target, original, findings).map((f) => ({ ...f, message: redactor.redact(f.message) })),
-    testCommand: await testCommandFor(workspace, config),
+    testCommand: await testCommandFor(workspace, config, input.testCommand),
     fileContent: redacted,
     regions: lineCount > config.llm.bigFileLines ? enclosingRegions(target, original, findings.map((f) => f.line)) : null,
     bigFileLines: config.llm.bigFileLines,

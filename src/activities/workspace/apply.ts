@@ -23,6 +23,30 @@ export function createApplyActivities(deps: ActivityDeps) {
       return withHeartbeat(() => resetOwnWorktree(deps, input.workspace));
     },
 
+    /**
+     * Gives the verified commit the message of what verify saw (fixed and remaining findings):
+     * a commit with the same tree and parent, made without running hooks again (they ran on
+     * apply), and the run's branch moved to it only if it still points at the old one.
+     */
+    async rewordCommit(input: { workspace: Workspace; commit: string; message: string }): Promise<{ commit: string }> {
+      const { workspace, commit } = input;
+      const wt = gitContext(deps, workspace.worktree);
+      const ref = `refs/heads/${workspace.branch}`;
+      return withHeartbeat(async () => {
+        const tip = await resolveCommit(wt, ref);
+        if (tip !== commit) {
+          // A retry after the new commit landed: same tree, same parent, this message.
+          if (tip && (await git(wt, ['log', '-1', '--format=%B', tip])).trim() === input.message.trim() && (await treeOf(wt, tip)) === (await treeOf(wt, commit))) return { commit: tip };
+          throw new Error(`rewordCommit: ${workspace.branch} is at ${tip ?? 'nothing'}, not the verified ${commit}; refusing to move it`);
+        }
+        const parents = (await git(wt, ['rev-list', '--parents', '-n', '1', commit])).trim().split(' ').slice(1);
+        const tree = await treeOf(wt, commit);
+        const reworded = (await git(wt, ['commit-tree', tree, ...parents.flatMap((p) => ['-p', p]), '-m', input.message], identityOptions(kaizenIdentity(deps.env)))).trim();
+        await git(wt, ['update-ref', '-m', 'kaizen: message of the verified change', ref, reworded, commit]);
+        return { commit: reworded };
+      });
+    },
+
     async applyProposal(input: { workspace: Workspace; proposal: Proposal; message: string }): Promise<ApplyResult> {
       const { workspace } = input;
       const body = await readProposalBody(input.proposal.proposalPath);

@@ -107,22 +107,37 @@ export function chooseTarget(input: TargetChoiceInput): TargetChoice {
   return none(`${count} skipped: ${listed}${more}`);
 }
 
-/** An explicitly requested file must exist, be tracked, not be excluded and not be too large. */
-function explicitTarget(requested: string, input: TargetChoiceInput, excluded: PathMatcher): TargetChoice {
+/**
+ * Why a file asked for by name may not be a target (missing, untracked, excluded, too large),
+ * or its normalised path. Checked before it is analysed.
+ */
+export function requestedFileProblem(requested: string, input: TargetChoiceInput, excluded: PathMatcher = compileExcludes(input.config)): { file: string } | { problem: string } {
   const checked = normaliseRepoPath(requested);
-  if (!checked.ok) return none(`${checked.problem}; pass a repo-relative path of a tracked file`);
+  if (!checked.ok) return { problem: `${checked.problem}; pass a repo-relative path of a tracked file` };
   const file = checked.path;
   const facts = input.facts[file];
-  if (facts?.sizeBytes === undefined) return none(`${file} does not exist in the repository`);
-  if (!facts.tracked) return none(`${file} is not tracked by git; commit it first`);
+  if (facts?.sizeBytes === undefined) return { problem: `${file} does not exist in the repository` };
+  if (!facts.tracked) return { problem: `${file} is not tracked by git; commit it first` };
   if (excluded(file)) {
-    return none(`${file} is excluded (built-in excludes or "exclude" in kaizen.config.json), so Kaizen never changes it`);
+    return { problem: `${file} is excluded (built-in excludes or "exclude" in kaizen.config.json), so Kaizen never changes it` };
   }
   if (facts.sizeBytes > input.config.maxFileSizeKb * 1024) {
-    return none(`${file} is larger than maxFileSizeKb (${input.config.maxFileSizeKb} KB); raise it in kaizen.config.json`);
+    return { problem: `${file} is larger than maxFileSizeKb (${input.config.maxFileSizeKb} KB); raise it in kaizen.config.json` };
   }
-  // Asked for by name, so a file without findings is still a target: the llm strategy can
-  // improve it, and autofix says plainly that it has nothing to do.
+  return { file };
+}
+
+/** An explicitly requested file must pass requestedFileProblem and have something to fix. */
+function explicitTarget(requested: string, input: TargetChoiceInput, excluded: PathMatcher): TargetChoice {
+  const checked = requestedFileProblem(requested, input, excluded);
+  if ('problem' in checked) return none(checked.problem);
+  const { file } = checked;
+  // No targeted finding, no change: a file asked for by name still needs something to fix.
+  const own = input.findings.filter((f) => f.file === file);
+  if (own.length === 0) return none(`nothing to fix in ${file}: the analysers report no finding there for this strategy`);
+  if (input.requireFixable && !own.some((f) => f.fixable)) {
+    return none(`nothing to fix in ${file}: ${own.length === 1 ? 'its one finding has no' : `none of its ${own.length} findings has an`} automatic fix (try --strategy llm)`);
+  }
   return targetOf(file, input.findings);
 }
 

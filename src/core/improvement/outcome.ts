@@ -27,21 +27,29 @@ const SUBJECT_VERB: Record<Strategy, string> = {
   'llm-tests': 'add tests for',
 };
 
-export function commitMessage(file: string, proposal: Proposal, workflowId: string): string {
-  const rules = ruleCounts(proposal.targets);
+/** What the findings gate saw: the targets really gone, and those left for the next run. */
+export interface VerifiedFindings {
+  fixed: Finding[];
+  remaining: Finding[];
+}
+
+export function commitMessage(file: string, proposal: Proposal, workflowId: string, verified?: VerifiedFindings): string {
+  const fixed = verified?.fixed ?? proposal.targets;
+  const rules = ruleCounts(fixed);
   const subject = `kaizen: ${SUBJECT_VERB[proposal.strategy]} ${rules || 'findings'} in ${file}`;
-  const lines = proposal.targets
-    .slice(0, 20)
-    .map((f) => `- ${f.file}:${f.line}:${f.column} ${f.ruleId}: ${f.message}`);
-  const more = proposal.targets.length > 20 ? [`- … and ${proposal.targets.length - 20} more`] : [];
+  const listed = (findings: Finding[]) => [
+    ...findings.slice(0, 20).map((f) => `- ${f.file}:${f.line}:${f.column} ${f.ruleId}: ${f.message}`),
+    ...(findings.length > 20 ? [`- … and ${findings.length - 20} more`] : []),
+  ];
+  const remaining = verified?.remaining ?? [];
   return [
     subject.length > 100 ? `${subject.slice(0, 97)}…` : subject,
     '',
     proposal.summary,
     '',
-    `Findings fixed (${proposal.targets.length}):`,
-    ...lines,
-    ...more,
+    `Findings fixed (${fixed.length}):`,
+    ...listed(fixed),
+    ...(remaining.length ? ['', `Left for the next run (${remaining.length}):`, ...listed(remaining)] : []),
     '',
     `Strategy: ${proposal.strategy}${proposal.llm ? ` (${proposal.llm.model}, prompt ${proposal.llm.promptVersion})` : ''}`,
     `Kaizen-Run: ${workflowId}`,

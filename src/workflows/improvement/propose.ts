@@ -38,7 +38,8 @@ export async function generateWithGuards(run: ImprovementRun, ws: Workspace, con
   if (llm && hasLlmCap(limits)) await checkCaps(run, config, req);
   const acts = runner.acts('generate', `generate: ${strategy} for ${file}${req.attempt > 1 ? ` (repair ${req.attempt - 1})` : ''}`, llm ? { scheduleToCloseTimeout: durationMs(config.llm.maxTotalTime) } : {});
   try {
-    const proposal = await acts.generate({ workspace: ws, config, target: file, findings: run.findings, strategy, attempt: req.attempt, ...(req.repair ? { repair: req.repair } : {}) });
+    const testCommand = run.input.testCommand ? { testCommand: run.input.testCommand } : {};
+    const proposal = await acts.generate({ workspace: ws, config, target: file, findings: run.findings, strategy, attempt: req.attempt, ...testCommand, ...(req.repair ? { repair: req.repair } : {}) });
     if (proposal.llm) await reportUsage(run, config, req.attempt, proposal.llm);
     return proposal;
   } catch (err) {

@@ -2,7 +2,7 @@
 // everything the run knows into one ImprovementResult (the ledger line and the notification).
 import { ErrorType } from '../../core/errors.js';
 import { uniqueRules } from '../../core/improvement/outcome.js';
-import type { ImprovementResult, Outcome, Proposal, TestRun, Workspace } from '../../core/types.js';
+import type { Finding, ImprovementResult, Outcome, Proposal, TestRun, Workspace } from '../../core/types.js';
 import { describeFailure, oneLine, StepOutcome } from '../shared/failures.js';
 
 /** Failure types that mean "nothing to do here" rather than "something broke". */
@@ -35,6 +35,8 @@ export interface ResultParts extends Pick<ImprovementResult, 'workflowId' | 'run
   integrated: { kind: 'applied' | 'proposed'; commit: string; branch?: string } | undefined;
   workspace: Workspace | undefined;
   proposal: Proposal | undefined;
+  /** What the findings gate saw fixed; absent: the proposal's targets (nothing was verified). */
+  fixed?: Finding[];
   testsBefore: TestRun | undefined;
   testsAfter: TestRun | undefined;
 }
@@ -52,8 +54,8 @@ export function buildResult(p: ResultParts): ImprovementResult {
     reason: p.reason,
     ...(integrated ? { commit: integrated.commit, backupRef: p.workspace?.backupRef } : {}),
     ...(integrated?.branch ? { branch: integrated.branch } : {}),
-    findingsFixed: integrated ? (proposal?.targets.length ?? 0) : 0,
-    fixedRules: integrated ? uniqueRules(proposal?.targets ?? []) : [],
+    findingsFixed: integrated ? (p.fixed ?? proposal?.targets ?? []).length : 0,
+    fixedRules: integrated ? uniqueRules(p.fixed ?? proposal?.targets ?? []) : [],
     linesAdded: proposal?.linesAdded ?? 0,
     linesRemoved: proposal?.linesRemoved ?? 0,
     ...(p.testsBefore ? { testsBefore: p.testsBefore } : {}),

@@ -10,7 +10,7 @@ import type { Config } from '../../core/config/config.js';
 import { durationMs } from '../../core/duration.js';
 import { ProgressTracker } from '../../core/improvement/progress.js';
 import { repoName } from '../../core/repository/key.js';
-import type { AnalyseResult, Finding, ImprovementInput, ImprovementResult, LlmAttempt, Mode, Outcome, Proposal, StepName, Strategy, TestRun, Workspace } from '../../core/types.js';
+import type { AnalyseResult, Finding, ImprovementInput, ImprovementResult, LlmAttempt, Mode, Outcome, Proposal, StepName, Strategy, TestRun, VerifyFindingsResult, Workspace } from '../../core/types.js';
 import { lastLines, StepOutcome } from '../shared/failures.js';
 import { GovernorLink } from './governor-link.js';
 import { buildResult, outcomeOfError } from './result.js';
@@ -44,6 +44,11 @@ export class ImprovementRun {
   /** The target's size, for the LLM cost estimate. */
   targetBytes: number | undefined;
   proposal: Proposal | undefined;
+  /** The commit the findings were found on (a rebase moves the workspace's base, not this). */
+  analysedCommit: string | undefined;
+  /** Targeted findings the findings gate saw gone (by location and rule), and those still there. */
+  fixed: Finding[] | undefined;
+  remaining: Finding[] = [];
   testsBefore: TestRun | undefined;
   testsAfter: TestRun | undefined;
   /** Set once apply ran: a failure from here on is a rollback, not a plain failure. */
@@ -142,6 +147,7 @@ export class ImprovementRun {
 
   prepared<T extends { workspace: Workspace; config: Config }>(prepared: T): T {
     this.workspace = prepared.workspace;
+    this.analysedCommit = prepared.workspace.baseCommit;
     this.config = prepared.config;
     this.runner.config = prepared.config;
     this.mode = this.input.mode ?? prepared.config.mode;
@@ -190,11 +196,23 @@ export class ImprovementRun {
     this.note(this.decision.reason);
   }
 
+  /** What the findings gate found: partial progress lands, and what is left is said. */
+  checked(check: VerifyFindingsResult): void {
+    if (check.fixed) this.fixed = check.fixed;
+    this.remaining = check.remaining;
+    if (check.remaining.length > 0 && check.reason) this.gateNotes.push(check.reason);
+  }
+
+  /** The gate saw fewer findings gone than the proposal (and its commit message) claims. */
+  fixedDiffersFromClaim(): boolean {
+    return this.fixed !== undefined && this.proposal !== undefined && this.fixed.length !== this.proposal.targets.length;
+  }
+
   landed(landing: Landing & { reason: string }): void {
     const { reason, ...rest } = landing;
     this.landing = rest;
     this.outcome = landing.kind;
-    this.reason = this.gateNotes.length ? `${reason}; ${this.gateNotes[this.gateNotes.length - 1]}` : reason;
+    this.reason = [reason, ...new Set(this.gateNotes)].join('; ');
   }
 
   /** What an error that ended the saga means for the outcome. */
@@ -218,6 +236,7 @@ export class ImprovementRun {
       integrated: this.landing,
       workspace: this.workspace,
       proposal: this.proposal,
+      ...(this.fixed ? { fixed: this.fixed } : {}),
       testsBefore: this.testsBefore,
       testsAfter: this.testsAfter,
       steps: this.runner.steps,

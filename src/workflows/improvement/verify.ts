@@ -11,6 +11,8 @@ import type { ImprovementRun } from './run.js';
 export async function verifyChange(run: ImprovementRun, ws: Workspace, config: Config): Promise<TestRun> {
   const { runner } = run;
   const file = run.file ?? ws.worktree;
+  // What the gates say is about this verification (a repair or a rebase verifies again).
+  run.gateNotes.length = 0;
   const testCommand = run.input.testCommand;
   const testsAfter = await runner.timed('verify', () =>
     runner.acts('verify', 'verify: tests after the change').runTests({ workspace: ws, config, phase: 'verify', ...(testCommand ? { command: testCommand } : {}) }),
@@ -28,16 +30,19 @@ export async function verifyChange(run: ImprovementRun, ws: Workspace, config: C
       before: run.findings,
       beforeRuleCounts: run.targetRuleCounts,
       targets: run.proposal?.targets ?? [],
+      ...(run.analysedCommit ? { analysedCommit: run.analysedCommit } : {}),
+      ...(run.proposal ? { strategy: run.proposal.strategy } : {}),
     }),
   );
   if (!check.ok) throw new StepOutcome('rolled_back', `quality gate failed: ${check.reason ?? 'findings not fixed'}`, gateDetail(check));
+  run.checked(check);
   if (run.proposal?.strategy === 'llm-tests') {
     const gate = compareTestRuns(run.testsBefore, testsAfter);
     if (!gate.ok) throw new StepOutcome('rolled_back', `test gate failed: ${gate.reason}`, testsAfter.outputTail);
     run.note(`test gate: ${gate.reason}`);
     run.gateNotes.push(gate.reason);
   }
-  run.note(`verified: tests green${testsAfter.cached ? ' (cached)' : ''}, ${run.proposal?.targets.length ?? 0} findings gone, none new`);
+  run.note(`verified: tests green${testsAfter.cached ? ' (cached)' : ''}, ${run.fixed?.length ?? run.proposal?.targets.length ?? 0} findings gone, none new${run.remaining.length ? `, ${run.remaining.length} left for the next run` : ''}`);
   return testsAfter;
 }
 

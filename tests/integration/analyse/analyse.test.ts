@@ -183,11 +183,17 @@ describe('checkFindings', () => {
       return checkFindings({ workspace, config, target: 'src/format.js', before: before.findings, targets });
     };
 
-    expect(await check(fixed)).toEqual({ ok: true, parses: true, remaining: [], introduced: [] });
+    expect(await check(fixed)).toEqual({ ok: true, parses: true, fixed: targets, remaining: [], introduced: [] });
 
+    // Partial progress lands: one target left, nothing new; what is left is named.
     const halfway = await check(fixed.replace('whole === 0', '0 === whole'));
-    expect(halfway).toMatchObject({ ok: false, parses: true, introduced: [] });
+    expect(halfway).toMatchObject({ ok: true, parses: true, introduced: [] });
+    expect(halfway.fixed).toHaveLength(targets.length - 1);
     expect(halfway.remaining).toEqual([expect.objectContaining({ ruleId: 'yoda', line: 18 })]);
+    expect(halfway.reason).toBe(`fixed ${targets.length - 1} of ${targets.length} targeted findings; left for the next run: yoda (line 18)`);
+
+    const nothing = await check(original);
+    expect(nothing).toMatchObject({ ok: false, fixed: [], reason: expect.stringMatching(/^none of the \d+ targeted findings is gone from src\/format\.js/) });
 
     const worse = await check(`${fixed}\nexport function half(n) {\n  let h = n / 2;\n  return h;\n}\n`);
     expect(worse).toMatchObject({ ok: false, parses: true, remaining: [] });

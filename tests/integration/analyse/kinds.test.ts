@@ -66,7 +66,7 @@ describe('the verify gate of a prompt kind', () => {
     commitAt(repo, 'still complex', new Date());
     const still = await gate();
     expect(still.ok).toBe(false);
-    expect(still.reason).toMatch(/1 targeted finding still reported in src\/route\.js: complexity/);
+    expect(still.reason).toMatch(/none of the 1 targeted finding is gone from src\/route\.js: complexity/);
 
     writeFileSync(join(repo.path, 'src/route.js'), SIMPLE);
     commitAt(repo, 'simpler', new Date());

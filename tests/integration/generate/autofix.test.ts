@@ -73,7 +73,8 @@ describe('autofixProposal with ESLint', () => {
       repo.write(file, content);
       repo.commitAll(`autofix ${file}`);
       const check = await checkFindings({ workspace, config, target: file, before: analysis.findings, targets: proposal.targets });
-      expect(check, file).toEqual({ ok: true, parses: true, remaining: [], introduced: [] });
+      expect(check, file).toMatchObject({ ok: true, parses: true, remaining: [], introduced: [] });
+      expect(check.fixed, file).toHaveLength(proposal.targets.length);
     }
 
     const tests = await runProcess([process.execPath, '--test'], { cwd: checkout, timeoutMs: 60_000 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { Config } from '../../../src/core/config/config.js';
-import { compareFindings } from '../../../src/core/analysis/finding-match.js';
 import { chooseTarget, MAX_TARGET_FINDINGS, rankCandidates, type FileFacts, type TargetChoiceInput } from '../../../src/core/analysis/target.js';
 import type { Finding } from '../../../src/core/types.js';
 
@@ -121,9 +120,15 @@ describe('chooseTarget with an explicit file', () => {
     expect(chooseTarget(input(findings, { file: './src/a.js' }))).toMatchObject({ target: 'src/a.js', fixableCount: 1 });
   });
 
-  it('takes a requested file without findings (the llm strategy can still improve it)', () => {
+  it('says there is nothing to fix in a requested file without findings: no target, so no model is asked', () => {
     const choice = chooseTarget({ ...input(findings, { file: 'src/c.js' }), facts: { 'src/c.js': { tracked: true, sizeBytes: 5 } } });
-    expect(choice).toEqual({ target: 'src/c.js', findings: [], fixableCount: 0 });
+    expect(choice).toEqual({ target: null, findings: [], fixableCount: 0, reason: 'nothing to fix in src/c.js: the analysers report no finding there for this strategy' });
+  });
+
+  it('says there is nothing to fix for autofix in a requested file whose findings have no automatic fix', () => {
+    const unfixable = [{ ...(findings[0] as Finding), file: 'src/c.js', fixable: false }];
+    const choice = chooseTarget({ ...input(unfixable, { file: 'src/c.js' }), facts: { 'src/c.js': { tracked: true, sizeBytes: 5 } }, requireFixable: true });
+    expect(choice.reason).toBe('nothing to fix in src/c.js: its one finding has no automatic fix (try --strategy llm)');
   });
 
   it('refuses a file that is missing, untracked, excluded, too large or outside the repository, saying which', () => {
@@ -138,51 +143,6 @@ describe('chooseTarget with an explicit file', () => {
     expect(ask('dist/app.js').reason).toMatch(/^dist\/app\.js is excluded/);
     expect(ask('huge.js').reason).toMatch(/^huge\.js is larger than maxFileSizeKb \(500 KB\)/);
     expect(ask('../other/x.js')).toMatchObject({ target: null, reason: expect.stringContaining("climbs out with '..'") });
-  });
-});
-
-describe('compareFindings', () => {
-  const before = [
-    finding('a.js', 'no-var', { line: 3, message: 'Unexpected var' }),
-    finding('a.js', 'no-var', { line: 9, message: 'Unexpected var' }),
-    finding('a.js', 'prefer-const', { line: 5, message: "'x' is never reassigned" }),
-    finding('a.js', 'no-unused-vars', { line: 7, message: "'y' is unused", fixable: false }),
-  ];
-  const targets = before.filter((f) => f.fixable);
-
-  it('is ok when every target is gone, nothing is new and the file parses (lines may move)', () => {
-    const after = [finding('a.js', 'no-unused-vars', { line: 12, message: "'y' is unused", fixable: false })];
-    expect(compareFindings({ target: 'a.js', before, after, targets })).toEqual({ ok: true, parses: true, remaining: [], introduced: [] });
-  });
-
-  it('counts remaining targets as a multiset of rule and message', () => {
-    const after = [finding('a.js', 'no-var', { line: 4, message: 'Unexpected var' }), before[3] as Finding];
-    const result = compareFindings({ target: 'a.js', before, after, targets });
-    expect(result.ok).toBe(false);
-    expect(result.remaining).toEqual([expect.objectContaining({ ruleId: 'no-var', line: 4 })]);
-    expect(result.reason).toBe('1 targeted finding still reported in a.js: no-var (line 4)');
-  });
-
-  it('reports findings of a rule whose count went up as introduced', () => {
-    const after = [
-      before[3] as Finding,
-      finding('a.js', 'no-unused-vars', { line: 2, message: "'z' is unused", fixable: false }),
-      finding('a.js', 'eqeqeq', { line: 8, message: "Expected '==='" }),
-    ];
-    const result = compareFindings({ target: 'a.js', before, after, targets });
-    expect(result.introduced.map((f) => `${f.ruleId}:${f.line}`)).toEqual(['no-unused-vars:2', 'eqeqeq:8']);
-    expect(result.reason).toBe('the change adds 2 findings to a.js: no-unused-vars (line 2), eqeqeq (line 8)');
-  });
-
-  it('fails when the file no longer parses', () => {
-    const after = [finding('a.js', 'parse-error', { fatal: true, fixable: false, line: 6, message: 'Parsing error: Unexpected token }' })];
-    const result = compareFindings({ target: 'a.js', before, after, targets });
-    expect(result).toMatchObject({ ok: false, parses: false, reason: 'a.js no longer parses: line 6: Parsing error: Unexpected token }' });
-  });
-
-  it('ignores findings of other files in before', () => {
-    const result = compareFindings({ target: 'a.js', before: [...before, finding('b.js', 'eqeqeq')], after: [before[3] as Finding], targets });
-    expect(result.ok).toBe(true);
   });
 });
 
