@@ -134,6 +134,26 @@ describe('rollback', () => {
   });
 });
 
+describe('partial progress', () => {
+  it('lands a change that fixed one of two targets, with the rest listed in the reason and the commit message', async () => {
+    const [fixed, left] = FAKE_FINDINGS as [(typeof FAKE_FINDINGS)[number], (typeof FAKE_FINDINGS)[number]];
+    const { result, log } = await runImprovement({
+      overrides: {
+        checkFindings: async () => ({ ok: true, parses: true, fixed: [fixed], remaining: [left], introduced: [], reason: 'fixed 1 of 2 targeted findings; left for the next run: prefer-const (line 3)' }),
+        rewordCommit: async () => ({ commit: FAKE_REBASED_COMMIT }),
+      },
+    });
+
+    expect(result).toMatchObject({ outcome: 'applied', findingsFixed: 1, fixedRules: ['no-var'], commit: FAKE_REBASED_COMMIT });
+    expect(result.reason).toMatch(/; fixed 1 of 2 targeted findings; left for the next run: prefer-const \(line 3\)$/);
+    expect(log.names()).toEqual([...UP_TO_VERIFY, 'checkFindings', 'rewordCommit', 'integrate', 'removeWorkspace', 'recordOutcome', 'notify']);
+    const [reword] = log.inputsOf('rewordCommit');
+    expect(reword?.commit).toBe(FAKE_COMMIT);
+    expect(reword?.message).toMatch(/^kaizen: fix no-var in src\/a\.js\n[\s\S]*Findings fixed \(1\):\n- src\/a\.js:1:1 no-var[\s\S]*Left for the next run \(1\):\n- src\/a\.js:3:5 prefer-const/);
+    expect(log.inputsOf('integrate')[0]?.commit).toBe(FAKE_REBASED_COMMIT);
+  });
+});
+
 describe('nothing to do', () => {
   it('skips a repo whose baseline tests are red, without generating anything', async () => {
     const { result, log } = await runImprovement({

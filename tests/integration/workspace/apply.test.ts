@@ -91,3 +91,27 @@ describe('applyProposal', () => {
     expect(git(workspace.worktree, 'status', '--porcelain')).toBe('');
   });
 });
+
+describe('rewordCommit', () => {
+  it('gives the verified commit a new message with the same tree and parent, without running hooks again, and is safe to retry', async () => {
+    const { r, acts, workspace } = await prepared();
+    const proposal = await proposalFor(workspace, { 'src/a.js': 'const a = 1;\n' });
+    const applied = await acts.applyProposal({ workspace, proposal, message: 'kaizen: fix 2 findings' });
+    // A hook that would fail now: the commit was already checked by the hooks on apply.
+    const hooks = join(r.path, '.git', 'hooks');
+    writeFileSync(join(hooks, 'pre-commit'), '#!/bin/sh\nexit 1\n');
+    chmodSync(join(hooks, 'pre-commit'), 0o755);
+
+    const first = await acts.rewordCommit({ workspace, commit: applied.commit, message: 'kaizen: fix 1 finding\n\nLeft for the next run (1)' });
+    const again = await acts.rewordCommit({ workspace, commit: applied.commit, message: 'kaizen: fix 1 finding\n\nLeft for the next run (1)' });
+
+    expect(again.commit).toBe(first.commit);
+    expect(first.commit).not.toBe(applied.commit);
+    expect(r.git('rev-parse', workspace.branch)).toBe(first.commit);
+    expect(r.git('rev-parse', `${first.commit}^{tree}`)).toBe(r.git('rev-parse', `${applied.commit}^{tree}`));
+    expect(r.git('rev-parse', `${first.commit}^`)).toBe(workspace.baseCommit);
+    expect(r.git('log', '-1', '--format=%B', first.commit)).toBe('kaizen: fix 1 finding\n\nLeft for the next run (1)');
+    expect(r.git('log', '-1', '--format=%an', first.commit)).toBe('Kaizen');
+    expect(r.git('-C', workspace.worktree, 'status', '--porcelain')).toBe('');
+  });
+});
