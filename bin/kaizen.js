@@ -1,7 +1,16 @@
 #!/usr/bin/env node
-// The `kaizen` bin of a global install: runs the TypeScript CLI through tsx's loader, the
-// same way `npm run kaizen` does, so there is no separate build to keep in step.
-import { register } from 'tsx/esm/api';
+// The `kaizen` command (also `npm run kaizen`): the compiled CLI in dist/ when `npm run build`
+// made it from exactly these sources, else the TypeScript sources through tsx's loader. So a
+// fresh install starts fast, and an edited or pulled checkout never runs stale compiled code.
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { staleBuildReason } from './build-stamp.js';
 
-register();
-await import('../src/cli/main.ts');
+const home = dirname(dirname(fileURLToPath(import.meta.url)));
+if (staleBuildReason(home) === null) {
+  await import('../dist/cli/main.js');
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/cli/main.ts');
+}

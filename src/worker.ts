@@ -1,11 +1,8 @@
 // Starts Kaizen's workers. One process polls two task queues: the shared queue (workflows
 // and activities that need no disk) and a host-specific queue for activities that touch a
 // worktree, so workers on several machines never share a disk by accident.
-import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, type NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { kaizenActivityInterceptors } from './activities/failure-interceptor.js';
 import { createActivities, createContinuousActivities, type ActivityDeps } from './activities/index.js';
 import type { Notifier } from './contracts/ports.js';
@@ -17,16 +14,11 @@ import { KAIZEN_HOME } from './adapters/install-folder.js';
 import { ensureSearchAttributes } from './adapters/temporal/search-attributes.js';
 import { createGovernorGateway } from './adapters/temporal/governor-client.js';
 import { connectClient, connectNative, type TemporalTarget } from './adapters/temporal/connection.js';
+import { workflowBundleForWorker } from './adapters/temporal/workflow-bundle.js';
 import { DEFAULT_TASK_QUEUE, hostQueueFor } from './contracts/task-queues.js';
 import { configuredTaskQueue } from './core/config/environment.js';
 
-
-export function workflowsPath(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const ts = join(here, 'workflows', 'index.ts');
-  return existsSync(ts) ? ts : join(here, 'workflows', 'index.js');
-}
-
+export { workflowsPath } from './adapters/temporal/workflow-bundle.js';
 
 export interface WorkerOptions {
   target: TemporalTarget;
@@ -35,8 +27,8 @@ export interface WorkerOptions {
   notifiers?: Notifier[];
   /** Extra dependencies overrides (tests). */
   deps?: Partial<ActivityDeps>;
-  /** Reuse an already built bundle (tests start many workers). */
-  workflowBundle?: WorkflowBundleWithSourceMap;
+  /** Reuse an already built bundle (tests start many workers); default: the build's, else one built now. */
+  workflowBundle?: WorkflowBundleOption;
 }
 
 export interface RunningWorker {
@@ -73,7 +65,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     ...options.deps,
   };
   const activities = { ...createActivities(deps), ...createContinuousActivities(deps) };
-  const workflowBundle = options.workflowBundle ?? (await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietBundlerLogger }));
+  const workflowBundle = options.workflowBundle ?? (await workflowBundleForWorker());
   const shared = await Worker.create({
     connection,
     namespace: options.target.namespace,
@@ -118,12 +110,3 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     },
   };
 }
-
-const quietBundlerLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (message: string, meta?: Record<string, unknown>) => console.warn(message, meta ?? ''),
-  error: (message: string, meta?: Record<string, unknown>) => console.error(message, meta ?? ''),
-};

@@ -1,0 +1,80 @@
+// Whether dist/ was compiled from exactly the sources in this folder. `npm run build` writes
+// dist/build-stamp.json last: every input's size, modification time and content hash. The
+// `kaizen` bin runs dist/ only when the inputs still match it, so an edited, pulled or
+// checked-out source can never run as old compiled code. Plain JavaScript: it runs before
+// anything is compiled or loaded through tsx.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+
+export const STAMP_FILE = join('dist', 'build-stamp.json');
+export const STAMP_VERSION = 1;
+
+/** What a build is made of: the sources, the compiler settings and the locked dependencies (the bundle holds some). */
+const INPUT_FILES = ['package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
+const INPUT_FOLDERS = ['src'];
+
+/**
+ * @typedef {{ path: string, size: number, mtimeMs: number }} InputFile
+ * @typedef {InputFile & { sha256: string }} StampedFile
+ * @typedef {{ version: number, builtAt: string, files: StampedFile[] }} BuildStamp
+ */
+
+/** @param {string} root @returns {InputFile[]} the build's input files, sorted by path */
+export function buildInputs(root) {
+  /** @type {InputFile[]} */
+  const inputs = [];
+  const add = (/** @type {string} */ path) => {
+    const stats = statSync(path, { throwIfNoEntry: false });
+    if (stats?.isFile()) inputs.push({ path: relative(root, path).split(sep).join('/'), size: stats.size, mtimeMs: stats.mtimeMs });
+  };
+  for (const name of INPUT_FILES) add(join(root, name));
+  for (const folder of INPUT_FOLDERS) {
+    for (const entry of readdirSync(join(root, folder), { recursive: true, withFileTypes: true })) {
+      if (entry.isFile()) add(join(entry.parentPath ?? entry.path, entry.name));
+    }
+  }
+  return inputs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** @param {string} root @param {string} path */
+function sha256Of(root, path) {
+  return createHash('sha256').update(readFileSync(join(root, path))).digest('hex');
+}
+
+/** @param {string} root @returns {BuildStamp} the stamp of the inputs as they are now */
+export function stampNow(root) {
+  return { version: STAMP_VERSION, builtAt: new Date().toISOString(), files: buildInputs(root).map((f) => ({ ...f, sha256: sha256Of(root, f.path) })) };
+}
+
+/**
+ * Why dist/ must not run (no stamp, an input added, removed or changed), or null when it was
+ * built from the inputs as they are. A file whose time changed but whose content did not (a
+ * checkout back and forth) still counts as built.
+ * @param {string} root
+ * @returns {string | null}
+ */
+export function staleBuildReason(root) {
+  /** @type {BuildStamp} */
+  let stamp;
+  try {
+    stamp = JSON.parse(readFileSync(join(root, STAMP_FILE), 'utf8'));
+  } catch {
+    return 'no build (npm run build)';
+  }
+  if (stamp.version !== STAMP_VERSION || !Array.isArray(stamp.files)) return 'a build of another Kaizen version';
+  let inputs;
+  try {
+    inputs = buildInputs(root);
+  } catch {
+    return 'the sources cannot be read';
+  }
+  if (inputs.length !== stamp.files.length) return 'files were added or removed since the build';
+  for (const [i, input] of inputs.entries()) {
+    const built = stamp.files[i];
+    if (!built || built.path !== input.path) return `${input.path} is not in the build`;
+    if (built.size === input.size && built.mtimeMs === input.mtimeMs) continue;
+    if (built.size !== input.size || built.sha256 !== sha256Of(root, input.path)) return `${input.path} changed since the build`;
+  }
+  return null;
+}
