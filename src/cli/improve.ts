@@ -1,6 +1,6 @@
 // `kaizen improve REPO`: start one improvement workflow, optionally wait for its result.
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import { splitCommand } from '../core/config/config.js';
+import { splitCommand } from '../core/config/command-line.js';
 import type { ImprovementInput, ImprovementResult, Mode, Strategy } from '../core/types.js';
 import { resolveRepo } from './repo-target.js';
 import { progressQuery } from '../contracts/improvement.js';

@@ -6,6 +6,8 @@ import { Llm } from './llm.js';
 import { SECRET_FILE_GLOBS } from '../llm/secrets.js';
 import { MODES, STRATEGIES } from '../types.js';
 
+export { splitCommand } from './command-line.js';
+
 export { durationMs } from '../duration.js';
 
 export { DEFAULT_TEST_GLOBS } from './llm.js';
@@ -279,37 +281,4 @@ function deepMerge(base: unknown, over: unknown): unknown {
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Splits a command string into arguments the way a POSIX shell would, without running one. */
-export function splitCommand(command: string | string[]): string[] {
-  if (Array.isArray(command)) return command;
-  const args: string[] = [];
-  let current = '';
-  let quote: '"' | "'" | null = null;
-  let started = false;
-  for (let i = 0; i < command.length; i++) {
-    const ch = command[i] as string;
-    if (quote) {
-      if (ch === quote) quote = null;
-      else if (ch === '\\' && quote === '"' && i + 1 < command.length) current += command[++i];
-      else current += ch;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-      started = true;
-    } else if (ch === '\\' && i + 1 < command.length) {
-      current += command[++i];
-      started = true;
-    } else if (/\s/.test(ch)) {
-      if (started) args.push(current);
-      current = '';
-      started = false;
-    } else {
-      current += ch;
-      started = true;
-    }
-  }
-  if (quote) throw new Error(`unterminated ${quote} quote in command: ${command}`);
-  if (started) args.push(current);
-  return args;
 }
