@@ -4,13 +4,26 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { isAbsolute, join } from 'node:path';
+import { staleBuildReason } from '../../bin/build-stamp.js';
 import { KAIZEN_HOME, runChild, type ChildResult } from './child.js';
 
 /**
- * What `kaizen` runs, relative to Kaizen's folder: the installed bin (today it loads the
- * TypeScript CLI through tsx). Point this, or `--entry`, at the compiled entry once there is one.
+ * What `kaizen` runs, relative to Kaizen's folder: the installed bin, which runs the compiled
+ * CLI in dist/ when `npm run build` made it from the current sources, else src/ through tsx.
  */
 export const KAIZEN_ENTRY = 'bin/kaizen.js';
+
+/** What an entry ends up running: the compiled CLI or the sources through tsx, and why. */
+export function entryRuns(entry: string): { compiled: boolean; description: string } {
+  if (entry.endsWith('.ts')) return { compiled: false, description: 'the TypeScript sources through tsx' };
+  const stale = staleBuildReason(KAIZEN_HOME);
+  if (entry === KAIZEN_ENTRY) {
+    return stale === null
+      ? { compiled: true, description: 'the compiled CLI in dist/ (built from these sources)' }
+      : { compiled: false, description: `the sources through tsx, not dist/: ${stale}` };
+  }
+  return { compiled: true, description: stale === null ? 'compiled code' : `compiled code, possibly stale: ${stale}` };
+}
 
 export function kaizenArgv(entry: string, args: readonly string[]): string[] {
   const path = isAbsolute(entry) ? entry : join(KAIZEN_HOME, entry);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseBenchArgs, USAGE, UsageError, type BenchOptions } from './args.js';
 import { KAIZEN_HOME, mustRun } from './child.js';
 import { buildFixture } from './fixtures/build.js';
-import { helpColdStart, nodeFloor, startDev, validateConfig, type DevProcess } from './kaizen.js';
+import { entryRuns, helpColdStart, nodeFloor, startDev, validateConfig, type DevProcess } from './kaizen.js';
 import { formatColdStart, formatHeader, formatMethod, formatRepo, formatTargets, METHOD, type BenchReport, type MachineLoad, type RepoReport } from './report.js';
 import { runRepo } from './run-repo.js';
 import { spread, summarise } from './summary.js';
@@ -37,7 +37,8 @@ async function bench(options: BenchOptions, argv: string[]): Promise<void> {
     startedAt: new Date().toISOString(),
     machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', platform: `${platform()} ${process.arch}`, node: process.version, loadStart: machineLoad(), loadEnd: machineLoad() },
   };
-  log(formatHeader({ ...header, entry: options.entry, commit: dirty ? `${commit} + uncommitted changes` : commit }));
+  const runs = entryRuns(options.entry);
+  log(formatHeader({ ...header, entry: options.entry, runs: runs.description, commit: dirty ? `${commit} + uncommitted changes` : commit }));
   log(`work folder: ${workDir}${options.keep ? ' (kept)' : ' (removed at the end; --keep keeps it)'}`);
 
   let dev: DevProcess | undefined;
@@ -57,7 +58,7 @@ async function bench(options: BenchOptions, argv: string[]): Promise<void> {
       version: 1,
       ...header,
       finishedAt: '',
-      kaizen: { entry: options.entry, commit: dirty ? `${commit}+dirty` : commit, devStartMs: dev.startMs },
+      kaizen: { entry: options.entry, commit: dirty ? `${commit}+dirty` : commit, devStartMs: dev.startMs, compiled: runs.compiled, runs: runs.description },
       coldStart: cold,
       repos: [],
       method: METHOD,
