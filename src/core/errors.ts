@@ -137,7 +137,18 @@ export type LlmRejection =
   | 'refusal'
   | 'no_change'
   /** The answer dropped, copied, moved or invented a secret placeholder. */
-  | 'secret_placeholder_changed';
+  | 'secret_placeholder_changed'
+  /** The change edits code outside every targeted finding's scope (or a test file): the change contract. */
+  | 'out_of_scope';
+
+/** Rejections worth a repair try: the model is told what was refused and answers again. */
+export const REPAIRABLE_REJECTIONS: readonly LlmRejection[] = ['out_of_scope'];
+
+/** What a repair try is shown of a refused answer (placeholders only, never secrets). */
+export interface RefusedAnswer {
+  summary: string;
+  diffExcerpt: string;
+}
 
 /** What a rejected answer cost: it was paid for, so the cost caps count it. */
 export interface RejectedAnswerUsage {
@@ -156,11 +167,13 @@ export class LlmAnswerRejectedError extends KaizenError {
     detail: string,
     /** Set by whoever knows what the answer cost (the adapter, then generate). */
     public usage?: RejectedAnswerUsage,
+    /** For a repairable rejection: what the answer changed, for the repair prompt. */
+    readonly refused?: RefusedAnswer,
   ) {
     super(`LLM answer rejected (${rejection}): ${detail}`);
   }
   override details() {
-    return { rejection: this.rejection, ...(this.usage ? { usage: this.usage } : {}) };
+    return { rejection: this.rejection, ...(this.usage ? { usage: this.usage } : {}), ...(this.refused ? { refused: this.refused } : {}) };
   }
 }
 

@@ -158,8 +158,10 @@ export interface RepairInput {
   previousSummary: string;
   /** The previous proposal's diff excerpt (secret placeholders only). */
   previousDiff: string;
-  /** The verify failure: the reason and the tail of the test output. */
+  /** The verify failure: the reason and the tail of the test output; or why the answer was refused. */
   failure: string;
+  /** The previous answer was refused before anything was written (the change contract), not verified red. */
+  refused?: boolean;
 }
 
 /** One try of an LLM strategy inside one improvement (the first, then each repair). */

@@ -23,7 +23,7 @@ function llmProposal(attempt: number, tokens = { promptTokens: 900, completionTo
     proposalPath: `/tmp/kaizen-proposals/p${attempt}.json`,
     summary: `try ${attempt}: use const`,
     diffExcerpt: `-var x = 1;\n+const x = ${attempt};`,
-    llm: { model: 'scripted-model', ...tokens, promptVersion: 'fix-findings@3', costUsd: 0.001 },
+    llm: { model: 'scripted-model', ...tokens, promptVersion: 'fix-findings@4', costUsd: 0.001 },
   };
 }
 
@@ -113,7 +113,7 @@ describe('the repair loop', () => {
             model: 'scripted-model',
             promptTokens: 700,
             completionTokens: 30,
-            promptVersion: 'fix-findings@3',
+            promptVersion: 'fix-findings@4',
           });
         },
         runTests: async (input) => (input.phase === 'verify' ? redRun('verify') : greenRun(input.phase)),
@@ -124,6 +124,33 @@ describe('the repair loop', () => {
     expect(result.reason).toMatch(/1\) tests failed after the change.*2\) LLM answer rejected \(search_not_found\)/);
     expect(result.llmAttempts?.[1]).toMatchObject({ attempt: 2, outcome: 'rejected', llm: { promptTokens: 700, completionTokens: 30 } });
     expect(log.count('applyProposal')).toBe(1);
+  });
+
+  it('sends an answer refused as out of scope back to the model, without applying or testing it', async () => {
+    const outOfScope = new LlmAnswerRejectedError(
+      'out_of_scope',
+      "src/a.js line 14 (`if (key === '__proto__') continue;`) is outside the scope of every targeted finding. Change only the code of the targeted findings (no-var at line 1) and the imports it needs",
+      { model: 'scripted-model', promptTokens: 800, completionTokens: 60, promptVersion: 'fix-findings@4' },
+      { summary: 'use const, and simplify the guard', diffExcerpt: "-  if (key === '__proto__') continue;" },
+    );
+    const { result, log } = await runLlm({
+      overrides: {
+        generate: async (input) => {
+          if ((input.attempt ?? 1) === 1) throw outOfScope;
+          return llmProposal(2);
+        },
+      },
+    });
+
+    expect(result.outcome, result.reason).toBe('applied');
+    expect(log.names()).toEqual(['locateRepo', 'prepareWorkspace', 'analyse', 'runTests:baseline', 'generate', 'generate', 'applyProposal', 'runTests:verify', 'checkFindings', 'integrate', 'removeWorkspace', 'recordOutcome', 'notify']);
+    const repair = log.inputsOf('generate')[1]?.repair;
+    expect(repair).toMatchObject({ refused: true, previousSummary: 'use const, and simplify the guard', previousDiff: "-  if (key === '__proto__') continue;" });
+    expect(repair?.failure).toMatch(/out_of_scope.*src\/a\.js line 14/);
+    expect(result.llmAttempts).toEqual([
+      expect.objectContaining({ attempt: 1, outcome: 'rejected', reason: expect.stringMatching(/out_of_scope/), llm: expect.objectContaining({ promptTokens: 800 }) }),
+      expect.objectContaining({ attempt: 2, outcome: 'verified' }),
+    ]);
   });
 
   it('tries once when llm.repairAttempts is 0, and never repairs autofix', async () => {

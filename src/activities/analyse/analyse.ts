@@ -14,6 +14,7 @@ import { activityContext } from '../context.js';
 import { analyserIds, readableFiles, runAnalysers, withinSizeLimit, type AnalysisOutcome } from './run-analysers.js';
 import type { ActivityDeps } from '../../contracts/ports.js';
 import { kaizenRulesIn, kaizenScanReads } from './kaizen-scan.js';
+import { generatedReason, loadProtectedFiles, protectionReason } from './protected.js';
 import { fileAt, lastCommitAt, regularFileSizes, trackedFiles, type GitReadOptions } from './repo-files.js';
 
 export interface AnalyseInput {
@@ -147,7 +148,9 @@ async function analyseRequestedFile(
     const file = checked.path;
     const [tracked, sizes] = await Promise.all([trackedFiles(run.git, [file]), regularFileSizes(run.git.cwd, [file])]);
     const sizeBytes = sizes.get(file);
-    choiceInput.facts[file] = { tracked: tracked.includes(file), ...(sizeBytes !== undefined ? { sizeBytes } : {}) };
+    const protection = await loadProtectedFiles(input.workspace.worktree, input.config);
+    const protectedReason = sizeBytes === undefined ? null : await protectionReason(input.workspace.worktree, protection, file);
+    choiceInput.facts[file] = { tracked: tracked.includes(file), protectedReason, ...(sizeBytes !== undefined ? { sizeBytes } : {}) };
   }
   // The same rules decide before the analysis (missing, untracked, excluded, too large).
   const allowed = requestedFileProblem(requested, choiceInput);
@@ -165,9 +168,11 @@ async function analyseRepository(
 ): Promise<AnalysisOutcome> {
   const { workspace, config } = input;
   const tracked = await trackedFiles(run.git);
+  const protection = await loadProtectedFiles(workspace.worktree, config);
   // A run of a prompt kind scans JS/TS files even when no configured analyser reads them.
+  // Tests, generated files and the like are never targets, so they are not analysed.
   const readable = [...new Set([...readableFiles(config, tracked), ...(ownRules(input).length ? tracked.filter(kaizenScanReads) : [])])]
-    .filter((file) => !compileExcludes(config)(file))
+    .filter((file) => !compileExcludes(config)(file) && protection.reasonFor(file) === null)
     .sort();
   const sizes = await regularFileSizes(workspace.worktree, readable);
   const analysis = await runAnalysers(deps, { workspace, config, files: withinSizeLimit(config, readable, sizes), extraKaizenRules: ownRules(input), ...run.progress });
@@ -176,22 +181,23 @@ async function analyseRepository(
     choiceInput.facts[finding.file] = { tracked: true, ...(sizeBytes !== undefined ? { sizeBytes } : {}) };
   }
   choiceInput.findings = analysis.findings;
-  await lookUpRecency(run.git, choiceInput);
+  await lookUpFacts(run.git, workspace.worktree, choiceInput);
   return analysis;
 }
 
 /**
- * Looks up last commit times in ranking order until a candidate passes every rule, so a
- * repository with many files with findings costs one `git log` in the common case.
+ * Looks at candidates in ranking order (a generated-file marker, then the last commit time)
+ * until one passes every rule, so a repository with many files with findings costs one
+ * `git log` in the common case.
  */
-async function lookUpRecency(git: GitReadOptions, input: TargetChoiceInput): Promise<void> {
-  if (input.config.recentChangeMinutes <= 0) return;
+async function lookUpFacts(git: GitReadOptions, worktree: string, input: TargetChoiceInput): Promise<void> {
   const excluded = compileExcludes(input.config);
   for (const candidate of candidatesFor(input)) {
     if (skipReason(candidate.file, input, excluded) !== null) continue;
     const facts = input.facts[candidate.file] ?? { tracked: true };
-    facts.lastCommitAt = await lastCommitAt(git, candidate.file);
     input.facts[candidate.file] = facts;
+    facts.protectedReason = await generatedReason(worktree, candidate.file);
+    if (facts.protectedReason === null && input.config.recentChangeMinutes > 0) facts.lastCommitAt = await lastCommitAt(git, candidate.file);
     if (skipReason(candidate.file, input, excluded) === null) return;
   }
 }

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Config } from '../../core/config/config.js';
+import { testGlobsOf, type Config } from '../../core/config/config.js';
 import { toCandidate, type CycleAnalysis, type CycleCandidate } from '../../core/governor/cycle.js';
 import { FINDINGS_CACHE_VERSION, parseFindingsCache, planIncremental, type FindingsCacheFile } from '../../core/analysis/findings-cache.js';
 import { compileExcludes } from '../../core/analysis/globs.js';
@@ -15,6 +15,7 @@ import { activityContext } from '../context.js';
 import { readableFiles, runAnalysers, withinSizeLimit } from './run-analysers.js';
 import type { ActivityDeps } from '../../contracts/ports.js';
 import { kaizenRules } from './kaizen-scan.js';
+import { generatedReason, loadProtectedFiles } from './protected.js';
 import { changedFilesBetween, lastCommitAt, regularFileSizes, trackedFiles, type GitReadOptions } from './repo-files.js';
 
 const KEEP_CACHE_FILES = 5;
@@ -39,7 +40,7 @@ export function analysisConfigKey(config: Config): string {
     exclude: config.exclude,
     maxFileSizeKb: config.maxFileSizeKb,
     // Kaizen's own scans (prompt kinds): which run, and what they depend on.
-    kaizen: [kaizenRules(config), config.llm.complexityThreshold, config.llm.testGlobs],
+    kaizen: [kaizenRules(config), config.llm.complexityThreshold, testGlobsOf(config)],
   };
   return createHash('sha256').update(JSON.stringify(relevant)).digest('hex').slice(0, 16);
 }
@@ -51,7 +52,9 @@ export async function analyseForCycle(deps: ActivityDeps, input: CycleAnalysisIn
   const git: GitReadOptions = { cwd: workspace.worktree, env: deps.env, ...(signal ? { signal } : {}) };
   const progress = ctx ? { signal: ctx.cancellationSignal, heartbeat: (detail: string) => ctx.heartbeat(detail) } : {};
 
-  const readable = readableFiles(config, await trackedFiles(git));
+  // Tests, generated files and the like are never targets, so they are not analysed.
+  const protection = await loadProtectedFiles(workspace.worktree, config);
+  const readable = readableFiles(config, await trackedFiles(git)).filter((file) => protection.reasonFor(file) === null);
   const sizes = await regularFileSizes(workspace.worktree, readable);
   const eligible = withinSizeLimit(config, readable, sizes);
   const configKey = analysisConfigKey(config);
@@ -108,10 +111,11 @@ async function rankWithSkipRules(
   for (const ranked of candidatesFor(input)) {
     if (candidates.length >= max) break;
     let why = skipReason(ranked.file, input, excluded);
-    if (why === null && config.recentChangeMinutes > 0) {
+    if (why === null) {
       const facts = input.facts[ranked.file] ?? { tracked: true };
-      facts.lastCommitAt = await lastCommitAt(git, ranked.file);
       input.facts[ranked.file] = facts;
+      facts.protectedReason = await generatedReason(workspace.worktree, ranked.file);
+      if (facts.protectedReason === null && config.recentChangeMinutes > 0) facts.lastCommitAt = await lastCommitAt(git, ranked.file);
       why = skipReason(ranked.file, input, excluded);
     }
     const candidate = why === null ? toCandidate(ranked.file, findings) : null;

@@ -5,10 +5,11 @@ import { lstat, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Config } from '../../core/config/config.js';
 import { complexityFindings, errorHandlingFindings, untestedExportFindings } from '../../core/analysis/code-findings.js';
-import { compileExcludes, compileGlobs } from '../../core/analysis/globs.js';
+import { compileExcludes } from '../../core/analysis/globs.js';
 import { KAIZEN_ANALYSER, KAIZEN_RULES, kaizenRulesFor, type KaizenRule } from '../../core/llm/kinds.js';
 import type { Finding, Workspace } from '../../core/types.js';
 import type { ActivityDeps } from '../../contracts/ports.js';
+import { loadProtectedFiles } from './protected.js';
 import { trackedFiles } from './repo-files.js';
 
 const SCANNED_EXTENSIONS = new Set(['.js', '.mjs', '.cjs', '.jsx', '.ts', '.mts', '.cts', '.tsx']);
@@ -36,9 +37,9 @@ export async function runKaizenScans(
 ): Promise<{ findings: Finding[]; filesScanned: number }> {
   const { workspace, config, rules } = input;
   if (rules.length === 0) return { findings: [], filesScanned: 0 };
-  const isTest = compileGlobs(config.llm.testGlobs);
+  const { isTestFile: isTest } = await loadProtectedFiles(workspace.worktree, config);
   const files = input.files.filter(kaizenScanReads);
-  const testTexts = rules.includes(KAIZEN_RULES.untestedExport) ? await readTestTexts(deps, workspace, config) : [];
+  const testTexts = rules.includes(KAIZEN_RULES.untestedExport) ? await readTestTexts(deps, workspace, config, isTest) : [];
   const findings: Finding[] = [];
   for (const file of files) {
     const content = await readRegular(join(workspace.worktree, file));
@@ -50,8 +51,7 @@ export async function runKaizenScans(
   return { findings, filesScanned: files.length };
 }
 
-async function readTestTexts(deps: ActivityDeps, workspace: Workspace, config: Config): Promise<string[]> {
-  const isTest = compileGlobs(config.llm.testGlobs);
+async function readTestTexts(deps: ActivityDeps, workspace: Workspace, config: Config, isTest: (path: string) => boolean): Promise<string[]> {
   const excluded = compileExcludes(config);
   const tracked = await trackedFiles({ cwd: workspace.worktree, env: deps.env });
   const texts: string[] = [];

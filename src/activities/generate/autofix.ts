@@ -17,6 +17,7 @@ import type { Finding, Proposal, Workspace } from '../../core/types.js';
 import { activityContext } from '../context.js';
 import type { ActivityDeps } from '../../contracts/ports.js';
 import { writeProposalBody } from './proposal-store.js';
+import { loadProtectedFiles } from '../analyse/protected.js';
 
 export interface AutofixInput {
   workspace: Workspace;
@@ -42,6 +43,9 @@ export async function autofixProposal(deps: ActivityDeps, input: AutofixInput): 
   if (original === null) {
     throw new NothingToProposeError(`${target} does not exist in the worktree; analyse again to pick a current file.`);
   }
+  // Tests, generated files and the like are never changed, whatever the analysis handed over.
+  const protectedBecause = (await loadProtectedFiles(workspace.worktree, config)).reasonFor(target);
+  if (protectedBecause) throw new NothingToProposeError(`${target} ${protectedBecause}, so Kaizen never changes it.`);
   const fixable = input.findings.filter((f) => f.file === target && f.fixable);
   const sarifFixer = sarifFixerFor(config, fixable);
   const eslintFixable = fixable.filter((f) => f.analyser === ESLINT_ANALYSER);

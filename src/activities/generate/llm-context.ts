@@ -5,11 +5,11 @@ import { lstat, readFile, realpath } from 'node:fs/promises';
 import { basename, dirname, join, posix, relative, resolve, sep } from 'node:path';
 import type { Config } from '../../core/config/config.js';
 import { NothingToProposeError } from '../../core/errors.js';
-import { compileGlobs } from '../../core/analysis/globs.js';
 import { styleHint } from '../../core/llm/style-hints.js';
 import { resolveTestCommand } from '../../core/test-runs/command.js';
 import type { Workspace } from '../../core/types.js';
 import type { ActivityDeps } from '../../contracts/ports.js';
+import { loadProtectedFiles } from '../analyse/protected.js';
 import { trackedFiles } from '../analyse/repo-files.js';
 
 /** The target's content; refuses a symlink (it could smuggle in `.env` or a file outside the repo). */
@@ -74,13 +74,13 @@ async function readRegular(path: string): Promise<string | null> {
 }
 
 export interface TestFiles {
-  /** Every tracked test file (matching llm.testGlobs, not excluded). */
+  /** Every tracked test file (test.globs and the runner's config, not excluded). */
   paths: string[];
   isTestPath: (path: string) => boolean;
 }
 
 export async function listTestFiles(deps: ActivityDeps, workspace: Workspace, config: Config, isExcluded: (path: string) => boolean): Promise<TestFiles> {
-  const isTestPath = compileGlobs(config.llm.testGlobs);
+  const { isTestFile: isTestPath } = await loadProtectedFiles(workspace.worktree, config);
   const tracked = await trackedFiles({ cwd: workspace.worktree, env: deps.env });
   return { paths: tracked.filter((path) => isTestPath(path) && !isExcluded(path)).sort(), isTestPath };
 }

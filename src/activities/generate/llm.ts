@@ -2,7 +2,7 @@
 // model (or read its earlier answer from the cache), and turn the answer into a proposal, or
 // reject it. Nothing in the worktree is touched; the answer is data, never instructions.
 import type { Config } from '../../core/config/config.js';
-import { durationMs } from '../../core/config/config.js';
+import { durationMs, testGlobsOf } from '../../core/config/config.js';
 import { enclosingRegions, scanFunctions } from '../../core/analysis/code-scan.js';
 import { summariseChange } from '../../core/analysis/diff.js';
 import { LlmAnswerRejectedError, NothingToProposeError } from '../../core/errors.js';
@@ -15,6 +15,8 @@ import { buildPrompt, FIX_ANSWER_SCHEMA, languageOf, TEST_ANSWER_SCHEMA, type Re
 import { createSecretRedactor, isSecretPath, restoreSecrets, type SecretRedactor } from '../../core/llm/secrets.js';
 import type { Finding, LlmStrategy, LlmUsage, Proposal, RepairInput, Workspace } from '../../core/types.js';
 import { checkParses } from '../../adapters/parse-check.js';
+import { checkChangeContract } from '../../core/change/contract.js';
+import { loadProtectedFiles } from '../analyse/protected.js';
 import { activityContext } from '../context.js';
 import { recordLlmTokens } from '../metrics.js';
 import type { ActivityDeps } from '../../contracts/ports.js';
@@ -85,7 +87,7 @@ export async function llmProposal(deps: ActivityDeps, input: LlmProposalInput): 
     style: await styleFor(workspace, target, original),
     complexityThreshold: config.llm.complexityThreshold,
     testFile: tests?.file ? { path: tests.file.path, content: redactor.redact(tests.file.content) } : null,
-    testGlobs: config.llm.testGlobs,
+    testGlobs: testGlobsOf(config),
     repair: repair ? ({ attempt: input.attempt ?? 2, ...repair } satisfies RepairPrompt) : null,
   });
   const maxAnswerBytes = config.llm.maxAnswerKb * 1024;
@@ -115,7 +117,7 @@ export async function llmProposal(deps: ActivityDeps, input: LlmProposalInput): 
         isExcluded,
         editable: tests.file ? new Map([[tests.file.path, redactor.redact(tests.file.content)]]) : new Map(),
         mayCreate: (path) => tests.isTestPath(path) && !tests.existing.has(path) && languageOf(path) !== 'plain text',
-        allowed: `test files (the one shown, or a new one matching ${config.llm.testGlobs.join(', ')})`,
+        allowed: `test files (the one shown, or a new one matching ${testGlobsOf(config).join(', ')})`,
       });
       ({ summary } = applied);
       changed = applied.files;
@@ -125,6 +127,13 @@ export async function llmProposal(deps: ActivityDeps, input: LlmProposalInput): 
       changed = [{ path: target, original: redacted, newContent: applied.newContent }];
     }
     await checkFiles(workspace.worktree, changed, redactor);
+    // The change contract: every hunk explained by a targeted finding, tests only added to.
+    const protection = await loadProtectedFiles(workspace.worktree, config);
+    const contract = checkChangeContract({ strategy, target, findings, isTestFile: protection.isTestFile, files: changed.map((f) => ({ path: f.path, before: f.original, after: f.newContent })) });
+    if (!contract.ok) {
+      const diffExcerpt = changed.map((f) => summariseChange(f.path, f.original ?? '', f.newContent).excerpt).join('\n');
+      throw new LlmAnswerRejectedError('out_of_scope', contract.message, usage, { summary, diffExcerpt });
+    }
   } catch (err) {
     if (err instanceof LlmAnswerRejectedError) err.usage = usage;
     throw err;

@@ -27,6 +27,9 @@ const INVALIDATING = [
   /(^|\/)tsconfig(\.[\w-]+)?\.json$/,
   /(^|\/)kaizen\.config\.json$/,
   /(^|\/)(pyproject\.toml|ruff\.toml|\.ruff\.toml|setup\.cfg|\.semgrep\.ya?ml)$/,
+  /(^|\/)(biome\.jsonc?|\.oxlintrc\.json)$/,
+  // What says which files are tests or generated (never analysed).
+  /(^|\/)((jest|vitest|vite)\.config\.[cm]?[jt]s|jest\.config\.json|\.mocharc(\.[a-z]+)?|pytest\.ini|\.gitattributes)$/,
 ];
 
 export function invalidatesCache(path: string): boolean {

@@ -14,6 +14,8 @@ export interface FileFacts {
   tracked: boolean;
   /** Unix seconds of the last commit that touched the file; undefined when not looked up. */
   lastCommitAt?: number | null;
+  /** Why Kaizen never changes it (a test, a generated file, …; see protected-files.ts); undefined when not looked at. */
+  protectedReason?: string | null;
 }
 
 export interface TargetChoiceInput {
@@ -70,6 +72,7 @@ export function candidatesFor(input: TargetChoiceInput): Candidate[] {
 export function skipReason(file: string, input: TargetChoiceInput, excluded: PathMatcher = compileExcludes(input.config)): string | null {
   if (excluded(file)) return 'excluded';
   const facts = input.facts[file];
+  if (facts?.protectedReason) return facts.protectedReason.replace(/^is /, '');
   if (facts?.sizeBytes !== undefined && facts.sizeBytes > input.config.maxFileSizeKb * 1024) {
     return `larger than ${input.config.maxFileSizeKb} KB`;
   }
@@ -121,6 +124,7 @@ export function requestedFileProblem(requested: string, input: TargetChoiceInput
   if (excluded(file)) {
     return { problem: `${file} is excluded (built-in excludes or "exclude" in kaizen.config.json), so Kaizen never changes it` };
   }
+  if (facts.protectedReason) return { problem: `${file} ${facts.protectedReason}, so Kaizen never targets it` };
   if (facts.sizeBytes > input.config.maxFileSizeKb * 1024) {
     return { problem: `${file} is larger than maxFileSizeKb (${input.config.maxFileSizeKb} KB); raise it in kaizen.config.json` };
   }

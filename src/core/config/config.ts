@@ -11,6 +11,7 @@ export { splitCommand } from './command-line.js';
 export { durationMs } from '../duration.js';
 
 export { DEFAULT_TEST_GLOBS } from './llm.js';
+import { DEFAULT_TEST_GLOBS } from './llm.js';
 
 const Duration = z
   .string()
@@ -188,9 +189,14 @@ export const Config = z
         command: Command.optional().describe('test command; default: `npm test` when package.json has a test script'),
         timeout: Duration.default('20m').describe('a test run longer than this is killed and counts as failed'),
         required: z.boolean().default(true).describe('false lets Kaizen land changes in a repo without tests'),
+        globs: z
+          .array(z.string().min(1))
+          .min(1)
+          .default([...DEFAULT_TEST_GLOBS])
+          .describe("where tests live (besides what the test runner's config says): never changed by autofix or llm, only added to by llm-tests"),
       })
       .strict()
-      .default({ timeout: '20m', required: true }),
+      .prefault({}),
     setup: z
       .object({
         command: Command.optional().describe('prepares a fresh worktree when its lockfile differs (e.g. "npm ci")'),
@@ -231,6 +237,11 @@ export type NotificationsConfig = z.infer<typeof Notifications>;
 export type { LlmConfig, LlmPrice } from './llm.js';
 
 export const CONFIG_FILE = 'kaizen.config.json';
+
+/** Where tests live: test.globs, plus llm.testGlobs from configs written before test.globs existed. */
+export function testGlobsOf(config: Pick<Config, 'test' | 'llm'>): string[] {
+  return [...new Set([...config.test.globs, ...(config.llm.testGlobs ?? [])])];
+}
 
 export type ConfigParseResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 

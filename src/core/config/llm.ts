@@ -5,7 +5,7 @@ import { z } from 'zod';
 // The same rule as config.ts's Duration (which imports this file).
 const Duration = z.string().regex(/^\d+(\.\d+)?(ms|s|m|h|d)$/, 'expected a duration like "90s", "10m", "6h" or "1d"');
 
-/** Where llm-tests looks for tests, and the only places its answers may write. */
+/** Where tests live by default (test.globs): llm-tests adds there, nothing else changes them. */
 export const DEFAULT_TEST_GLOBS = ['**/*.test.*', '**/*.spec.*', '**/test/**', '**/tests/**', '**/__tests__/**'] as const;
 
 export const Price = z
@@ -30,11 +30,7 @@ export const Llm = z
     repairAttempts: z.number().int().min(0).max(5).default(1).describe('when verify fails, send the failure back to the model this many more times'),
     complexityThreshold: z.number().int().min(1).default(10).describe('llm-complexity: functions with a higher cyclomatic complexity are targets'),
     bigFileLines: z.number().int().min(20).default(400).describe('longer files are sent as the functions around the findings, with line numbers'),
-    testGlobs: z
-      .array(z.string().min(1))
-      .min(1)
-      .default([...DEFAULT_TEST_GLOBS])
-      .describe('llm-tests: where tests live; the only files an llm-tests answer may add or change'),
+    testGlobs: z.array(z.string().min(1)).min(1).optional().describe('deprecated: use test.globs (added to it when set)'),
     maxTokensPerDay: z.number().int().positive().optional().describe('LLM tokens per rolling 24 h; over it the LLM strategies pause (autofix continues)'),
     maxCostPerDay: z.number().positive().optional().describe('US dollars per rolling 24 h, priced with llm.prices'),
     prices: z.record(z.string().min(1), Price).default({}).describe('per model (or model prefix): { inputPerMTok, outputPerMTok } in US dollars'),

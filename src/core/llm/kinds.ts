@@ -23,22 +23,22 @@ export interface LlmKind {
 }
 
 export const LLM_KINDS: Readonly<Record<LlmStrategy, LlmKind>> = {
-  llm: { strategy: 'llm', promptVersion: 'fix-findings@3', rule: null, purpose: 'fix the findings of the analysers' },
+  llm: { strategy: 'llm', promptVersion: 'fix-findings@4', rule: null, purpose: 'fix the findings of the analysers' },
   'llm-complexity': {
     strategy: 'llm-complexity',
-    promptVersion: 'reduce-complexity@1',
+    promptVersion: 'reduce-complexity@2',
     rule: KAIZEN_RULES.complexity,
     purpose: 'simplify a function whose cyclomatic complexity is over llm.complexityThreshold',
   },
   'llm-error-handling': {
     strategy: 'llm-error-handling',
-    promptVersion: 'add-error-handling@1',
+    promptVersion: 'add-error-handling@2',
     rule: KAIZEN_RULES.errorHandling,
     purpose: 'handle the errors of promise chains and async callbacks nobody awaits',
   },
   'llm-tests': {
     strategy: 'llm-tests',
-    promptVersion: 'add-tests@1',
+    promptVersion: 'add-tests@2',
     rule: KAIZEN_RULES.untestedExport,
     purpose: 'add tests for an exported function no test file mentions',
   },

@@ -22,7 +22,7 @@ const KIND_TEXT: Record<LlmStrategy, string[]> = {
     'Rules:',
     ...ANSWER_RULES,
     ...ONE_FILE_RULES,
-    '- Make the smallest edits that fix the findings.',
+    '- Make the smallest edits that fix the findings: change only the statements that contain them, plus the imports the fix needs. An edit anywhere else is refused.',
     '- If a finding cannot be fixed safely, leave it alone; if none can, answer with an empty "edits" list.',
   ],
   'llm-complexity': [
@@ -32,7 +32,7 @@ const KIND_TEXT: Record<LlmStrategy, string[]> = {
     ...ONE_FILE_RULES,
     '- Bring each listed function to or under the threshold: early returns, small helper functions in the same file, lookup tables instead of long if/else or switch chains.',
     '- Keep every exported name and every function signature as it is; helpers you add stay private to the file.',
-    '- Do not change functions that are not listed.',
+    '- Edit only inside the listed functions; a helper you add goes right before or after the function it serves. Imports the change needs may be added. An edit anywhere else is refused.',
     '- If a function cannot be simplified safely, leave it alone; if none can, answer with an empty "edits" list.',
   ],
   'llm-error-handling': [
@@ -42,7 +42,7 @@ const KIND_TEXT: Record<LlmStrategy, string[]> = {
     ...ONE_FILE_RULES,
     '- Each listed place starts a promise whose rejection nobody handles. Handle it there: a .catch() on the chain, or try/catch around the awaits in the callback.',
     '- Handle errors the way the file already does (its logger, its error callback, its error type). Never hide an error silently: at least report it.',
-    '- Do not change what the code does when nothing fails.',
+    '- Do not change what the code does when nothing fails. Edit only inside the function around each listed place, plus the imports the handling needs; an edit anywhere else is refused.',
     '- If a place cannot be handled safely, leave it alone; if none can, answer with an empty "edits" list.',
   ],
   'llm-tests': [
@@ -50,6 +50,7 @@ const KIND_TEXT: Record<LlmStrategy, string[]> = {
     'Rules:',
     ...ANSWER_RULES,
     '- Change only test files: the existing test file shown to you, or one new test file whose path matches the test file patterns given. Never change the source file or any other file.',
+    '- Only add: new tests beside the existing ones (never inside an existing test or its set-up), and the imports they need. Never change or remove an existing test: such an answer is refused.',
     '- To create a new file, use one edit with an empty "search" and the whole file as "replace".',
     '- Use the test framework, imports and style of the existing tests; import the function under test with a relative path from the test file.',
     '- Assert what the code does now: the tests must pass against the current code. Cover the normal case and at least one edge case.',

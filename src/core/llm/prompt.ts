@@ -100,8 +100,10 @@ export interface RepairPrompt {
   previousSummary: string;
   /** Unified diff of the previous change (placeholders only). */
   previousDiff: string;
-  /** Why verification failed, with the tail of the test output. */
+  /** Why verification failed, with the tail of the test output; or why the answer was refused. */
   failure: string;
+  /** The previous answer was refused by the change contract before anything was written. */
+  refused?: boolean;
 }
 
 /** Characters of previous diff and failure output a repair prompt carries at most. */
@@ -178,15 +180,18 @@ function testFileSection(input: PromptInput, redact: (text: string) => string): 
 
 function repairSection(repair: RepairPrompt | null, redact: (text: string) => string): string[] {
   if (!repair) return [];
+  const what = repair.refused
+    ? 'Your previous answer was refused before anything was written: it changed code it may not change.'
+    : 'Your previous answer was applied, then undone because verification failed.';
   return [
     '',
-    `This is attempt ${repair.attempt}. Your previous answer was applied, then undone because verification failed.`,
+    `This is attempt ${repair.attempt}. ${what}`,
     `Its summary: ${oneLine(redact(repair.previousSummary))}`,
     'Its change:',
     '```diff',
     clipTail(redact(repair.previousDiff), REPAIR_TEXT_LIMIT),
     '```',
-    'Why it failed (trimmed):',
+    repair.refused ? 'Why it was refused:' : 'Why it failed (trimmed):',
     '```',
     clipTail(redact(repair.failure), REPAIR_TEXT_LIMIT),
     '```',

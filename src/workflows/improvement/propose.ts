@@ -6,7 +6,7 @@
 import { ActivityFailure, ApplicationFailure, getExternalWorkflowHandle, log } from '@temporalio/workflow';
 import type { Config } from '../../core/config/config.js';
 import { durationMs } from '../../core/duration.js';
-import { ErrorType, type RejectedAnswerUsage } from '../../core/errors.js';
+import { ErrorType, REPAIRABLE_REJECTIONS, type LlmRejection, type RefusedAnswer, type RejectedAnswerUsage } from '../../core/errors.js';
 import { estimateCall, hasLlmCap, llmLimits, type LlmUsageReport } from '../../core/llm/budget.js';
 import { isLlmStrategy } from '../../core/llm/kinds.js';
 import { governorWorkflowId } from '../../core/repository/key.js';
@@ -90,6 +90,15 @@ async function reportUsage(run: ImprovementRun, config: Config, attempt: number,
     .catch((err: unknown) => log.warn('LLM usage not reported to the governor', { error: String(err) }));
 }
 
+/** What a rejected answer changed, when its rejection is worth a repair try (out_of_scope). */
+export function repairableRejection(err: unknown): RefusedAnswer | null {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (!(cause instanceof ApplicationFailure) || cause.type !== ErrorType.LlmAnswerRejected) return null;
+  const details = cause.details?.[0] as { rejection?: LlmRejection; refused?: RefusedAnswer } | undefined;
+  if (!details?.rejection || !REPAIRABLE_REJECTIONS.includes(details.rejection) || !details.refused) return null;
+  return { summary: String(details.refused.summary ?? ''), diffExcerpt: String(details.refused.diffExcerpt ?? '') };
+}
+
 /** The usage a rejected answer carried in its failure details (it was paid for). */
 export function rejectedUsage(err: unknown): RejectedAnswerUsage | null {
   const cause = err instanceof ActivityFailure ? err.cause : err;
@@ -130,6 +139,15 @@ export async function proposeAndVerify(steps: AttemptSteps): Promise<{ proposal:
       proposal = await steps.generate(attempt, repair);
     } catch (err) {
       const failure = describeFailure(err);
+      const refused = repairableRejection(err);
+      if (refused && attempt <= repairs) {
+        // Refused before anything was written (the change contract): the model hears why and tries again.
+        const usage = rejectedUsage(err);
+        steps.attempts.push({ attempt, outcome: 'rejected', reason: oneLine(failure.message, 600), ...(usage ? { llm: asLlmUsage(usage) } : {}) });
+        steps.note(`try ${attempt} was refused (${oneLine(failure.message, 160)}); asking the model to repair (try ${attempt + 1} of ${repairs + 1})`);
+        repair = { previousSummary: refused.summary, previousDiff: refused.diffExcerpt, failure: failure.message, refused: true };
+        continue;
+      }
       if (isLlmStrategy(steps.strategy) && !failure.cancelled) {
         const usage = rejectedUsage(err);
         const notRun = err instanceof StepOutcome;

@@ -143,6 +143,28 @@ describe('generate with the llm strategy', () => {
     expect(readFileSync(join(repo.path, TARGET), 'utf8')).toBe(ORIGINAL);
   });
 
+  it('refuses an edit outside the finding\'s statement before writing anything, naming file and line and what was changed', async () => {
+    const outside = { path: TARGET, search: '  return sum;', replace: '  return sum + 1;' };
+    server.enqueue(answerWithEdits('Remove the unused variable and tidy up', [removeUnused, outside]));
+    const err = await generateLlm().catch((e: unknown) => e);
+
+    expect(err).toBeInstanceOf(LlmAnswerRejectedError);
+    const refused = err as LlmAnswerRejectedError;
+    expect(refused.rejection).toBe('out_of_scope');
+    expect(refused.message).toMatch(/^LLM answer rejected \(out_of_scope\): src\/calc\.js line 5 \(`return sum;`\) is outside the scope of every targeted finding\. Change only the code of the targeted findings \(no-unused-vars at line 2\)/);
+    expect(refused.refused).toMatchObject({ summary: 'Remove the unused variable and tidy up', diffExcerpt: expect.stringContaining('+  return sum + 1;') });
+    // The answer was paid for: its usage travels with the refusal.
+    expect(refused.usage).toMatchObject({ model: 'scripted-coder' });
+    expect(existsSync(proposalPath(workspace))).toBe(false);
+    expect(readFileSync(join(repo.path, TARGET), 'utf8')).toBe(ORIGINAL);
+  });
+
+  it('asks no model when the target has nothing to fix', async () => {
+    const err = activities().generate({ workspace, config: config(), target: TARGET, findings: [], strategy: 'llm' });
+    await expect(err).rejects.toThrow(/^nothing to fix in src\/calc\.js: no finding of the analysers\.$/);
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('names the first syntax error when the new code does not parse', async () => {
     server.enqueue(answerWithEdits('s', [{ path: TARGET, search: '  return sum;\n}', replace: '  return sum;\n' }]));
     await expect(generateLlm()).rejects.toThrow(/does_not_parse.*src\/calc\.js:\d+:\d+: '}' expected/);

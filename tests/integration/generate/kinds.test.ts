@@ -101,7 +101,7 @@ describe('the answer cache', () => {
     const first = await inRun('improve-1');
     const retried = await inRun('improve-1');
     expect(server.requests).toHaveLength(1);
-    expect(first.llm).toMatchObject({ promptTokens: 321, completionTokens: 54, promptVersion: 'reduce-complexity@1' });
+    expect(first.llm).toMatchObject({ promptTokens: 321, completionTokens: 54, promptVersion: 'reduce-complexity@2' });
     expect(first.llm?.cached).toBeUndefined();
     // The retry reports what the first attempt paid (its result never reached the workflow).
     expect(retried.llm).toMatchObject({ promptTokens: 321, completionTokens: 54, cached: true });
@@ -206,7 +206,7 @@ describe('llm-tests', () => {
     expect(symlinked.rejection).toBe('path_outside_repo');
     expect(symlinked.message).toMatch(/symbolic link/);
     // Paid for, so the cost caps count it.
-    expect(symlinked.usage).toMatchObject({ model: 'scripted-coder', promptTokens: 321, completionTokens: 54, promptVersion: 'add-tests@1' });
+    expect(symlinked.usage).toMatchObject({ model: 'scripted-coder', promptTokens: 321, completionTokens: 54, promptVersion: 'add-tests@2' });
     expect(readdirSync(elsewhere)).toEqual([]);
     expect(existsSync(proposalPath(workspace))).toBe(false);
   });

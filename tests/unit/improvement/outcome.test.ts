@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { commitMessage, ledgerEntry, llmTotal } from '../../../src/core/improvement/outcome.js';
 import type { ImprovementResult, LlmAttempt, Proposal } from '../../../src/core/types.js';
 
-const usage = (promptTokens: number, completionTokens: number, costUsd?: number) => ({ model: 'gpt-4o-mini', promptTokens, completionTokens, promptVersion: 'fix-findings@3', ...(costUsd !== undefined ? { costUsd } : {}) });
+const usage = (promptTokens: number, completionTokens: number, costUsd?: number) => ({ model: 'gpt-4o-mini', promptTokens, completionTokens, promptVersion: 'fix-findings@4', ...(costUsd !== undefined ? { costUsd } : {}) });
 
 const ATTEMPTS: LlmAttempt[] = [
   { attempt: 1, outcome: 'verify_failed', reason: 'tests failed after the change', llm: usage(1000, 100, 0.0002) },
@@ -64,6 +64,6 @@ describe('commit messages per strategy', () => {
   it('says what the change does and which prompt produced it', () => {
     expect(commitMessage('src/a.js', proposal('llm-complexity'), 'w').split('\n')[0]).toBe('kaizen: simplify complexity in src/a.js');
     expect(commitMessage('src/a.js', proposal('llm-tests'), 'w').split('\n')[0]).toBe('kaizen: add tests for untested-export in src/a.js');
-    expect(commitMessage('src/a.js', proposal('llm-tests'), 'w')).toContain('Strategy: llm-tests (gpt-4o-mini, prompt fix-findings@3)');
+    expect(commitMessage('src/a.js', proposal('llm-tests'), 'w')).toContain('Strategy: llm-tests (gpt-4o-mini, prompt fix-findings@4)');
   });
 });

@@ -14,9 +14,9 @@ describe('the prompt kinds', () => {
     const versions = kinds.map((k) => LLM_KINDS[k].promptVersion);
     expect(new Set(versions).size).toBe(kinds.length);
     for (const v of versions) expect(v).toMatch(/^[a-z-]+@\d+$/);
-    expect(PROMPT_VERSION).toBe('fix-findings@3');
-    expect(LLM_KINDS['llm-complexity'].promptVersion).toBe('reduce-complexity@1');
-    expect(LLM_KINDS['llm-tests'].promptVersion).toBe('add-tests@1');
+    expect(PROMPT_VERSION).toBe('fix-findings@4');
+    expect(LLM_KINDS['llm-complexity'].promptVersion).toBe('reduce-complexity@2');
+    expect(LLM_KINDS['llm-tests'].promptVersion).toBe('add-tests@2');
   });
 
   it('gives each kind its own system prompt and task', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../../src/core/types.js';
-import { buildFixPrompt, FIX_ANSWER_SCHEMA, languageOf, PROMPT_VERSION } from '../../../src/core/llm/prompt.js';
+import { buildFixPrompt, buildPrompt, FIX_ANSWER_SCHEMA, languageOf, PROMPT_VERSION } from '../../../src/core/llm/prompt.js';
 import { redactSecrets } from '../../../src/core/llm/secrets.js';
 
 function finding(line: number, ruleId = 'no-unused-vars', message = "'x' is defined but never used."): Finding {
@@ -89,7 +89,7 @@ describe('buildFixPrompt', () => {
     expect(schema.additionalProperties).toBe(false);
     expect(schema.required).toEqual(['summary', 'edits']);
     expect(FIX_ANSWER_SCHEMA.name).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
-    expect(PROMPT_VERSION).toBe('fix-findings@3');
+    expect(PROMPT_VERSION).toBe('fix-findings@4');
   });
 });
 
@@ -117,5 +117,28 @@ describe('languageOf', () => {
     expect(languageOf('src/a.tsx')).toBe('TypeScript (TSX)');
     expect(languageOf('x.PY')).toBe('Python');
     expect(languageOf('Makefile')).toBe('plain text');
+  });
+});
+
+describe('the scope rule and refused repairs', () => {
+  it('tells the model an edit outside the findings is refused', () => {
+    const [system] = buildPrompt({ kind: 'llm', target: 'a.js', language: 'JavaScript', findings: [], testCommand: null, fileContent: 'x' });
+    expect(system?.content).toMatch(/change only the statements that contain them, plus the imports the fix needs\. An edit anywhere else is refused\./);
+  });
+
+  it('says a refused answer was never applied, and why it was refused', () => {
+    const messages = buildPrompt({
+      kind: 'llm',
+      target: 'src/a.js',
+      language: 'JavaScript',
+      findings: [],
+      testCommand: ['node', '--test'],
+      fileContent: 'var a = 1;\n',
+      repair: { attempt: 2, previousSummary: 'tidy', previousDiff: '-if (k === "__proto__") continue;', failure: 'LLM answer rejected (out_of_scope): src/a.js line 14 …', refused: true },
+    });
+    const user = messages[1]?.content ?? '';
+    expect(user).toContain('This is attempt 2. Your previous answer was refused before anything was written: it changed code it may not change.');
+    expect(user).toContain('Why it was refused:\n```\nLLM answer rejected (out_of_scope): src/a.js line 14 …\n```');
+    expect(user).toContain('Tests that must keep passing: `node --test`');
   });
 });
