@@ -174,3 +174,10 @@ export function storeErrorReply(error: unknown, map: (e: PullStoreError) => Repl
   if (error instanceof PullStoreError) return map(error);
   throw error;
 }
+
+/** A stable numeric id for a login. */
+export function idOf(login: string): number {
+  let hash = 7;
+  for (const char of login) hash = (hash * 31 + char.charCodeAt(0)) % 1_000_000;
+  return hash + 1;
+}

@@ -3,7 +3,7 @@
 // so octokit's callers see the fields GitHub sends, with real values where they matter.
 import { commitsAhead } from '../bare-merge.js';
 import { overlay } from './schema-skeleton.js';
-import type { FakeForge, RepoInfo } from './fake-forge.js';
+import { idOf, type FakeForge, type RepoInfo } from './fake-forge.js';
 import type { OpenApiValidator } from './openapi-validator.js';
 import type { Check, Pull } from './pull-store.js';
 
@@ -155,9 +155,3 @@ export class GitHubShapes {
   }
 }
 
-/** A stable numeric id for a login. */
-export function idOf(login: string): number {
-  let hash = 7;
-  for (const char of login) hash = (hash * 31 + char.charCodeAt(0)) % 1_000_000;
-  return hash + 1;
-}
