@@ -10,6 +10,7 @@ import type { OpenApiValidator, ValidationIssue } from './openapi-validator.js';
 
 export interface Reply {
   status: number;
+  /** JSON, or a string sent as text/plain. */
   body?: unknown;
   headers?: Record<string, string>;
 }
@@ -126,6 +127,8 @@ export class ForgeServer {
       const headers = { ...flavour.commonHeaders?.(), ...reply.headers };
       if (reply.body === undefined) {
         res.writeHead(reply.status, headers).end();
+      } else if (typeof reply.body === 'string') {
+        res.writeHead(reply.status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers }).end(reply.body);
       } else {
         res.writeHead(reply.status, { 'Content-Type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(reply.body));
       }
