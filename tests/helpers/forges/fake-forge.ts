@@ -21,6 +21,8 @@ export interface RepoInfo {
 export interface FakeForgeOptions {
   /** Token → user; default: `<forge>-token` of user `kaizen-bot` with write access. */
   tokens?: RemoteTokens;
+  /** Share bare repositories with a startGitHttpRemote() (or another fake); default: its own. */
+  repos?: BareRepos;
   /** Check every answer against the documented response schema (slower; for the fakes' own tests). */
   validateResponses?: boolean;
 }
@@ -43,26 +45,30 @@ export interface ForgeParts {
 }
 
 export class FakeForge {
-  readonly repos = new BareRepos();
-  readonly pulls = new PullStore(this.repos);
+  readonly repos: BareRepos;
+  readonly pulls: PullStore;
   readonly repoInfo = new Map<string, RepoInfo>();
   readonly gitRequests: GitRequestRecord[] = [];
   readonly server: ForgeServer;
   private nextRepoId = 1;
+  private readonly ownsRepos: boolean;
 
   constructor(
     readonly parts: ForgeParts,
     readonly tokens: RemoteTokens,
     readonly defaultToken: string,
-    validateResponses = false,
+    options: FakeForgeOptions = {},
   ) {
+    this.repos = options.repos ?? new BareRepos();
+    this.ownsRepos = !options.repos;
+    this.pulls = new PullStore(this.repos);
     this.server = new ForgeServer({
       flavour: parts.flavour,
       validator: parts.validator,
       handlers: parts.handlers(this),
       lookupToken: (token) => tokens.lookup(token),
       git: createGitHttpHandler(this.repos, tokens, this.gitRequests, parts.style),
-      validateResponses,
+      validateResponses: options.validateResponses,
     });
   }
 
@@ -93,8 +99,9 @@ export class FakeForge {
     return `${this.server.url}/${fullName}.git`;
   }
 
+  /** A new repository; one that already exists in shared `repos` is only made known to the forge. */
   createRepo(fullName: string, files?: Record<string, string>, defaultBranch = 'main'): RepoInfo {
-    this.repos.create(fullName, { files, branch: defaultBranch });
+    if (!this.repos.exists(fullName)) this.repos.create(fullName, { files, branch: defaultBranch });
     const info = { id: this.nextRepoId++, fullName, defaultBranch };
     this.repoInfo.set(fullName, info);
     return info;
@@ -165,7 +172,7 @@ export class FakeForge {
 
   async close(): Promise<void> {
     await this.server.close();
-    this.repos.cleanup();
+    if (this.ownsRepos) this.repos.cleanup();
   }
 }
 

@@ -64,7 +64,7 @@ export async function startFakeGitea(options: FakeForgeOptions = {}): Promise<Fa
     },
     tokens,
     'gitea-token',
-    options.validateResponses,
+    options,
   );
   await forge.start();
   swaggerUrl = `${forge.webUrl}/api/swagger`;

@@ -85,7 +85,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     },
     tokens,
     'github-token',
-    options.validateResponses,
+    options,
   );
   return forge.start();
 }

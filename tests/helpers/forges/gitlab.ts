@@ -72,7 +72,7 @@ export async function startFakeGitLab(options: FakeGitLabOptions = {}): Promise<
     },
     tokens,
     'gitlab-token',
-    options.validateResponses,
+    options,
   );
   return forge.start();
 }

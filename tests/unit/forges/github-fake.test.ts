@@ -3,8 +3,11 @@
 // and its merges move the base branch of the real bare repository.
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearerAuth, credentialHelperAuth, git, runGit, scratchDir } from '../../helpers/git-client.js';
+import { bearerAuth, git, runGit, scratchDir } from '../../helpers/git-client.js';
+import { repoWithPushedBranch } from '../../helpers/forges/pushed-branch.js';
 import type { FakeForge } from '../../helpers/forges/fake-forge.js';
+import { startGitHttpRemote } from '../../helpers/git-http-remote.js';
+import { RemoteTokens } from '../../helpers/remote-tokens.js';
 import { startFakeGitHub } from '../../helpers/forges/github.js';
 
 const owner = 'acme';
@@ -27,17 +30,9 @@ afterAll(async () => {
 /** A repository with a pushed branch `kaizen/fix` one commit ahead of main. */
 async function repoWithBranch(forge = github): Promise<{ repo: string; fullName: string; headSha: string }> {
   const repo = `app-${++repoCount}`;
-  const fullName = `${owner}/${repo}`;
-  forge.createRepo(fullName, { 'index.js': 'export const answer = 41;\n' });
-  const dir = scratchDir();
-  cleanups.push(dir.cleanup);
-  const auth = credentialHelperAuth('x-access-token', forge.defaultToken);
-  await git(dir.path, [...auth, 'clone', '-q', forge.cloneUrl(fullName), 'work']);
-  const work = `${dir.path}/work`;
-  dir.write('work/index.js', 'export const answer = 42;\n');
-  await git(work, ['commit', '-qam', 'Fix the answer']);
-  await git(work, [...auth, 'push', '-q', 'origin', 'HEAD:refs/heads/kaizen/fix']);
-  return { repo, fullName, headSha: forge.repos.branchSha(fullName, 'kaizen/fix')! };
+  const pushed = await repoWithPushedBranch(forge, `${owner}/${repo}`);
+  cleanups.push(pushed.cleanup);
+  return { repo, fullName: pushed.fullName, headSha: pushed.headSha };
 }
 
 async function statusOf(promise: Promise<unknown>): Promise<{ status: number; message: string; headers: Record<string, string> }> {
@@ -190,6 +185,34 @@ describe('fake GitHub Enterprise Server', () => {
       expect(ghes.invalidRequests).toEqual([]);
     } finally {
       await ghes.close();
+    }
+  });
+});
+
+describe('a fake sharing the bare repositories of a standalone git remote', () => {
+  it('opens a pull request for a branch pushed to the remote, and the merge shows in a fetch', async () => {
+    const remote = await startGitHttpRemote({ tokens: new RemoteTokens({ 'shared-token': { user: 'kaizen-bot', access: 'write' } }) });
+    const shared = await startFakeGitHub({ repos: remote.repos, tokens: remote.tokens, mergeableComputedLazily: false });
+    try {
+      remote.createRepo('acme/shared', { 'a.txt': 'a\n' });
+      shared.createRepo('acme/shared');
+      const dir = scratchDir();
+      cleanups.push(dir.cleanup);
+      await git(dir.path, [...bearerAuth('shared-token'), 'clone', '-q', remote.repoUrl('acme/shared'), 'work']);
+      const work = `${dir.path}/work`;
+      dir.write('work/a.txt', 'b\n');
+      await git(work, ['commit', '-qam', 'b']);
+      await git(work, [...bearerAuth('shared-token'), 'push', '-q', 'origin', 'HEAD:refs/heads/kaizen/shared']);
+
+      const client = new Octokit({ auth: 'shared-token', baseUrl: shared.apiUrl, log: quiet });
+      await client.rest.pulls.create({ owner, repo: 'shared', head: 'kaizen/shared', base: 'main', title: 'b' });
+      const { data } = await client.rest.pulls.merge({ owner, repo: 'shared', pull_number: 1, merge_method: 'rebase' });
+      await git(work, [...bearerAuth('shared-token'), 'fetch', '-q', 'origin']);
+      expect(await git(work, ['rev-parse', 'origin/main'])).toBe(data.sha);
+      expect(shared.invalidRequests).toEqual([]);
+    } finally {
+      await shared.close();
+      await remote.close();
     }
   });
 });
