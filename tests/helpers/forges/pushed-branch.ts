@@ -16,9 +16,9 @@ export async function repoWithPushedBranch(forge: FakeForge, fullName: string, o
   forge.createRepo(fullName, { 'index.js': 'export const answer = 41;\n' });
   const dir = scratchDir();
   const auth = credentialHelperAuth(opts.gitUser ?? 'x-access-token', forge.defaultToken);
-  await git(dir.path, [...auth, 'clone', '-q', forge.cloneUrl(fullName), 'work']);
-  const work = `${dir.path}/work`;
-  dir.write('work/index.js', 'export const answer = 42;\n');
+  await git(dir.path, [...auth, 'clone', '-q', forge.cloneUrl(fullName), 'clone']);
+  const work = `${dir.path}/clone`;
+  dir.write('clone/index.js', 'export const answer = 42;\n');
   await git(work, ['commit', '-qam', 'Fix the answer']);
   await git(work, [...auth, 'push', '-q', 'origin', `HEAD:refs/heads/${branch}`]);
   return { fullName, branch, headSha: forge.repos.branchSha(fullName, branch)!, cleanup: dir.cleanup };

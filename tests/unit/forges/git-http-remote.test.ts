@@ -33,8 +33,8 @@ function newRepo(files?: Record<string, string>): string {
 async function cloneOf(name: string, auth: string[] = bearerAuth('git-token')): Promise<string> {
   const dir = scratchDir();
   scratch.push(dir);
-  await git(dir.path, [...auth, 'clone', '-q', remote.repoUrl(name), 'work']);
-  return join(dir.path, 'work');
+  await git(dir.path, [...auth, 'clone', '-q', remote.repoUrl(name), 'clone']);
+  return join(dir.path, 'clone');
 }
 
 async function commitChange(clone: string, file = 'change.txt', content = 'changed\n'): Promise<string> {
@@ -94,7 +94,7 @@ describe('git over smart HTTP with a token', () => {
     const name = newRepo();
     const dir = scratchDir();
     scratch.push(dir);
-    const run = await runGit(dir.path, ['clone', remote.repoUrl(name), 'work']);
+    const run = await runGit(dir.path, ['clone', remote.repoUrl(name), 'clone']);
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain('could not read Username');
   });
@@ -103,7 +103,7 @@ describe('git over smart HTTP with a token', () => {
     const name = newRepo();
     const dir = scratchDir();
     scratch.push(dir);
-    const run = await runGit(dir.path, [...credentialHelperAuth('x-access-token', 'not-the-token'), 'clone', remote.repoUrl(name), 'work']);
+    const run = await runGit(dir.path, [...credentialHelperAuth('x-access-token', 'not-the-token'), 'clone', remote.repoUrl(name), 'clone']);
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain(`Authentication failed for '${remote.repoUrl(name)}/'`);
   });
@@ -154,7 +154,7 @@ describe('git over smart HTTP with a token', () => {
   it('answers 404 "Repository not found" for a repository that does not exist', async () => {
     const dir = scratchDir();
     scratch.push(dir);
-    const run = await runGit(dir.path, [...bearerAuth('git-token'), 'clone', remote.repoUrl('acme/missing'), 'work']);
+    const run = await runGit(dir.path, [...bearerAuth('git-token'), 'clone', remote.repoUrl('acme/missing'), 'clone']);
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain('Repository not found.');
   });
@@ -167,8 +167,8 @@ describe('git over file://', () => {
       repos.create('local/app');
       const dir = scratchDir();
       scratch.push(dir);
-      await git(dir.path, ['clone', '-q', fileUrl(repos, 'local/app'), 'work']);
-      const clone = join(dir.path, 'work');
+      await git(dir.path, ['clone', '-q', fileUrl(repos, 'local/app'), 'clone']);
+      const clone = join(dir.path, 'clone');
       const pushed = await commitChange(clone);
       await git(clone, ['push', '-q', 'origin', 'HEAD:refs/heads/kaizen/file']);
       expect(repos.branchSha('local/app', 'kaizen/file')).toBe(pushed);

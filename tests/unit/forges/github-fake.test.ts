@@ -146,8 +146,8 @@ describe('fake GitHub with @octokit/rest', () => {
     expect((await statusOf(reader.rest.pulls.create({ owner, repo, head: 'kaizen/fix', base: 'main', title: 'x' }))).status).toBe(403);
     const dir = scratchDir();
     cleanups.push(dir.cleanup);
-    await git(dir.path, [...bearerAuth('reader-token'), 'clone', '-q', github.cloneUrl(fullName), 'work']);
-    const push = await runGit(`${dir.path}/work`, [...bearerAuth('reader-token'), 'push', 'origin', 'HEAD:refs/heads/x']);
+    await git(dir.path, [...bearerAuth('reader-token'), 'clone', '-q', github.cloneUrl(fullName), 'clone']);
+    const push = await runGit(`${dir.path}/clone`, [...bearerAuth('reader-token'), 'push', 'origin', 'HEAD:refs/heads/x']);
     expect(push.stderr).toContain('The requested URL returned error: 403');
 
     github.tokens.add('short-lived', 'kaizen-bot', 'write');
@@ -198,9 +198,9 @@ describe('a fake sharing the bare repositories of a standalone git remote', () =
       shared.createRepo('acme/shared');
       const dir = scratchDir();
       cleanups.push(dir.cleanup);
-      await git(dir.path, [...bearerAuth('shared-token'), 'clone', '-q', remote.repoUrl('acme/shared'), 'work']);
-      const work = `${dir.path}/work`;
-      dir.write('work/a.txt', 'b\n');
+      await git(dir.path, [...bearerAuth('shared-token'), 'clone', '-q', remote.repoUrl('acme/shared'), 'clone']);
+      const work = `${dir.path}/clone`;
+      dir.write('clone/a.txt', 'b\n');
       await git(work, ['commit', '-qam', 'b']);
       await git(work, [...bearerAuth('shared-token'), 'push', '-q', 'origin', 'HEAD:refs/heads/kaizen/shared']);
 
