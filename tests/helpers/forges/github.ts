@@ -1,5 +1,6 @@
 // A fake GitHub (github.com or Enterprise Server) on 127.0.0.1 that validates every request
-// against GitHub's published OpenAPI description (@octokit/openapi) and keeps pull requests
+// against GitHub's published OpenAPI description (@octokit/openapi, the operations used vendored
+// in tests/fixtures/forges/github-*-openapi.json) and keeps pull requests
 // in memory over real bare repositories, which it also serves over git smart HTTP.
 //
 //   const github = await startFakeGitHub();                       // token 'github-token'
@@ -10,7 +11,6 @@
 //   github.rateLimitNext(1, { retryAfterSeconds: 1 }); github.failNext(2, 502);
 //   expect(github.invalidRequests).toEqual([]);
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { credentialsOf, RemoteTokens } from '../remote-tokens.js';
 import type { MergeMethod } from '../bare-merge.js';
 import { FakeForge, storeErrorReply, type FakeForgeOptions } from './fake-forge.js';
@@ -22,6 +22,7 @@ import type { Pull } from './pull-store.js';
 export const GITHUB_OPERATIONS = [
   'users/get-authenticated',
   'repos/get',
+  'repos/get-branch',
   'pulls/create',
   'pulls/get',
   'pulls/list',
@@ -45,11 +46,18 @@ export interface FakeGitHubOptions extends FakeForgeOptions {
 }
 
 const DOCS = 'https://docs.github.com/rest';
-const requireFromHere = createRequire(import.meta.url);
 const documents = new Map<string, unknown>();
 
+/** The vendored part of a description @octokit/openapi publishes (`api.github.com`, `ghes-3.19`). */
 function githubDescription(name: string): never {
-  if (!documents.has(name)) documents.set(name, JSON.parse(readFileSync(requireFromHere.resolve(`@octokit/openapi/generated/${name}.json`), 'utf8')));
+  if (!documents.has(name)) {
+    const file = new URL(`../../fixtures/forges/github-${name}-openapi.json`, import.meta.url);
+    try {
+      documents.set(name, JSON.parse(readFileSync(file, 'utf8')));
+    } catch {
+      throw new Error(`no vendored GitHub description '${name}' (${file.pathname}): cut it out of @octokit/openapi with tests/fixtures/forges/vendor-openapi-subset.ts`);
+    }
+  }
   return documents.get(name) as never;
 }
 
@@ -127,6 +135,21 @@ function githubHandlers(forge: FakeForge, shapes: GitHubShapes, lazyMergeable: b
   return {
     'users/get-authenticated': (req) => ok(shapes.shape('users/get-authenticated', 200, { ...shapes.user(req.user.user), name: req.user.user })),
     'repos/get': (req) => ok(shapes.shape('repos/get', 200, shapes.repository(repoOf(req), req.user.access === 'write' ? 'write' : 'read'))),
+    'repos/get-branch': (req) => {
+      const info = repoOf(req);
+      const branch = req.params.branch!;
+      const sha = forge.repos.branchSha(info.fullName, branch) ?? fail(404, 'Branch not found');
+      const protection = forge.pulls.protections.get(`${info.fullName}:${branch}`);
+      const url = `${shapes.api}/repos/${info.fullName}/branches/${branch}`;
+      return ok(shapes.shape('repos/get-branch', 200, {
+        name: branch,
+        commit: { sha, url: `${shapes.api}/repos/${info.fullName}/commits/${sha}` },
+        _links: { html: `${forge.webUrl}/${info.fullName}/tree/${branch}`, self: url },
+        protected: protection !== undefined,
+        protection: { enabled: protection !== undefined, required_status_checks: { enforcement_level: protection ? 'everyone' : 'off', contexts: protection?.requiredChecks ?? [] } },
+        protection_url: `${url}/protection`,
+      }));
+    },
     'pulls/create': (req) => {
       const info = writable(req);
       const { title, head, base, draft } = body(req) as { title?: string; head: string; base: string; draft?: boolean };

@@ -66,6 +66,18 @@ export function documentSubset(document: AnyDocument, operationIds: readonly str
   return { ...document, paths, components } as AnyDocument;
 }
 
+/** Every documented operation as a bare route: path, method and operationId, nothing else. */
+export function routeIndex(document: AnyDocument): Record<string, Record<string, unknown>> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const method of HTTP_METHODS) {
+      const operation = item[method] as { operationId?: string } | undefined;
+      if (operation?.operationId) (paths[path] ??= {})[method] = { operationId: operation.operationId, responses: {} };
+    }
+  }
+  return paths;
+}
+
 export class OpenApiValidator {
   private readonly served: OpenAPIBackend;
   private readonly documented: OpenAPIRouter;
