@@ -11,7 +11,10 @@ export class KaizenFailureInterceptor implements ActivityInboundCallsInterceptor
       return await next(input);
     } catch (err) {
       if (!(err instanceof KaizenError)) throw err;
+      // A forge that said how long to wait (retry-after, rate-limit reset) is retried then, not sooner.
+      const retryAfterMs = (err as { retryAfterMs?: number }).retryAfterMs;
       throw ApplicationFailure.create({
+        ...(retryAfterMs !== undefined ? { nextRetryDelay: Math.max(1000, retryAfterMs) } : {}),
         type: err.type,
         message: err.message,
         nonRetryable: NON_RETRYABLE_TYPES.includes(err.type),

@@ -4,6 +4,8 @@ import type { NotificationChannel } from '../core/config/config.js';
 import type { GovernorTarget, GovernorView, LockAnswer, LockRequest, SlotAnswer, SlotRequest } from '../core/governor/protocol.js';
 
 export type { GovernorTarget } from '../core/governor/protocol.js';
+import type { ForgeTarget } from '../core/forge/target.js';
+import type { MergeAnswer, MergeOptions, NewPullRequest, PullRequestInfo } from '../core/forge/types.js';
 import type { ChannelType, NotificationEvent, RenderContext } from '../core/notifications/types.js';
 import type { LlmCheckAnswer, LlmCheckRequest } from '../core/llm/budget.js';
 import type { ChatAnswer, ChatRequest } from '../core/llm/chat.js';
@@ -62,7 +64,39 @@ export interface GovernorGateway {
   view(target: GovernorTarget): Promise<GovernorView | null>;
 }
 
+export type { ForgeKind, ForgeTarget } from '../core/forge/target.js';
+export type { MergeAnswer, MergeMethod, MergeOptions, NewPullRequest, PullRequestInfo, PullRequestRef } from '../core/forge/types.js';
+
+/**
+ * One repository on GitHub, GitLab or Gitea/Forgejo (src/adapters/forges/). Failures are the
+ * errors of core/forge/errors.ts: ForgeUnavailable (retry, after `retryAfterMs`), the rest not.
+ */
+export interface Forge {
+  readonly target: ForgeTarget;
+  /** The open pull request whose head is `branch` in this repository: a retry finds what a crashed attempt opened. */
+  findOpenPullRequest(branch: string): Promise<PullRequestInfo | null>;
+  /** Opens one and labels it (missing labels are created). */
+  openPullRequest(request: NewPullRequest): Promise<PullRequestInfo>;
+  /** State, mergeability and the folded checks of the head commit. */
+  pullRequest(number: number): Promise<PullRequestInfo>;
+  comment(number: number, body: string): Promise<void>;
+  close(number: number): Promise<void>;
+  /** Merges only while the head is still `sha`; a refusal (checks, conflicts, moved head) is an answer, not an error. */
+  merge(number: number, options: MergeOptions): Promise<MergeAnswer>;
+}
+
+export interface ForgeCredentials {
+  token: string;
+  /** The variable it came from, named in messages (never the value). */
+  variable: string;
+}
+
+/** Builds a Forge for a target; worker.ts passes the real one (adapters/forges). */
+export type ForgeConnector = (target: ForgeTarget, credentials: ForgeCredentials) => Forge;
+
 export interface ActivityDeps {
+  /** Talks to GitHub, GitLab, Gitea (absent: the real adapters). */
+  forges?: ForgeConnector;
   /** Talks to the governor workflows (absent: the governor activities fail with a clear error). */
   governor?: GovernorGateway;
   /** This worker's host-specific task queue: activities that touch a worktree run there. */

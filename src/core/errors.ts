@@ -24,6 +24,12 @@ export const ErrorType = {
   NotificationNotConfigured: 'NotificationNotConfigured',
   NotificationRejected: 'NotificationRejected',
   NotificationFailed: 'NotificationFailed',
+  RemoteMissing: 'RemoteMissing',
+  PushRefused: 'PushRefused',
+  ForgeNotConfigured: 'ForgeNotConfigured',
+  ForgeAuthFailed: 'ForgeAuthFailed',
+  ForgeRequestRejected: 'ForgeRequestRejected',
+  ForgeUnavailable: 'ForgeUnavailable',
 } as const;
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
 
@@ -43,6 +49,11 @@ export const NON_RETRYABLE_TYPES: readonly ErrorType[] = [
   ErrorType.VerificationFailed,
   ErrorType.NotificationNotConfigured,
   ErrorType.NotificationRejected,
+  ErrorType.RemoteMissing,
+  ErrorType.PushRefused,
+  ErrorType.ForgeNotConfigured,
+  ErrorType.ForgeAuthFailed,
+  ErrorType.ForgeRequestRejected,
 ];
 
 export abstract class KaizenError extends Error {

@@ -2,6 +2,7 @@
 // description; validation reports every problem as `dotted.path: message`.
 import { z } from 'zod';
 import { CHANNEL_TYPES, DEFAULT_CHANNEL_EVENTS, NOTIFICATION_EVENT_NAMES } from '../notifications/types.js';
+import { Forge, Remote } from './forge.js';
 import { Llm } from './llm.js';
 import { SECRET_FILE_GLOBS } from '../llm/secrets.js';
 import { MODES, STRATEGIES } from '../types.js';
@@ -226,6 +227,8 @@ export const Config = z
     recentChangeMinutes: z.number().min(0).default(60).describe('files committed to within this many minutes are left alone'),
     heartbeatTimeout: Duration.default('60s').describe('a long step whose worker stops heartbeating this long is retried on another worker'),
     notifications: Notifications.prefault({}).describe('email and webhook channels (secrets come from the environment)'),
+    remote: Remote,
+    forge: Forge.prefault({}).describe('the forge push and pr modes open pull requests on (tokens come from the environment)'),
   })
   .strict();
 export type Config = z.infer<typeof Config>;
@@ -235,6 +238,7 @@ export type RetryConfig = z.infer<typeof Retry>;
 export type NotificationChannel = z.infer<typeof NotificationChannel>;
 export type NotificationsConfig = z.infer<typeof Notifications>;
 export type { LlmConfig, LlmPrice } from './llm.js';
+export type { ForgeConfig } from './forge.js';
 
 export const CONFIG_FILE = 'kaizen.config.json';
 

