@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../core/config/config.js';
 import type { CycleAnalysis, CycleLedgerEntry } from '../core/governor/cycle.js';
-import type { GovernorView, LockAnswer, LockRequest, SlotAnswer, SlotRequest } from '../core/governor/protocol.js';
+import type { GovernorView, LockAnswer, LockRequest, ReserveAnswer, ReserveRequest, SlotAnswer, SlotRequest } from '../core/governor/protocol.js';
 import type { LlmCheckAnswer, LlmCheckRequest } from '../core/llm/budget.js';
 import { analyseForCycle, type CycleAnalysisInput } from './analyse/cycle-analysis.js';
 import type { ActivityDeps, GovernorGateway, GovernorTarget } from '../contracts/ports.js';
@@ -21,6 +21,9 @@ export function createGovernorActivities(deps: Pick<ActivityDeps, 'governor'>) {
   return {
     async governorRequestSlot(input: { target: GovernorTarget; request: SlotRequest }): Promise<SlotAnswer> {
       return gateway().requestSlot(input.target, input.request);
+    },
+    async governorReserveFile(input: { target: GovernorTarget; request: ReserveRequest }): Promise<ReserveAnswer> {
+      return gateway().reserveFile(input.target, input.request);
     },
     async governorRequestLock(input: { target: GovernorTarget; request: LockRequest }): Promise<LockAnswer> {
       return gateway().requestMergeLock(input.target, input.request);

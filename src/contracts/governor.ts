@@ -9,6 +9,8 @@ import type {
   LockRelease,
   LockRequest,
   PauseRequest,
+  ReserveAnswer,
+  ReserveRequest,
   SlotAnswer,
   SlotFinished,
   SlotRequest,
@@ -17,6 +19,8 @@ import type {
 /** May an improvement start? Answers a strategy, or a refusal with the next free slot. */
 export const requestSlotUpdate = defineUpdate<SlotAnswer, [SlotRequest]>('requestSlot');
 /** May this run integrate now? Never blocks: a refusal says when to ask again. */
+/** After analysis: reserve the run's target, or the next candidate no other run holds. */
+export const reserveFileUpdate = defineUpdate<ReserveAnswer, [ReserveRequest]>('reserveFile');
 export const requestMergeLockUpdate = defineUpdate<LockAnswer, [LockRequest]>('requestMergeLock');
 export const releaseMergeLockSignal = defineSignal<[LockRelease]>('releaseMergeLock');
 export const slotFinishedSignal = defineSignal<[SlotFinished]>('slotFinished');

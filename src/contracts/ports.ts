@@ -1,7 +1,7 @@
 // The small interfaces activities depend on. Only worker.ts builds the real ones; tests
 // pass real or fake implementations to createActivities(deps).
 import type { NotificationChannel } from '../core/config/config.js';
-import type { GovernorTarget, GovernorView, LockAnswer, LockRequest, SlotAnswer, SlotRequest } from '../core/governor/protocol.js';
+import type { GovernorTarget, GovernorView, LockAnswer, LockRequest, ReserveAnswer, ReserveRequest, SlotAnswer, SlotRequest } from '../core/governor/protocol.js';
 
 export type { GovernorTarget } from '../core/governor/protocol.js';
 import type { ForgeTarget } from '../core/forge/target.js';
@@ -57,6 +57,8 @@ export type ChannelSenders = Readonly<Record<ChannelType, ChannelSender>>;
  */
 export interface GovernorGateway {
   requestSlot(target: GovernorTarget, request: SlotRequest): Promise<SlotAnswer>;
+  /** After analysis: reserve a file for the run, so concurrent runs take different files. */
+  reserveFile(target: GovernorTarget, request: ReserveRequest): Promise<ReserveAnswer>;
   requestMergeLock(target: GovernorTarget, request: LockRequest): Promise<LockAnswer>;
   /** May the next LLM call run under the repo's daily caps? (starts the governor when needed) */
   checkLlm(target: GovernorTarget, request: LlmCheckRequest): Promise<LlmCheckAnswer>;

@@ -94,6 +94,8 @@ export interface AnalyseResult {
   analysers: string[];
   /** Why no target was chosen. */
   reason?: string;
+  /** Further eligible files, best first, should another run have reserved the target meanwhile. */
+  alternatives?: string[];
   /** Size of the target in bytes (the LLM cost estimate); absent in results of older workers. */
   targetBytes?: number;
 }
@@ -207,6 +209,8 @@ export interface RebaseResult {
   /** Tree of the new base commit. */
   baseTree?: string;
   reason?: string;
+  /** The target branch already has this change (another run landed the same fix): nothing to land. */
+  alreadyOnTarget?: boolean;
 }
 
 export interface ImprovementInput {

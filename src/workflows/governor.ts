@@ -5,9 +5,9 @@
 // before its history grows large.
 import { notifyPaused } from './shared/notify.js';
 import { allHandlersFinished, condition, continueAsNew, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { governorView, handleLockRelease, handleLockRequest, handleSlotFinished, handleSlotRequest, setPaused } from '../core/governor/state.js';
+import { governorView, handleLockRelease, handleLockRequest, handleSlotFinished, handleReserve, handleSlotRequest, setPaused } from '../core/governor/state.js';
 import { handleLlmCheck, handleLlmResume, handleLlmUsage } from '../core/governor/llm-caps.js';
-import type { GovernorInput, LockRequest, SlotRequest } from '../core/governor/protocol.js';
+import type { GovernorInput, LockRequest, ReserveRequest, SlotRequest } from '../core/governor/protocol.js';
 import { GovernorHolder } from './governor/holder.js';
 import type { LlmCheckRequest } from '../core/llm/budget.js';
 import { repoName } from '../core/repository/key.js';
@@ -22,6 +22,7 @@ import {
   releaseMergeLockSignal,
   requestMergeLockUpdate,
   requestSlotUpdate,
+  reserveFileUpdate,
   resumeLlmSignal,
   resumeRepoSignal,
   slotFinishedSignal,
@@ -37,6 +38,7 @@ export async function governor(input: GovernorInput): Promise<void> {
 
   // Budgets: a slot per run, the merge lock around integration, a run's end.
   setHandler(requestSlotUpdate, (request) => gov.answer((s, now) => handleSlotRequest(s, request, now, Math.random)), { validator: validateSlotRequest });
+  setHandler(reserveFileUpdate, (request) => gov.answer((s, now) => handleReserve(s, request, now)), { validator: validateReserveRequest });
   setHandler(requestMergeLockUpdate, (request) => gov.answer((s, now) => handleLockRequest(s, request, now)), { validator: validateLockRequest });
   setHandler(releaseMergeLockSignal, (release) => gov.tell((s, now) => handleLockRelease(s, release, now), mergeLockFreeSignal));
   setHandler(slotFinishedSignal, (done) => gov.tell((s, now) => handleSlotFinished(s, done, now), mergeLockFreeSignal));
@@ -75,6 +77,11 @@ export async function governor(input: GovernorInput): Promise<void> {
 function validateSlotRequest(request: SlotRequest): void {
   if (!request || typeof request.workflowId !== 'string' || !request.workflowId) throw new Error('requestSlot needs the workflowId of the improvement');
   if (!request.limits || !Array.isArray(request.strategies)) throw new Error('requestSlot needs limits and strategies');
+}
+
+function validateReserveRequest(request: ReserveRequest): void {
+  if (!request || typeof request.workflowId !== 'string' || !request.workflowId) throw new Error('reserveFile needs the workflowId of the improvement');
+  if (!Array.isArray(request.candidates) || request.candidates.some((c) => typeof c !== 'string')) throw new Error('reserveFile needs the candidate files, best first');
 }
 
 function validateLlmCheck(request: LlmCheckRequest): void {

@@ -44,7 +44,14 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
 
     await run.boundary('analyse', 'looking for findings');
     const only = input.file ? { file: input.file } : {};
-    const file = run.targeted(await runner.timed('analyse', () => runner.acts('analyse', `analyse: ${input.file ?? 'whole repository'}`).analyse({ workspace, config, strategy: run.strategy, ...only })));
+    const reserved = run.reservedElsewhere.length ? { reserved: run.reservedElsewhere } : {};
+    let analysis = await runner.timed('analyse', () => runner.acts('analyse', `analyse: ${input.file ?? 'whole repository'}`).analyse({ workspace, config, strategy: run.strategy, ...only, ...reserved }));
+    // Another run reserved the target meanwhile: the next free alternative, analysed on its own.
+    const reservedFile = await run.reserve(analysis);
+    if (reservedFile !== null && reservedFile !== analysis.target) {
+      analysis = await runner.timed('analyse', () => runner.acts('analyse', `analyse: ${reservedFile}`).analyse({ workspace, config, strategy: run.strategy, file: reservedFile }));
+    }
+    const file = run.targeted(analysis);
 
     await run.boundary('test', 'baseline: tests on the untouched tree');
     const testCommand = input.testCommand ? { command: input.testCommand } : {};
@@ -114,7 +121,7 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
     done.finishedAt = new Date().toISOString();
     run.finished(done);
     recordImprovementMetrics(done);
-    await run.governor?.finish(done, primaryFamily(run.findings)?.family ?? null);
+    await run.governor?.finish(done, primaryFamily(run.findings)?.family ?? null, run.gatesFailed);
     return done;
   });
 

@@ -288,6 +288,19 @@ describe('integration', () => {
     expect(log.inputsOf('removeWorkspace')).toEqual([expect.objectContaining({ deleteBranch: true, deleteBackupRef: true })]);
   });
 
+  it('skips a change main already contains (another run landed the same fix) instead of rolling it back', async () => {
+    const { result, log } = await runImprovement({
+      overrides: {
+        integrate: async () => ({ kind: 'target_moved', targetCommit: 'f00d000000000000000000000000000000000001', reason: 'main moved' }),
+        rebaseWorkspace: async () => ({ ok: false, alreadyOnTarget: true, reason: 'main already contains this change' }),
+      },
+    });
+
+    expect(result.outcome).toBe('skipped');
+    expect(result.reason).toBe('already on main: main already contains this change');
+    expect(log.inputsOf('removeWorkspace')).toEqual([expect.objectContaining({ deleteBranch: true, deleteBackupRef: true })]);
+  });
+
   it('gives up when the target keeps moving', async () => {
     const { result, log } = await runImprovement({
       overrides: { integrate: async () => ({ kind: 'target_moved', targetCommit: 'f00d000000000000000000000000000000000001', reason: 'main moved' }) },

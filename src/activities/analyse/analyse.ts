@@ -24,7 +24,12 @@ export interface AnalyseInput {
   file?: string;
   /** With 'autofix', only files with findings the analyser can fix are candidates. */
   strategy?: Strategy;
+  /** Files other runs are improving (the governor's reservations): never the target. */
+  reserved?: string[];
 }
+
+/** Eligible files named after the target, for the reservation to fall back on (see core/governor/reservations.ts). */
+export const TARGET_ALTERNATIVES = 8;
 
 export interface CheckFindingsInput {
   workspace: Workspace;
@@ -55,6 +60,8 @@ export function createAnalyseActivities(deps: ActivityDeps) {
         nowMs: Date.now(),
         filesAnalysed: 0,
         requireFixable: input.strategy === 'autofix',
+        ...(input.reserved?.length ? { reserved: input.reserved } : {}),
+        alternatives: TARGET_ALTERNATIVES,
       };
       const analysis =
         input.file !== undefined
@@ -79,6 +86,7 @@ export function createAnalyseActivities(deps: ActivityDeps) {
         analysers: analysis.analysers,
         ...(choice.reason !== undefined ? { reason: choice.reason } : {}),
         ...(targetBytes !== undefined ? { targetBytes } : {}),
+        ...(choice.alternatives?.length ? { alternatives: choice.alternatives } : {}),
       };
     },
 
@@ -187,17 +195,18 @@ async function analyseRepository(
 
 /**
  * Looks at candidates in ranking order (a generated-file marker, then the last commit time)
- * until one passes every rule, so a repository with many files with findings costs one
- * `git log` in the common case.
+ * until the target and its alternatives pass every rule, so a repository with many files with
+ * findings costs a few `git log` calls.
  */
 async function lookUpFacts(git: GitReadOptions, worktree: string, input: TargetChoiceInput): Promise<void> {
   const excluded = compileExcludes(input.config);
+  let wanted = 1 + (input.alternatives ?? 0);
   for (const candidate of candidatesFor(input)) {
     if (skipReason(candidate.file, input, excluded) !== null) continue;
     const facts = input.facts[candidate.file] ?? { tracked: true };
     input.facts[candidate.file] = facts;
     facts.protectedReason = await generatedReason(worktree, candidate.file);
     if (facts.protectedReason === null && input.config.recentChangeMinutes > 0) facts.lastCommitAt = await lastCommitAt(git, candidate.file);
-    if (skipReason(candidate.file, input, excluded) === null) return;
+    if (skipReason(candidate.file, input, excluded) === null && --wanted === 0) return;
   }
 }

@@ -29,7 +29,7 @@ export function createIntegrateActivities(deps: ActivityDeps) {
         await abortLeftoverRebase(wt);
         const head = await resolveCommit(wt, 'HEAD');
         if (!head) throw new GitFailedError('rev-parse HEAD', `the worktree ${workspace.worktree} has no commit`);
-        if (head === newTip) return { ok: false, reason: `${workspace.targetBranch} already contains this change` };
+        if (head === newTip) return { ok: false, alreadyOnTarget: true, reason: `${workspace.targetBranch} already contains this change` };
         // Already on top of the new tip: an earlier attempt of this rebase succeeded.
         if (!(await isAncestor(wt, newTip, head))) {
           // Kaizen's own worktree: tracked files a test run touched are not part of the change.
@@ -48,7 +48,7 @@ export function createIntegrateActivities(deps: ActivityDeps) {
           }
         }
         const commit = await resolveCommit(wt, 'HEAD');
-        if (!commit || commit === newTip) return { ok: false, reason: `${workspace.targetBranch} already contains this change` };
+        if (!commit || commit === newTip) return { ok: false, alreadyOnTarget: true, reason: `${workspace.targetBranch} already contains this change` };
         if (await resolveCommit(repo, workspace.backupRef)) await git(repo, ['update-ref', workspace.backupRef, newTip]);
         return { ok: true, commit, baseCommit: newTip, baseTree: await treeOf(repo, newTip) };
       });

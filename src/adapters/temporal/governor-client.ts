@@ -5,7 +5,7 @@ import type { GovernorGateway, GovernorTarget } from '../../contracts/ports.js';
 import type { GovernorInput, GovernorView } from '../../core/governor/protocol.js';
 import { repoName } from '../../core/repository/key.js';
 import { KaizenRepo } from '../../contracts/search-attributes.js';
-import { checkLlmUpdate, governorStateQuery, requestMergeLockUpdate, requestSlotUpdate } from '../../contracts/governor.js';
+import { checkLlmUpdate, governorStateQuery, requestMergeLockUpdate, requestSlotUpdate, reserveFileUpdate } from '../../contracts/governor.js';
 import { WORKFLOW_TYPES, type GovernorWorkflow } from '../../contracts/workflows.js';
 
 export function governorStartOptions(target: GovernorTarget) {
@@ -28,6 +28,9 @@ export function createGovernorGateway(client: Client): GovernorGateway {
   return {
     requestSlot(target, request) {
       return client.workflow.executeUpdateWithStart(requestSlotUpdate, { args: [request], startWorkflowOperation: startOperation(target) });
+    },
+    reserveFile(target, request) {
+      return client.workflow.executeUpdateWithStart(reserveFileUpdate, { args: [request], startWorkflowOperation: startOperation(target) });
     },
     requestMergeLock(target, request) {
       return client.workflow.executeUpdateWithStart(requestMergeLockUpdate, { args: [request], startWorkflowOperation: startOperation(target) });

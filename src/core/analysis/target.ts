@@ -30,6 +30,10 @@ export interface TargetChoiceInput {
   file?: string;
   /** Only files with findings the analyser can fix itself (the autofix strategy). */
   requireFixable?: boolean;
+  /** Files other runs of the repository are improving (the governor's reservations): never a target. */
+  reserved?: readonly string[];
+  /** How many more eligible files, after the target, to name as alternatives (default none). */
+  alternatives?: number;
 }
 
 export interface TargetChoice {
@@ -37,6 +41,8 @@ export interface TargetChoice {
   findings: Finding[];
   fixableCount: number;
   reason?: string;
+  /** Further eligible files, best first: what the run reserves instead when another run took the target meanwhile. */
+  alternatives?: string[];
 }
 
 export interface Candidate {
@@ -71,6 +77,7 @@ export function candidatesFor(input: TargetChoiceInput): Candidate[] {
  */
 export function skipReason(file: string, input: TargetChoiceInput, excluded: PathMatcher = compileExcludes(input.config)): string | null {
   if (excluded(file)) return 'excluded';
+  if (input.reserved?.includes(file)) return 'being improved by another run';
   const facts = input.facts[file];
   if (facts?.protectedReason) return facts.protectedReason.replace(/^is /, '');
   if (facts?.sizeBytes !== undefined && facts.sizeBytes > input.config.maxFileSizeKb * 1024) {
@@ -99,11 +106,16 @@ export function chooseTarget(input: TargetChoiceInput): TargetChoice {
     return none(`no findings in ${files}`);
   }
   const skipped: string[] = [];
+  let chosen: TargetChoice | null = null;
+  const alternatives: string[] = [];
   for (const candidate of candidates) {
+    if (chosen && alternatives.length >= (input.alternatives ?? 0)) break;
     const why = skipReason(candidate.file, input, excluded);
-    if (why === null) return targetOf(candidate.file, input.findings);
-    skipped.push(`${candidate.file} (${why})`);
+    if (why !== null) skipped.push(`${candidate.file} (${why})`);
+    else if (chosen) alternatives.push(candidate.file);
+    else chosen = targetOf(candidate.file, input.findings);
   }
+  if (chosen) return alternatives.length ? { ...chosen, alternatives } : chosen;
   const listed = skipped.slice(0, 5).join(', ');
   const more = skipped.length > 5 ? `, … and ${skipped.length - 5} more` : '';
   const count = skipped.length === 1 ? 'the only file with findings was' : `all ${skipped.length} files with findings were`;
@@ -136,6 +148,7 @@ function explicitTarget(requested: string, input: TargetChoiceInput, excluded: P
   const checked = requestedFileProblem(requested, input, excluded);
   if ('problem' in checked) return none(checked.problem);
   const { file } = checked;
+  if (input.reserved?.includes(file)) return none(`${file} is being improved by another run of this repository; wait for it to end (kaizen status) or pick another file`);
   // No targeted finding, no change: a file asked for by name still needs something to fix.
   const own = input.findings.filter((f) => f.file === file);
   if (own.length === 0) return none(`nothing to fix in ${file}: the analysers report no finding there for this strategy`);

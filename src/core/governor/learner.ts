@@ -35,15 +35,21 @@ export function primaryFamily(findings: readonly Finding[]): { family: string; f
   return best ? { family: best[0], fixable: fixable.length > 0 } : null;
 }
 
-/** What one outcome teaches: landed or proposed is a success, a rollback or failure is not; a skip says nothing. */
-export function lesson(outcome: Outcome): 'success' | 'failure' | null {
+/**
+ * What one outcome teaches: landed or proposed is a success; a failure only when the strategy's
+ * own change failed its gates (`gatesFailed`). A skip, a change main already had, a conflict with
+ * another run or a missing key say nothing about the strategy. Reports of older workers carry no
+ * `gatesFailed`: then a rollback or failure counts as before.
+ */
+export function lesson(outcome: Outcome, gatesFailed?: boolean): 'success' | 'failure' | null {
   if (outcome === 'applied' || outcome === 'proposed') return 'success';
+  if (gatesFailed !== undefined) return gatesFailed && (outcome === 'rolled_back' || outcome === 'failed') ? 'failure' : null;
   if (outcome === 'rolled_back' || outcome === 'failed') return 'failure';
   return null;
 }
 
-export function recordLesson(stats: StrategyStats, family: string, strategy: Strategy, outcome: Outcome): StrategyStats {
-  const learned = lesson(outcome);
+export function recordLesson(stats: StrategyStats, family: string, strategy: Strategy, outcome: Outcome, gatesFailed?: boolean): StrategyStats {
+  const learned = lesson(outcome, gatesFailed);
   if (learned === null) return stats;
   const perStrategy = { ...(stats[family] ?? {}) };
   const arm = { ...(perStrategy[strategy] ?? { successes: 0, failures: 0 }) };

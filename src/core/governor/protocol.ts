@@ -54,8 +54,27 @@ export interface PauseAnnouncement {
 }
 
 export type SlotAnswer =
-  | { granted: true; strategy: Strategy; why: string; paused: boolean }
+  | {
+      granted: true;
+      strategy: Strategy;
+      why: string;
+      paused: boolean;
+      /** Files other runs hold (see reservations.ts): the run's analysis skips them. Absent from older governors. */
+      reserved?: string[];
+    }
   | { granted: false; kind: DenialKind | 'no_strategy'; reason: string; nextSlotAt: string | null };
+
+/** After analysis: reserve the first of these files (best first) no other run holds. */
+export interface ReserveRequest {
+  workflowId: string;
+  candidates: string[];
+}
+
+/** The file reserved for the run, or null (and why) when other runs hold every candidate. */
+export interface ReserveAnswer {
+  file: string | null;
+  reason: string;
+}
 
 export interface LockRequest {
   workflowId: string;
@@ -79,6 +98,12 @@ export interface SlotFinished {
   strategy: Strategy;
   file: string | null;
   family: string | null;
+  /**
+   * The strategy's change failed its gates (tests, findings, test gate): the only failure the
+   * learner counts. A skip, a change main already had, a conflict or a missing key teach
+   * nothing. Absent in reports of older workers: the outcome alone decides.
+   */
+  gatesFailed?: boolean;
 }
 
 export interface PauseRequest {

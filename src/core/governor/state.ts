@@ -9,12 +9,15 @@ import type {
   LockRelease,
   LockRequest,
   PauseRequest,
+  ReserveAnswer,
+  ReserveRequest,
   SlotAnswer,
   SlotFinished,
   SlotRequest,
 } from './protocol.js';
 import { llmView, normaliseLlm, pruneLlm, strategiesAllowedNow } from './llm-caps.js';
 import { chooseStrategy, recordLesson, type Random } from './learner.js';
+import { reservedByOthers, reserveFile } from './reservations.js';
 import { OUTCOMES, STRATEGIES, type Outcome, type Strategy } from '../types.js';
 
 /** Waiters that stopped asking for the lock this long ago are forgotten. */
@@ -88,7 +91,7 @@ export function handleSlotRequest(state: GovernorState, req: SlotRequest, now: n
   if (req.notify) next = { ...next, notify: req.notify };
   const existing = next.active.find((s) => s.workflowId === req.workflowId);
   if (existing) {
-    return { state: next, answer: { granted: true, strategy: existing.strategy, why: 'slot already granted', paused: next.pause.paused } };
+    return { state: next, answer: { granted: true, strategy: existing.strategy, why: 'slot already granted', paused: next.pause.paused, reserved: othersFiles(next, req.workflowId) } };
   }
   next = { ...next, limits: req.limits };
   if (req.enforceBudget && next.pause.paused) {
@@ -116,7 +119,18 @@ export function handleSlotRequest(state: GovernorState, req: SlotRequest, now: n
     ({ strategy, why } = choice);
   }
   const slot = { workflowId: req.workflowId, file: req.file, grantedAt: now, expiresAt: now + req.leaseMs, landed: false, family: req.family, strategy, enforced: req.enforceBudget };
-  return { state: { ...next, active: [...next.active, slot] }, answer: { granted: true, strategy, why, paused: next.pause.paused } };
+  return { state: { ...next, active: [...next.active, slot] }, answer: { granted: true, strategy, why, paused: next.pause.paused, reserved: othersFiles(next, req.workflowId) } };
+}
+
+function othersFiles(state: GovernorState, workflowId: string): string[] {
+  return [...new Set(reservedByOthers(state.active, workflowId).map((r) => r.file))];
+}
+
+/** After analysis: the run's target, or the next candidate no other run holds (see reservations.ts). */
+export function handleReserve(state: GovernorState, req: ReserveRequest, now: number): { state: GovernorState; answer: ReserveAnswer } {
+  const next = pruneState(state, now);
+  const { active, answer } = reserveFile(next.active, req);
+  return { state: { ...next, active }, answer };
 }
 
 export function handleLockRequest(state: GovernorState, req: LockRequest, now: number): { state: GovernorState; answer: LockAnswer } {
@@ -170,7 +184,7 @@ export function handleSlotFinished(state: GovernorState, done: SlotFinished, now
   next = {
     ...released.state,
     active: released.state.active.filter((s) => s.workflowId !== done.workflowId),
-    stats: family ? recordLesson(next.stats, family, done.strategy, done.outcome) : next.stats,
+    stats: family ? recordLesson(next.stats, family, done.strategy, done.outcome, done.gatesFailed) : next.stats,
     totals: { ...next.totals, [done.outcome]: (next.totals[done.outcome] ?? 0) + 1 },
     recent: [...next.recent, run].slice(-RECENT_RUNS),
   };

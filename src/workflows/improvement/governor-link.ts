@@ -4,7 +4,7 @@
 import { CancellationScope, condition, getExternalWorkflowHandle, log, setHandler, type ExternalWorkflowHandle } from '@temporalio/workflow';
 import { lockLeaseMs, slotLeaseMs } from '../../core/governor/budget.js';
 import type { Config } from '../../core/config/config.js';
-import type { GovernorTarget, LockRelease, SlotAnswer } from '../../core/governor/protocol.js';
+import type { GovernorTarget, LockRelease, ReserveAnswer, SlotAnswer } from '../../core/governor/protocol.js';
 import type { GovernedRun, ImprovementResult, Strategy } from '../../core/types.js';
 import { governorActivities, governorTarget } from '../shared/governor-calls.js';
 import { mergeLockFreeSignal, releaseMergeLockSignal, slotFinishedSignal } from '../../contracts/governor.js';
@@ -56,6 +56,11 @@ export class GovernorLink {
     });
   }
 
+  /** Reserves the first of `candidates` (the analysis's target, then its alternatives) no other run holds. */
+  async reserve(candidates: string[]): Promise<ReserveAnswer> {
+    return governorActivities(this.sharedQueue).governorReserveFile({ target: this.target(), request: { workflowId: this.workflowId, candidates } });
+  }
+
   /** Waits until this run holds the merge lock (and, for budgeted runs, the interval has passed). */
   async acquireMergeLock(config: Config, rounds: number, waiting: (why: string) => void): Promise<void> {
     const acts = governorActivities(this.sharedQueue);
@@ -78,8 +83,8 @@ export class GovernorLink {
     await this.signal('releaseMergeLock', (h) => h.signal(releaseMergeLockSignal, { workflowId: this.workflowId, landed }));
   }
 
-  /** Reports the end: frees the slot, and the outcome is counted and learned from. */
-  async finish(result: ImprovementResult, family: string | null): Promise<void> {
+  /** Reports the end: frees the slot and its file, and the outcome is counted and learned from. */
+  async finish(result: ImprovementResult, family: string | null, gatesFailed: boolean): Promise<void> {
     const done = {
       workflowId: this.workflowId,
       outcome: result.outcome,
@@ -87,6 +92,7 @@ export class GovernorLink {
       strategy: result.strategy,
       file: result.file,
       family: this.run.family ?? family,
+      gatesFailed,
     };
     await this.signal('slotFinished', (h) => h.signal(slotFinishedSignal, done));
   }

@@ -38,6 +38,8 @@ async function landOrRebase(run: ImprovementRun, start: Workspace, config: Confi
     if (round >= MAX_INTEGRATE_ROUNDS) throw new StepOutcome('rolled_back', `${workspace.targetBranch} kept moving during integration (${round} rebases)`);
     run.note(`${workspace.targetBranch} moved to ${result.targetCommit.slice(0, 8)}: rebasing and verifying again`);
     const rebased = await runner.timed('integrate', () => runner.acts('apply', 'integrate: rebase onto the moved target').rebaseWorkspace({ workspace: ws }));
+    // Another run landed the same change: nothing of this run's to land, and nothing learned.
+    if (rebased.alreadyOnTarget) throw new StepOutcome('skipped', `already on ${workspace.targetBranch}: ${rebased.reason ?? 'the target branch has this change'}`);
     if (!rebased.ok || !rebased.commit || !rebased.baseCommit) throw new StepOutcome('rolled_back', `target moved and the rebase failed: ${rebased.reason ?? 'conflict'}`);
     workspace = { ...workspace, baseCommit: rebased.baseCommit, ...(rebased.baseTree ? { baseTree: rebased.baseTree } : {}) };
     commit = rebased.commit;

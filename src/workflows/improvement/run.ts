@@ -53,6 +53,10 @@ export class ImprovementRun {
   testsAfter: TestRun | undefined;
   /** Set once apply ran: a failure from here on is a rollback, not a plain failure. */
   changeMade = false;
+  /** The strategy's change failed a gate of verify: the only failure the governor's learner counts. */
+  gatesFailed = false;
+  /** Files other runs of the repository held at check-in: the analysis skips them. */
+  reservedElsewhere: string[] = [];
   readonly llmAttempts: LlmAttempt[] = [];
   /** What an extra gate checked (llm-tests), for the outcome's reason. */
   readonly gateNotes: string[] = [];
@@ -160,7 +164,21 @@ export class ImprovementRun {
     if (!this.governor) return;
     const answer = await this.runner.timed('prepare', () => (this.governor as GovernorLink).checkIn(config, this.file, this.strategy, this.runner.hostQueue));
     if (!answer.granted) throw new StepOutcome('skipped', `over budget: ${answer.reason}`);
+    this.reservedElsewhere = answer.reserved ?? [];
     if (answer.paused) this.hold('the repository is paused: holding until it is resumed');
+  }
+
+  /**
+   * Reserves the analysis's target with the governor, so concurrent runs take different files;
+   * when another run took it meanwhile, the next alternative no run holds. Returns the file.
+   */
+  async reserve(analysis: AnalyseResult): Promise<string | null> {
+    if (!this.governor || !analysis.target) return analysis.target;
+    const candidates = [analysis.target, ...(analysis.alternatives ?? [])];
+    const answer = await this.runner.timed('analyse', () => (this.governor as GovernorLink).reserve(candidates));
+    if (answer.file === null) throw new StepOutcome('skipped', answer.reason);
+    if (answer.file !== analysis.target) this.note(answer.reason);
+    return answer.file;
   }
 
   /** The file the analysis chose (none: the run is skipped). */
@@ -192,7 +210,11 @@ export class ImprovementRun {
     const answered = await condition(() => this.decision !== undefined, durationMs(config.approval.timeout), { summary: 'waiting for approval' });
     this.waitingFor(undefined);
     if (!answered) throw new StepOutcome('rolled_back', `not approved within ${config.approval.timeout}: rejected`);
-    if (!this.decision?.approved) throw new StepOutcome('rolled_back', this.decision?.reason ?? 'rejected');
+    // A rejection is a gate the change failed (a person's); a timeout says nothing about the strategy.
+    if (!this.decision?.approved) {
+      this.gatesFailed = true;
+      throw new StepOutcome('rolled_back', this.decision?.reason ?? 'rejected');
+    }
     this.note(this.decision.reason);
   }
 

@@ -20,7 +20,7 @@ export async function verifyChange(run: ImprovementRun, ws: Workspace, config: C
   run.testsAfter = testsAfter;
   if (!testsAfter.passed) {
     const why = testsAfter.timedOut ? 'timed out' : `exited with ${testsAfter.exitCode}`;
-    throw new StepOutcome('rolled_back', `tests failed after the change (${testsAfter.command.join(' ')} ${why}): ${lastLines(testsAfter.outputTail)}`, testsAfter.outputTail);
+    throw gateFailed(run, `tests failed after the change (${testsAfter.command.join(' ')} ${why}): ${lastLines(testsAfter.outputTail)}`, testsAfter.outputTail);
   }
   const check = await runner.timed('verify', () =>
     runner.acts('verify', `verify: findings in ${file}`).checkFindings({
@@ -34,16 +34,22 @@ export async function verifyChange(run: ImprovementRun, ws: Workspace, config: C
       ...(run.proposal ? { strategy: run.proposal.strategy } : {}),
     }),
   );
-  if (!check.ok) throw new StepOutcome('rolled_back', `quality gate failed: ${check.reason ?? 'findings not fixed'}`, gateDetail(check));
+  if (!check.ok) throw gateFailed(run, `quality gate failed: ${check.reason ?? 'findings not fixed'}`, gateDetail(check));
   run.checked(check);
   if (run.proposal?.strategy === 'llm-tests') {
     const gate = compareTestRuns(run.testsBefore, testsAfter);
-    if (!gate.ok) throw new StepOutcome('rolled_back', `test gate failed: ${gate.reason}`, testsAfter.outputTail);
+    if (!gate.ok) throw gateFailed(run, `test gate failed: ${gate.reason}`, testsAfter.outputTail);
     run.note(`test gate: ${gate.reason}`);
     run.gateNotes.push(gate.reason);
   }
   run.note(`verified: tests green${testsAfter.cached ? ' (cached)' : ''}, ${run.fixed?.length ?? run.proposal?.targets.length ?? 0} findings gone, none new${run.remaining.length ? `, ${run.remaining.length} left for the next run` : ''}`);
   return testsAfter;
+}
+
+/** The strategy's change failed a gate: a rollback, and a lesson for the governor's learner. */
+function gateFailed(run: ImprovementRun, reason: string, detail?: string): StepOutcome {
+  run.gatesFailed = true;
+  return new StepOutcome('rolled_back', reason, detail);
 }
 
 /** The findings a failed gate names, one per line (for an LLM repair attempt). */

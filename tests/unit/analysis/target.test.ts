@@ -167,3 +167,24 @@ describe('autofix only targets files with fixable findings', () => {
     expect(choice.reason).toMatch(/no finding in 2 analysed files has an automatic fix .*--strategy llm/);
   });
 });
+
+describe('files other runs reserved', () => {
+  const findings = [finding('a.js', 'no-var'), finding('a.js', 'prefer-const'), finding('b.js', 'no-var'), finding('c.js', 'no-var'), finding('d.js', 'no-var')];
+
+  it('are never the target; the next eligible files are named as alternatives, best first', () => {
+    const choice = chooseTarget(input(findings, { reserved: ['a.js', 'c.js'], alternatives: 2 }));
+    expect(choice.target).toBe('b.js');
+    expect(choice.alternatives).toEqual(['d.js']);
+    expect(chooseTarget(input(findings, { alternatives: 2 })).alternatives).toEqual(['b.js', 'c.js']);
+    expect(chooseTarget(input(findings)).alternatives).toBeUndefined();
+  });
+
+  it('say why nothing is left when every file is reserved, and refuse a reserved file asked for by name', () => {
+    const all = chooseTarget(input(findings, { reserved: ['a.js', 'b.js', 'c.js', 'd.js'] }));
+    expect(all.target).toBeNull();
+    expect(all.reason).toContain('a.js (being improved by another run)');
+    const named = chooseTarget(input(findings, { file: 'a.js', reserved: ['a.js'] }));
+    expect(named.target).toBeNull();
+    expect(named.reason).toMatch(/a\.js is being improved by another run.*kaizen status/);
+  });
+});
