@@ -1,9 +1,11 @@
 // Finds the ESLint to run in a worktree and runs it as a child process (never a shell),
-// in batches, returning parsed reports. The repo's own ESLint and flat config win when
-// both exist; otherwise Kaizen's bundled ESLint runs with Kaizen's default rule set.
+// in batches, returning parsed reports. A repository with a linter config of its own gets
+// its own rules only: its ESLint with its flat config, or no ESLint at all. Kaizen's bundled
+// ESLint and behaviour-preserving rules (assets/eslint.default.rules.mjs) are for
+// repositories with no linter config, or when "eslint.useRepoConfig" is false.
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import { AnalyserFailedError, BinaryMissingError } from '../core/errors.js';
+import { AnalyserFailedError, BinaryMissingError, RepoLintConfigError } from '../core/errors.js';
 import { ESLINT_ANALYSER, EslintReportError, parseEslintReport, type EslintFileReport } from '../core/analysis/eslint-report.js';
 import { runProcess } from './process.js';
 
@@ -15,6 +17,12 @@ export const FLAT_CONFIG_FILES = [
   'eslint.config.mts',
   'eslint.config.cts',
 ];
+
+/** ESLint's older config files, which ESLint 9 and later no longer read. */
+export const LEGACY_CONFIG_FILES = ['.eslintrc', '.eslintrc.js', '.eslintrc.cjs', '.eslintrc.yaml', '.eslintrc.yml', '.eslintrc.json'];
+
+/** Configs of other linters: a repository linted by one of them never enabled Kaizen's rules. */
+export const OTHER_LINTER_CONFIGS = ['biome.json', 'biome.jsonc', '.oxlintrc.json', 'oxlintrc.json', '.jshintrc'];
 
 export const DEFAULT_CONFIG_ASSET = join('assets', 'eslint.default.config.mjs');
 
@@ -29,9 +37,23 @@ export interface EslintInstallation {
   args: string[];
 }
 
-export function locateEslint(options: { worktree: string; kaizenHome: string; useRepoConfig: boolean }): EslintInstallation {
+/** ESLint does not run: the repository lints with a config Kaizen's ESLint must not replace. */
+export interface EslintSkipped {
+  kind: 'none';
+  /** Why, for logs and heartbeats: "the repository lints with biome.json". */
+  reason: string;
+}
+
+/**
+ * The ESLint to run in a worktree: the repo's own (flat config and its ESLint installed),
+ * none when the repo has another linter's config, else Kaizen's bundled one. A repo whose
+ * ESLint config Kaizen cannot run (not installed, or an .eslintrc) is an error, never a
+ * silent switch to Kaizen's rules.
+ */
+export function locateEslint(options: { worktree: string; kaizenHome: string; useRepoConfig: boolean }): EslintInstallation | EslintSkipped {
   const { worktree, kaizenHome } = options;
   if (options.useRepoConfig) {
+    const own = ownConfigOf(worktree);
     const repoBin = join(worktree, 'node_modules', 'eslint', 'bin', 'eslint.js');
     const repoConfig = FLAT_CONFIG_FILES.map((name) => join(worktree, name)).find((path) => existsSync(path));
     if (repoConfig && existsSync(repoBin)) {
@@ -45,6 +67,9 @@ export function locateEslint(options: { worktree: string; kaizenHome: string; us
         args: ['--format', 'json', ...quietIgnored, '--no-error-on-unmatched-pattern'],
       };
     }
+    if (own !== undefined) throw cannotRunOwnConfig(own, existsSync(repoBin));
+    const other = OTHER_LINTER_CONFIGS.find((name) => existsSync(join(worktree, name)));
+    if (other !== undefined) return { kind: 'none', reason: `the repository lints with ${other}, so Kaizen applies none of its ESLint rules` };
   }
   const bin = join(kaizenHome, 'node_modules', 'eslint', 'bin', 'eslint.js');
   const configFile = join(kaizenHome, DEFAULT_CONFIG_ASSET);
@@ -62,6 +87,29 @@ export function locateEslint(options: { worktree: string; kaizenHome: string; us
     configFile,
     args: ['--config', configFile, '--format', 'json', '--no-warn-ignored', '--no-error-on-unmatched-pattern'],
   };
+}
+
+/** The repository's own ESLint config file, flat or legacy (or package.json "eslintConfig"). */
+function ownConfigOf(worktree: string): string | undefined {
+  const file = [...FLAT_CONFIG_FILES, ...LEGACY_CONFIG_FILES].find((name) => existsSync(join(worktree, name)));
+  if (file !== undefined) return file;
+  try {
+    const manifest = JSON.parse(readFileSync(join(worktree, 'package.json'), 'utf8')) as { eslintConfig?: unknown };
+    return manifest.eslintConfig === undefined ? undefined : 'package.json "eslintConfig"';
+  } catch {
+    return undefined;
+  }
+}
+
+function cannotRunOwnConfig(config: string, installed: boolean): BinaryMissingError | RepoLintConfigError {
+  const instead = `Kaizen never applies its own rules to a repository with rules of its own; to use them anyway, set "eslint.useRepoConfig": false in kaizen.config.json (or "eslint.enabled": false to skip ESLint).`;
+  if (FLAT_CONFIG_FILES.includes(config) && !installed) {
+    return new BinaryMissingError('eslint', `The repository has its own ESLint config (${config}) but no ESLint in its node_modules. Install its dependencies (e.g. 'npm ci' in the repository). ${instead}`);
+  }
+  return new RepoLintConfigError(
+    config,
+    `The repository's ESLint config (${config}) is not a flat config (eslint.config.js), which is the only kind Kaizen runs. Migrate it ('npx @eslint/migrate-config ${config.startsWith('.eslintrc') ? config : '.eslintrc.json'}'). ${instead}`,
+  );
 }
 
 export interface EslintRunOptions {

@@ -85,6 +85,17 @@ export class ConfigInvalidError extends KaizenError {
   }
 }
 
+/** The repository's own linter config cannot run, and Kaizen will not put its rules in its place. */
+export class RepoLintConfigError extends KaizenError {
+  readonly type = ErrorType.ConfigInvalid;
+  constructor(
+    readonly configFile: string,
+    detail: string,
+  ) {
+    super(detail);
+  }
+}
+
 export class RepoNotFoundError extends KaizenError {
   readonly type = ErrorType.RepoNotFound;
   constructor(readonly path: string) {

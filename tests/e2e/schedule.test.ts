@@ -58,8 +58,8 @@ describe('a scheduled cycle', () => {
       expect(summary, summary.reason).toMatchObject({ status: 'completed', trigger: 'schedule', repo: repo.path, counts: { applied: 1, proposed: 0, rolled_back: 0, failed: 0, skipped: 0 } });
       const [landed] = summary.results;
       expect(landed).toMatchObject({ outcome: 'applied', file: 'src/cart.js', strategy: 'autofix' });
-      expect(summary.findingsBefore).toBe(22);
-      expect(summary.findingsAfter).toBe(22 - landed!.findingsFixed);
+      expect(summary.findingsBefore).toBe(17);
+      expect(summary.findingsAfter).toBe(17 - landed!.findingsFixed);
       expect(summary.filesReanalysed).toBe(summary.filesAnalysed);
       // The default budget spaces changes by an hour: the next candidate waits for the next cycle.
       expect(summary.skipped.at(-1)?.reason).toMatch(/budget\.minIntervalMinutes is 60; next slot at /);
@@ -71,7 +71,7 @@ describe('a scheduled cycle', () => {
       expect(repo.git('log', '-1', '--format=%B', 'main')).toContain(`Kaizen-Run: ${landed!.workflowId}`);
       expect(repo.git('status', '--porcelain')).toBe('');
       const ledger = readLedgerLines(repo.path);
-      expect(ledger.filter((l) => l.kind === 'cycle')).toEqual([expect.objectContaining({ workflowId: cycleId, status: 'completed', findingsBefore: 22 })]);
+      expect(ledger.filter((l) => l.kind === 'cycle')).toEqual([expect.objectContaining({ workflowId: cycleId, status: 'completed', findingsBefore: 17 })]);
       expect(ledger.filter((l) => l.kind !== 'cycle')).toEqual([expect.objectContaining({ outcome: 'applied', workflowId: landed!.workflowId })]);
 
       const governor = JSON.parse((await cli(['governor', repo.path, '--json'])).stdout) as GovernorView & { exists: boolean };

@@ -76,15 +76,19 @@ export async function runAnalysers(deps: ActivityDeps, request: AnalysisRequest)
       kaizenHome: deps.kaizenHome,
       useRepoConfig: config.eslint.useRepoConfig,
     });
-    const reports = await lintFiles(installation, eslintFiles, {
-      cwd: workspace.worktree,
-      env: deps.env,
-      timeoutMs: durationMs(config.timeouts.analyse),
-      ...(request.signal ? { signal: request.signal } : {}),
-      ...(request.heartbeat ? { onHeartbeat: (detail: string) => request.heartbeat?.(`eslint ${detail}`) } : {}),
-    });
-    for (const report of reports) findings.push(...report.findings);
-    for (const file of eslintFiles) analysed.add(file);
+    if (installation.kind === 'none') {
+      request.heartbeat?.(`eslint skipped: ${installation.reason}`);
+    } else {
+      const reports = await lintFiles(installation, eslintFiles, {
+        cwd: workspace.worktree,
+        env: deps.env,
+        timeoutMs: durationMs(config.timeouts.analyse),
+        ...(request.signal ? { signal: request.signal } : {}),
+        ...(request.heartbeat ? { onHeartbeat: (detail: string) => request.heartbeat?.(`eslint ${detail}`) } : {}),
+      });
+      for (const report of reports) findings.push(...report.findings);
+      for (const file of eslintFiles) analysed.add(file);
+    }
   }
   for (const analyser of config.analysers) {
     const included = compileGlobs(analyser.include);

@@ -83,6 +83,7 @@ async function eslintFix(
 ): Promise<Fix> {
   const context = activityContext();
   const installation = locateEslint({ worktree: workspace.worktree, kaizenHome: deps.kaizenHome, useRepoConfig: config.eslint.useRepoConfig });
+  if (installation.kind === 'none') throw new NothingToProposeError(`ESLint does not run in this repository: ${installation.reason}.`);
   const reports = await lintFiles(installation, [target], {
     cwd: workspace.worktree,
     env: deps.env,

@@ -36,14 +36,14 @@ describe('autofixProposal with ESLint', () => {
       strategy: 'autofix',
       files: ['src/cart.js'],
       summary:
-        'ESLint autofix: prefer-const ×3, no-var ×2, prefer-arrow-callback ×2, no-unneeded-ternary ×1, object-shorthand ×1, operator-assignment ×1 in src/cart.js',
+        'ESLint autofix: prefer-const ×3, no-var ×2, no-unneeded-ternary ×1, object-shorthand ×1, operator-assignment ×1 in src/cart.js',
       proposalPath: join(repo.path, '.kaizen', 'proposals', 'test-run.json'),
     });
-    expect(proposal.targets).toHaveLength(10);
+    expect(proposal.targets).toHaveLength(8);
     expect(proposal.linesAdded).toBeGreaterThan(0);
     expect(proposal.linesAdded).toBe(proposal.linesRemoved);
     expect(proposal.diffExcerpt).toContain('-  var existing = cart.lines.find(function (line) {');
-    expect(proposal.diffExcerpt).toContain('+  const existing = cart.lines.find((line) => {');
+    expect(proposal.diffExcerpt).toContain('+  const existing = cart.lines.find(function (line) {');
 
     const body = await readProposalBody(proposal.proposalPath);
     expect(body.files.map((f) => f.path)).toEqual(['src/cart.js']);
