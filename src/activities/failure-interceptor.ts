@@ -1,9 +1,11 @@
 // Turns Kaizen's named errors into ApplicationFailures whose `type` is the error's stable
 // type, marked non-retryable when retrying cannot help. Without it the SDK names a thrown
 // error after its class (`LlmAnswerRejectedError`) and retries it like any other failure.
+import type { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, Next } from '@temporalio/worker';
 import { KaizenError, NON_RETRYABLE_TYPES } from '../core/errors.js';
+import { HeartbeatInterceptor } from './heartbeat-interceptor.js';
 
 export class KaizenFailureInterceptor implements ActivityInboundCallsInterceptor {
   async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
@@ -25,5 +27,8 @@ export class KaizenFailureInterceptor implements ActivityInboundCallsInterceptor
   }
 }
 
-/** The worker option: `interceptors: { activity: kaizenActivityInterceptors }`. */
-export const kaizenActivityInterceptors = [() => ({ inbound: new KaizenFailureInterceptor() })];
+/**
+ * The worker option: `interceptors: { activity: kaizenActivityInterceptors }`. Failures are
+ * translated inside the heartbeat, so a step heartbeats until its error is ready.
+ */
+export const kaizenActivityInterceptors = [(ctx: Context) => ({ inbound: new HeartbeatInterceptor(ctx) }), () => ({ inbound: new KaizenFailureInterceptor() })];

@@ -21,8 +21,8 @@ export async function cycle(input: CycleInput): Promise<CycleSummary> {
   const run = new CycleRun(input);
   const { summary } = run;
   try {
-    const hostQueue = run.located(await run.activities(run.sharedQueue, 60_000).locateRepo({ repoPath: input.repoPath }));
-    const config = (await run.activities(hostQueue, 60_000, 'cycle: read kaizen.config.json').loadCycleConfig({ repoRoot: summary.repo })).config;
+    const hostQueue = run.located(await run.activities(run.sharedQueue, 30_000).locateRepo({ repoPath: input.repoPath }));
+    const config = (await run.activities(hostQueue, 30_000, 'cycle: read kaizen.config.json').loadCycleConfig({ repoRoot: summary.repo })).config;
     run.config = config;
     if (!config.enabled) {
       summary.status = 'disabled';

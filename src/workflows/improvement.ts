@@ -33,7 +33,7 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
   const undo = new Compensations();
   try {
     await run.boundary('prepare', 'creating an isolated worktree');
-    run.located(await runner.timed('prepare', () => runner.bootstrap(run.sharedQueue, 60_000, 'prepare: find the repository').locateRepo({ repoPath: input.repoPath })));
+    run.located(await runner.timed('prepare', () => runner.bootstrap(run.sharedQueue, 30_000, 'prepare: find the repository').locateRepo({ repoPath: input.repoPath })));
     const host = runner.bootstrap(runner.hostQueue, 30 * 60_000, 'prepare: worktree and dependencies');
     // Registered first: a prepare that failed half-way returned no workspace, but its names are known.
     undo.register(REMOVE_WORKSPACE, () => host.removeWorkspace({ workspace: run.workspace ?? plannedWorkspace(run.repo, run.runId), deleteBranch: true, deleteBackupRef: true }));

@@ -3,6 +3,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Config, ConfigInput } from '../../core/config/config.js';
+import { durationMs } from '../../core/duration.js';
 import { GitFailedError, TargetBranchMissingError } from '../../core/errors.js';
 import { changedPaths } from '../../core/repository/git-porcelain.js';
 import type { Workspace } from '../../core/types.js';
@@ -30,10 +31,13 @@ import { createIntegrateActivities } from './integrate.js';
 
 export function createWorkspaceActivities(deps: ActivityDeps) {
   return {
-    async locateRepo(input: { repoPath: string }): Promise<{ repoRoot: string; hostQueue: string }> {
+    /** Also the config's heartbeat timeout, so prepare (on the host queue) already has it; reads, never writes. */
+    async locateRepo(input: { repoPath: string }): Promise<{ repoRoot: string; hostQueue: string; heartbeatTimeoutMs?: number }> {
       const signal = activityContext()?.cancellationSignal;
       const repoRoot = await locateRepository(input.repoPath, { env: deps.env, requireCommit: true, ...(signal ? { signal } : {}) });
-      return { repoRoot, hostQueue: deps.hostQueue };
+      // An invalid config is prepare's to report, with every problem: here it only means "the default".
+      const heartbeatTimeout = await loadRepoConfig(repoRoot).then((c) => c.heartbeatTimeout, () => undefined);
+      return { repoRoot, hostQueue: deps.hostQueue, ...(heartbeatTimeout ? { heartbeatTimeoutMs: durationMs(heartbeatTimeout) } : {}) };
     },
 
     /** `repoRoot` as locateRepo found it on this host: the top level of a git repository with a commit. */

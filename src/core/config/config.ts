@@ -12,6 +12,8 @@ export { splitCommand } from './command-line.js';
 export { durationMs } from '../duration.js';
 
 export { DEFAULT_TEST_GLOBS } from './llm.js';
+import { DEFAULT_HEARTBEAT_TIMEOUT } from './heartbeat.js';
+export { DEFAULT_HEARTBEAT_TIMEOUT } from './heartbeat.js';
 import { DEFAULT_TEST_GLOBS } from './llm.js';
 
 const Duration = z
@@ -225,7 +227,7 @@ export const Config = z
     exclude: z.array(z.string()).default([]).describe('globs never changed, added to the built-in excludes'),
     maxFileSizeKb: z.number().positive().default(500).describe('larger files are never targeted'),
     recentChangeMinutes: z.number().min(0).default(60).describe('files committed to within this many minutes are left alone'),
-    heartbeatTimeout: Duration.default('60s').describe('a long step whose worker stops heartbeating this long is retried on another worker'),
+    heartbeatTimeout: Duration.default(DEFAULT_HEARTBEAT_TIMEOUT).describe('a step whose worker stops heartbeating this long (a killed worker) is retried; every step heartbeats'),
     notifications: Notifications.prefault({}).describe('email and webhook channels (secrets come from the environment)'),
     remote: Remote,
     forge: Forge.prefault({}).describe('the forge push and pr modes open pull requests on (tokens come from the environment)'),

@@ -6,6 +6,7 @@ import { cycleSummaryQuery } from '../../contracts/governor.js';
 import { KaizenRepo } from '../../contracts/search-attributes.js';
 import type { Config } from '../../core/config/config.js';
 import { newCycleSummary, type CycleInput, type CycleSummary } from '../../core/governor/cycle.js';
+import { durationMs } from '../../core/duration.js';
 import { repoName } from '../../core/repository/key.js';
 import { bootstrapActivityOptions } from '../shared/activity-options.js';
 
@@ -20,6 +21,8 @@ export class CycleRun {
   hostQueue: string | undefined;
   config: Config | undefined;
   cancellation: Error | undefined;
+  /** The config's heartbeat timeout as locateRepo read it (the default until then). */
+  heartbeatMs: number | undefined;
 
   constructor(input: CycleInput) {
     const info = workflowInfo();
@@ -37,15 +40,17 @@ export class CycleRun {
   }
 
   /** The worker found the repository; the cycle's disk work runs on that host's queue (returned). */
-  located(where: { repoRoot: string; hostQueue: string }): string {
+  located(where: { repoRoot: string; hostQueue: string; heartbeatTimeoutMs?: number }): string {
     this.summary.repo = where.repoRoot;
     this.hostQueue = where.hostQueue;
+    this.heartbeatMs = where.heartbeatTimeoutMs;
     upsertSearchAttributes([{ key: KaizenRepo, value: repoName(where.repoRoot) }]);
     return where.hostQueue;
   }
 
   /** Activities on a queue before the config is known, with a summary for the UI. */
   activities(queue: string, startToCloseMs: number, summary?: string): HostActivities {
-    return proxyActivities<HostActivities>({ ...bootstrapActivityOptions(queue, startToCloseMs), ...(summary ? { summary } : {}) });
+    const heartbeatMs = this.config ? durationMs(this.config.heartbeatTimeout) : this.heartbeatMs;
+    return proxyActivities<HostActivities>({ ...bootstrapActivityOptions(queue, startToCloseMs, heartbeatMs), ...(summary ? { summary } : {}) });
   }
 }

@@ -142,9 +142,10 @@ export class ImprovementRun {
   }
 
   /** The worker found the repository: its root as that host sees it, and the queue of that host. */
-  located(where: { repoRoot: string; hostQueue: string }): void {
+  located(where: { repoRoot: string; hostQueue: string; heartbeatTimeoutMs?: number }): void {
     this.repo = where.repoRoot;
     this.runner.hostQueue = where.hostQueue;
+    this.runner.heartbeatMs = where.heartbeatTimeoutMs;
     this.governor?.located(where.repoRoot);
     upsertSearchAttributes([{ key: KaizenRepo, value: repoName(this.repo) }]);
   }

@@ -3,12 +3,15 @@
 import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { KaizenActivities } from '../../activities/index.js';
 import type { Config, StepConfigName } from '../../core/config/config.js';
+import { durationMs } from '../../core/duration.js';
 import type { StepName, StepTiming } from '../../core/types.js';
 import { bootstrapActivityOptions, stepActivityOptions } from '../shared/activity-options.js';
 
 export class StepRunner {
   readonly steps: StepTiming[] = [];
   config: Config | undefined;
+  /** The heartbeat timeout of the bootstrap steps: the default until locateRepo read the config's. */
+  heartbeatMs: number | undefined;
 
   constructor(public hostQueue: string) {}
 
@@ -30,6 +33,7 @@ export class StepRunner {
 
   /** Activities that run before the config is known (prepare) or without it (clean-up). */
   bootstrap(taskQueue: string, startToCloseMs: number, summary: string): KaizenActivities {
-    return proxyActivities<KaizenActivities>({ ...bootstrapActivityOptions(taskQueue, startToCloseMs), summary });
+    const heartbeatMs = this.config ? durationMs(this.config.heartbeatTimeout) : this.heartbeatMs;
+    return proxyActivities<KaizenActivities>({ ...bootstrapActivityOptions(taskQueue, startToCloseMs, heartbeatMs), summary });
   }
 }

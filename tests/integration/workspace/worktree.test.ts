@@ -23,7 +23,18 @@ describe('locateRepo', () => {
   it('finds the top of the checkout from a sub-folder and names the host queue', async () => {
     const r = repo();
     const located = await workspaceActivities().locateRepo({ repoPath: join(r.path, 'src') });
-    expect(located).toEqual({ repoRoot: realpathSync(r.path), hostQueue: 'test-host' });
+    expect(located).toEqual({ repoRoot: realpathSync(r.path), hostQueue: 'test-host', heartbeatTimeoutMs: 30_000 });
+  });
+
+  it("reads the config's heartbeat timeout for the steps before prepare, and writes nothing", async () => {
+    const r = repo();
+    r.write('kaizen.config.json', '{"heartbeatTimeout": "5s"}');
+    r.commitAll('config');
+    expect((await workspaceActivities().locateRepo({ repoPath: r.path })).heartbeatTimeoutMs).toBe(5000);
+    // An invalid config is prepare's to report: locate only falls back to the default.
+    r.write('kaizen.config.json', '{"heartbeatTimeout": 5}');
+    expect((await workspaceActivities().locateRepo({ repoPath: r.path })).heartbeatTimeoutMs).toBeUndefined();
+    expect(r.git('status', '--porcelain')).toBe('M kaizen.config.json');
   });
 
   it('tells a missing path from a folder that is no repository or has no commit', async () => {
