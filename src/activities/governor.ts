@@ -2,15 +2,13 @@
 // queue; they need only a Temporal client) and a cycle's work on the repository's disk (on
 // the host queue). Kept apart from createActivities so the improvement's own activity set
 // (and the fakes typed after it) stays as it is.
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Config } from '../core/config/config.js';
 import type { CycleAnalysis, CycleLedgerEntry } from '../core/governor/cycle.js';
 import type { GovernorView, LockAnswer, LockRequest, ReserveAnswer, ReserveRequest, SlotAnswer, SlotRequest } from '../core/governor/protocol.js';
 import type { LlmCheckAnswer, LlmCheckRequest } from '../core/llm/budget.js';
 import { analyseForCycle, type CycleAnalysisInput } from './analyse/cycle-analysis.js';
 import type { ActivityDeps, GovernorGateway, GovernorTarget } from '../contracts/ports.js';
-import { appendLedgerLine, ledgerPath } from './ledger.js';
+import { recordInLedger } from './ledger.js';
 import { loadRepoConfig } from './workspace/repo-config.js';
 
 export function createGovernorActivities(deps: Pick<ActivityDeps, 'governor'>) {
@@ -45,11 +43,8 @@ export function createCycleActivities(deps: ActivityDeps) {
     async analyseForCycle(input: CycleAnalysisInput): Promise<CycleAnalysis> {
       return analyseForCycle(deps, input);
     },
-    async recordCycle(input: { repoRoot: string; entry: CycleLedgerEntry }): Promise<{ ledgerPath: string }> {
-      const path = ledgerPath(input.repoRoot);
-      await mkdir(join(input.repoRoot, '.kaizen'), { recursive: true });
-      await appendLedgerLine(path, `${JSON.stringify(input.entry)}\n`);
-      return { ledgerPath: path };
+    async recordCycle(input: { repoRoot: string; entry: CycleLedgerEntry }): Promise<{ ledgerPath: string | null }> {
+      return recordInLedger(deps, input.repoRoot, `${JSON.stringify(input.entry)}\n`);
     },
   };
 }

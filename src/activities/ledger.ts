@@ -1,32 +1,43 @@
 // Records every improvement's outcome in <repo>/.kaizen/ledger.jsonl.
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatLedgerLine, LEDGER_FILE, parseLedger, type ParsedLedger } from '../core/ledger/ledger.js';
 import type { LedgerEntry, UndeliveredEntry } from '../core/ledger/types.js';
 import type { ActivityDeps } from '../contracts/ports.js';
+import { activityContext } from './context.js';
+import { ownedStateDir, STATE_DIR_NAME } from './state-dir.js';
 
 /** How far back a retried append looks for its own line before writing it again. */
 const RETRY_LOOKBACK_BYTES = 64 * 1024;
 
 export function ledgerPath(repoRoot: string): string {
-  return join(repoRoot, '.kaizen', LEDGER_FILE);
+  return join(repoRoot, STATE_DIR_NAME, LEDGER_FILE);
 }
 
-export function createLedgerActivities(_deps: ActivityDeps) {
+/**
+ * Appends one line to the repo's ledger, unless the folder is not Kaizen's to write in (no git
+ * repository, no commit, an invalid config): then nothing is written and the path is null.
+ */
+export async function recordInLedger(deps: ActivityDeps, repoRoot: string, line: string): Promise<{ ledgerPath: string | null }> {
+  const owned = await ownedStateDir(repoRoot, deps.env);
+  if ('refused' in owned) {
+    activityContext()?.log.warn('ledger line not written: the folder is not a valid Kaizen repository', { repoRoot, problem: owned.refused });
+    return { ledgerPath: null };
+  }
+  const path = ledgerPath(repoRoot);
+  await appendLedgerLine(path, line);
+  return { ledgerPath: path };
+}
+
+export function createLedgerActivities(deps: ActivityDeps) {
   return {
-    async recordOutcome(input: { repoRoot: string; entry: LedgerEntry }): Promise<{ ledgerPath: string }> {
-      const path = ledgerPath(input.repoRoot);
-      await mkdir(join(input.repoRoot, '.kaizen'), { recursive: true });
-      await appendLedgerLine(path, formatLedgerLine(input.entry));
-      return { ledgerPath: path };
+    async recordOutcome(input: { repoRoot: string; entry: LedgerEntry }): Promise<{ ledgerPath: string | null }> {
+      return recordInLedger(deps, input.repoRoot, formatLedgerLine(input.entry));
     },
 
     /** A notification that failed all its attempts; the entry names channels and variables, never secrets. */
-    async recordUndelivered(input: { repoRoot: string; entry: UndeliveredEntry }): Promise<{ ledgerPath: string }> {
-      const path = ledgerPath(input.repoRoot);
-      await mkdir(join(input.repoRoot, '.kaizen'), { recursive: true });
-      await appendLedgerLine(path, formatLedgerLine(input.entry));
-      return { ledgerPath: path };
+    async recordUndelivered(input: { repoRoot: string; entry: UndeliveredEntry }): Promise<{ ledgerPath: string | null }> {
+      return recordInLedger(deps, input.repoRoot, formatLedgerLine(input.entry));
     },
   };
 }

@@ -14,6 +14,7 @@ import { resolveTestCommand } from '../core/test-runs/command.js';
 import { parseTestCounts, stripAnsi } from '../core/test-runs/output.js';
 import { COVERAGE_SUMMARY_FILE, parseCoverageFromOutput, parseCoverageSummary } from '../core/test-runs/gate.js';
 import type { Coverage, TestRun, Workspace } from '../core/types.js';
+import { ensureStateDir } from './state-dir.js';
 
 export interface RunTestsInput {
   workspace: Workspace;
@@ -54,7 +55,10 @@ export function createTestActivities(deps: ActivityDeps) {
       }
 
       const run = await runTestCommand(deps, input, command);
-      if (run.passed && cacheFile) await writeCachedRun(cacheFile, run);
+      if (run.passed && cacheFile) {
+        await ensureStateDir(workspace.stateDir);
+        await writeCachedRun(cacheFile, run);
+      }
       return run;
     },
   };
@@ -64,7 +68,7 @@ async function runTestCommand(deps: ActivityDeps, input: RunTestsInput, command:
   const { workspace, config, phase } = input;
   const context = activityContext();
   const started = Date.now();
-  const logPath = join(workspace.stateDir, 'logs', workspace.runId, `${phase}.log`);
+  const logPath = join(await ensureStateDir(workspace.stateDir, 'logs', workspace.runId), `${phase}.log`);
   const result = await runProcess(command, {
     cwd: workspace.worktree,
     // CI=true: runners skip watch mode and interactive prompts.

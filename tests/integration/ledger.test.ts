@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,9 +7,16 @@ import { formatLedgerLine, parseLedger } from '../../src/core/ledger/ledger.js';
 import type { LedgerEntry } from '../../src/core/ledger/types.js';
 import { fakeDeps } from './workspace/fixtures.js';
 import { ledgerEntry } from '../helpers/ledger-fixture.js';
+import { createRepo } from '../helpers/git-repo.js';
 
 const dirs: string[] = [];
-function repoDir(): string {
+/** A git repository with a commit: the only kind of folder a ledger line goes into. */
+function repoDir(files: Record<string, string> = {}): string {
+  const dir = createRepo(files).path;
+  dirs.push(dir);
+  return dir;
+}
+function plainDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'kaizen-ledger-'));
   dirs.push(dir);
   return dir;
@@ -36,13 +43,26 @@ describe('ledger', () => {
     const first = await recordOutcome({ repoRoot: repo, entry: entry({ workflowId: 'w1' }) });
     await recordOutcome({ repoRoot: repo, entry: entry({ workflowId: 'w2', outcome: 'applied' }) });
     expect(first.ledgerPath).toBe(join(repo, '.kaizen', 'ledger.jsonl'));
-    expect(readFileSync(first.ledgerPath, 'utf8').split('\n')).toHaveLength(3);
+    expect(readFileSync(first.ledgerPath as string, 'utf8').split('\n')).toHaveLength(3);
+    // The folder ignores itself: the user's `git status` stays clean.
+    expect(readFileSync(join(repo, '.kaizen', '.gitignore'), 'utf8')).toBe('*\n');
     const read = await readLedger(repo);
     expect(read.entries.map((e) => [e.workflowId, e.outcome])).toEqual([
       ['w1', 'proposed'],
       ['w2', 'applied'],
     ]);
     expect(read.badLines).toEqual([]);
+  });
+
+  it('writes nothing into a folder that is not a git repository, or whose config is invalid', async () => {
+    const { recordOutcome } = createLedgerActivities(fakeDeps());
+    const plain = plainDir();
+    expect((await recordOutcome({ repoRoot: plain, entry: entry() })).ledgerPath).toBeNull();
+    expect(readdirSync(plain)).toEqual([]);
+
+    const invalid = repoDir({ 'kaizen.config.json': '{"mode": "yolo"}' });
+    expect((await recordOutcome({ repoRoot: invalid, entry: entry() })).ledgerPath).toBeNull();
+    expect(readdirSync(invalid).sort()).toEqual(['.git', 'kaizen.config.json']);
   });
 
   it('does not record the same outcome twice when the activity is retried', async () => {
@@ -56,7 +76,7 @@ describe('ledger', () => {
   it('survives a torn last line: earlier entries read, later appends stay readable', async () => {
     const repo = repoDir();
     const { recordOutcome } = createLedgerActivities(fakeDeps());
-    const { ledgerPath } = await recordOutcome({ repoRoot: repo, entry: entry({ workflowId: 'w1' }) });
+    const ledgerPath = (await recordOutcome({ repoRoot: repo, entry: entry({ workflowId: 'w1' }) })).ledgerPath as string;
     appendFileSync(ledgerPath, formatLedgerLine(entry({ workflowId: 'torn' })).slice(0, 40));
 
     const torn = parseLedger(readFileSync(ledgerPath, 'utf8'));

@@ -2,8 +2,7 @@
 // delivery and ledger activities against real HTTP and SMTP servers. A channel that fails
 // twice is retried and delivered; one that never answers is retried, then recorded as
 // undelivered; the outcome never changes and no secret reaches the ledger or the history.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
@@ -20,6 +19,7 @@ import { fakeActivities } from '../helpers/fake-activities.js';
 import { sampleSummary } from '../helpers/notify-fixtures.js';
 import { startHttpReceiver, startSmtpReceiver, type Answer, type HttpReceiver } from '../helpers/notify-servers.js';
 import { useTimeSkipping } from '../helpers/time-skipping.js';
+import { createRepo } from '../helpers/git-repo.js';
 import { fakeDeps } from '../integration/workspace/fixtures.js';
 import type { notifyProbe } from './fixtures/notify-workflows.js';
 
@@ -41,10 +41,11 @@ async function http(answer: (n: number) => Answer): Promise<HttpReceiver> {
   return server;
 }
 
+/** A git repository with a commit: the ledger is written only into one. */
 function tempRepo(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kaizen-notify-wf-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
+  const repo = createRepo();
+  cleanups.push(() => repo.cleanup());
+  return repo.path;
 }
 
 /** Fake saga steps, real delivery and ledger activities reading secrets from `env`. */

@@ -17,6 +17,7 @@ import type { ActivityDeps } from '../../contracts/ports.js';
 import { kaizenRules } from './kaizen-scan.js';
 import { generatedReason, loadProtectedFiles } from './protected.js';
 import { changedFilesBetween, lastCommitAt, regularFileSizes, trackedFiles, type GitReadOptions } from './repo-files.js';
+import { ensureStateDir } from '../state-dir.js';
 
 const KEEP_CACHE_FILES = 5;
 const LATEST = 'latest';
@@ -65,6 +66,7 @@ export async function analyseForCycle(deps: ActivityDeps, input: CycleAnalysisIn
 
   const fresh = plan.reanalyse.length ? await runAnalysers(deps, { workspace, config, files: plan.reanalyse, ...progress }) : null;
   const findings: Finding[] = [...plan.reused, ...(fresh?.findings ?? [])];
+  await ensureStateDir(workspace.stateDir);
   await writeCache(cacheDir, { version: FINDINGS_CACHE_VERSION, commit: workspace.baseCommit, configKey, files: eligible, findings });
 
   const { candidates, skipped } = await rankWithSkipRules(git, config, workspace, findings, sizes, eligible.length, input.maxCandidates);

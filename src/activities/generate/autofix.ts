@@ -18,6 +18,7 @@ import { activityContext } from '../context.js';
 import type { ActivityDeps } from '../../contracts/ports.js';
 import { writeProposalBody } from './proposal-store.js';
 import { loadProtectedFiles } from '../analyse/protected.js';
+import { ensureStateDir } from '../state-dir.js';
 
 export interface AutofixInput {
   workspace: Workspace;
@@ -123,7 +124,7 @@ async function sarifFix(
   fixable: Finding[],
 ): Promise<Fix> {
   const context = activityContext();
-  await mkdir(workspace.stateDir, { recursive: true });
+  await ensureStateDir(workspace.stateDir);
   const scratch = await mkdtemp(join(workspace.stateDir, 'autofix-'));
   try {
     const copy = join(scratch, target);

@@ -3,9 +3,10 @@
 // with the improvement that paid for them. A retried generate or a reset run of that
 // improvement reads the answer instead of paying for it again.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChatAnswer, ChatMessage } from '../../core/llm/chat.js';
+import { ensureStateDir } from '../state-dir.js';
 
 export interface LlmCacheKeyInput {
   model: string;
@@ -47,8 +48,7 @@ export async function readCachedAnswer(stateDir: string, key: string): Promise<C
 
 /** Written by rename, so a crash never leaves half an answer behind. */
 export async function writeCachedAnswer(stateDir: string, key: string, answer: ChatAnswer, paidBy: string | null): Promise<void> {
-  const dir = llmCacheDir(stateDir);
-  await mkdir(dir, { recursive: true });
+  const dir = await ensureStateDir(stateDir, 'cache', 'llm');
   const file = join(dir, `${key}.json`);
   const body: CachedAnswer = { version: 1, answer, paidBy, at: new Date().toISOString() };
   const temporary = `${file}.tmp-${process.pid}-${Date.now()}`;

@@ -1,7 +1,8 @@
 // Proposal contents live on the worker's disk; workflows carry only the path.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ProposalBody, Workspace } from '../../core/types.js';
+import { ensureStateDir } from '../state-dir.js';
 
 export function proposalPath(workspace: Workspace): string {
   return join(workspace.stateDir, 'proposals', `${workspace.runId}.json`);
@@ -9,7 +10,7 @@ export function proposalPath(workspace: Workspace): string {
 
 export async function writeProposalBody(workspace: Workspace, body: ProposalBody): Promise<string> {
   const path = proposalPath(workspace);
-  await mkdir(join(workspace.stateDir, 'proposals'), { recursive: true });
+  await ensureStateDir(workspace.stateDir, 'proposals');
   await writeFile(path, JSON.stringify(body));
   return path;
 }

@@ -6,7 +6,7 @@ import type { ActivityDeps } from '../../contracts/ports.js';
 import { activityContext } from '../context.js';
 import { gitAuthor } from '../../core/config/environment.js';
 
-export const STATE_DIR_NAME = '.kaizen';
+export { STATE_DIR_NAME } from '../state-dir.js';
 export const BRANCH_PREFIX = 'kaizen/';
 export const BACKUP_REF_PREFIX = 'refs/kaizen/backup/';
 export const DIRTY_FILES_CAP = 200;

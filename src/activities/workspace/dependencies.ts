@@ -10,6 +10,7 @@ import { SetupFailedError } from '../../core/errors.js';
 import { runProcess } from '../../adapters/process.js';
 import { activityContext } from '../context.js';
 import { withFileLock } from './file-lock.js';
+import { ensureStateDir } from '../state-dir.js';
 
 interface Ecosystem {
   /** The ignored folder a worktree needs. */
@@ -86,7 +87,7 @@ export async function prepareDependencies(input: DependencyInput): Promise<Depen
   const hash = await lockfileHash(input.worktree, pending.flatMap((p) => p.lockfiles), argv);
   const depsDir = join(input.stateDir, 'deps');
   const cacheDir = join(depsDir, hash);
-  await mkdir(depsDir, { recursive: true });
+  await ensureStateDir(input.stateDir, 'deps');
   const timeoutMs = durationMs(input.config.setup.timeout);
   const ctx = activityContext();
   await withFileLock(

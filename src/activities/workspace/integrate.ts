@@ -1,6 +1,6 @@
 // Landing a change: leave the branch for review, or fast-forward the target branch under
 // the repo's merge lock. A checkout with uncommitted changes is never written to.
-import { access, mkdir } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GitFailedError, TargetBranchMissingError } from '../../core/errors.js';
 import { changedPaths } from '../../core/repository/git-porcelain.js';
@@ -11,6 +11,7 @@ import { activityContext } from '../context.js';
 import { withFileLock } from './file-lock.js';
 import { withCommitConfig } from './apply.js';
 import { gitContext, kaizenIdentity, shortSha, STATE_DIR_NAME, withHeartbeat } from './common.js';
+import { ensureStateDir } from '../state-dir.js';
 
 export const MERGE_LOCK_FILE = 'merge.lock';
 const MERGE_LOCK_STALE_MS = 5 * 60_000;
@@ -60,7 +61,7 @@ export function createIntegrateActivities(deps: ActivityDeps) {
         return { kind: 'proposed', branch: workspace.branch, commit, reason: `branch ${workspace.branch} is ready for review` };
       }
       const ctx = activityContext();
-      await mkdir(workspace.stateDir, { recursive: true });
+      await ensureStateDir(workspace.stateDir);
       return withFileLock(
         join(workspace.stateDir, MERGE_LOCK_FILE),
         { staleMs: MERGE_LOCK_STALE_MS, waitMs: MERGE_LOCK_WAIT_MS, ...(ctx ? { onWait: () => ctx.heartbeat(), signal: ctx.cancellationSignal } : {}) },

@@ -1,6 +1,6 @@
 // The isolated git worktree each improvement works in: locate the repo, prepare the worktree
 // on kaizen/<runId>, and remove it again. Apply and integrate live in their own files.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Config, ConfigInput } from '../../core/config/config.js';
 import { durationMs } from '../../core/duration.js';
@@ -27,6 +27,7 @@ import {
   worktreesDir,
 } from './common.js';
 import { prepareDependencies } from './dependencies.js';
+import { ensureStateDir } from '../state-dir.js';
 import { createIntegrateActivities } from './integrate.js';
 
 export function createWorkspaceActivities(deps: ActivityDeps) {
@@ -50,7 +51,7 @@ export function createWorkspaceActivities(deps: ActivityDeps) {
       const config: Config = loaded.llm.model ? loaded : { ...loaded, llm: { ...loaded.llm, model: deps.llm.defaultModel() } };
       const repo = gitContext(deps, repoRoot);
       const stateDir = join(repoRoot, STATE_DIR_NAME);
-      await ensureStateDir(stateDir);
+      await ensureStateDir(stateDir, 'worktrees');
 
       const targetBranch = input.targetBranch ?? config.targetBranch ?? (await checkedOutBranch(repo));
       const baseCommit = await resolveCommit(repo, `refs/heads/${targetBranch}`);
@@ -127,14 +128,6 @@ async function checkedOutBranch(repo: GitContext): Promise<string> {
     'HEAD',
     `The checkout at ${repo.cwd} has a detached HEAD, so Kaizen cannot tell which branch to improve.`,
   );
-}
-
-async function ensureStateDir(stateDir: string): Promise<void> {
-  await mkdir(worktreesDir(stateDir), { recursive: true });
-  // `*` keeps everything of Kaizen's (this file included) out of `git status`.
-  await writeFile(join(stateDir, '.gitignore'), '*\n', { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EEXIST') throw err;
-  });
 }
 
 /** Creates the worktree on kaizen/<runId> at baseCommit, or repairs what an earlier attempt of the same run left. */
