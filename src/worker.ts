@@ -15,6 +15,7 @@ import { ensureSearchAttributes } from './adapters/temporal/search-attributes.js
 import { createGovernorGateway } from './adapters/temporal/governor-client.js';
 import { connectClient, connectNative, type TemporalTarget } from './adapters/temporal/connection.js';
 import { workflowBundleForWorker } from './adapters/temporal/workflow-bundle.js';
+import { END_GRACE_MS, endRunningGroups, killRunningGroupsNow } from './adapters/process-groups.js';
 import { DEFAULT_TASK_QUEUE, hostQueueFor } from './contracts/task-queues.js';
 import { configuredTaskQueue } from './core/config/environment.js';
 
@@ -83,6 +84,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     interceptors: { activity: kaizenActivityInterceptors },
     dataConverter,
   });
+  // Whatever ends this process, the tests and linters it started in worktrees end with it.
+  process.once('exit', killRunningGroupsNow);
   const done = Promise.all([shared.run(), host.run()]).then(
     async () => {
       await connection.close();
@@ -106,6 +109,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     done,
     async shutdown() {
       shutdownBoth();
+      // Shutdown cancels the running activities, which end their processes and report the
+      // cancellation; whatever still runs after a grace is ended here, so nothing outlives the worker.
+      await Promise.race([done.catch(() => undefined), new Promise((r) => setTimeout(r, END_GRACE_MS).unref())]);
+      await endRunningGroups();
       await done.catch(() => undefined);
     },
   };

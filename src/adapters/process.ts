@@ -1,10 +1,13 @@
 // Runs child processes the one safe way: no shell, an argument array, a time limit, the
 // whole process group killed on timeout or abort, full output to a file and a short tail
-// kept in memory.
+// kept in memory. A process in a Kaizen worktree is recorded there (process-groups.ts), and
+// what a dead worker left running in that worktree is ended before it starts.
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { BinaryMissingError } from '../core/errors.js';
+import { recordPathFor } from '../core/processes/records.js';
+import { endRecordedGroups, recordEnded, recordStarted } from './process-groups.js';
 
 export interface RunOptions {
   cwd: string;
@@ -24,6 +27,8 @@ export interface RunOptions {
   stdin?: string;
   /** Advice for the error when the binary is missing. */
   missingBinaryFix?: string;
+  /** The worktree whose record the process goes in, when `cwd` is outside it (setup commands); default `cwd`. */
+  recordFor?: string;
 }
 
 export interface RunResult {
@@ -51,6 +56,9 @@ export async function runProcess(command: string[], options: RunOptions): Promis
   const stdoutChunks: Buffer[] = [];
   let stdoutBytes = 0;
   let stdoutTruncated = false;
+  // A retry never runs beside its dead predecessor: end what it left in this worktree first.
+  const recordPath = recordPathFor(options.recordFor ?? options.cwd);
+  await endRecordedGroups(recordPath);
   if (options.logPath) mkdirSync(dirname(options.logPath), { recursive: true });
   const log = options.logPath ? createWriteStream(options.logPath) : null;
 
@@ -63,6 +71,7 @@ export async function runProcess(command: string[], options: RunOptions): Promis
     shell: false,
   });
   if (options.stdin !== undefined && child.stdin) child.stdin.end(options.stdin);
+  const startTicks = child.pid !== undefined ? recordStarted(recordPath, child.pid, command) : null;
 
   const keep = (chunk: Buffer) => {
     log?.write(chunk);
@@ -125,7 +134,10 @@ export async function runProcess(command: string[], options: RunOptions): Promis
     if (heartbeat) clearInterval(heartbeat);
     options.signal?.removeEventListener('abort', onAbort);
     // The group may outlive its leader (a test runner's workers): make sure nothing stays.
-    if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+    if (child.pid !== undefined) {
+      signalGroup(child.pid, 'SIGKILL');
+      recordEnded(recordPath, child.pid, startTicks);
+    }
     if (killTimer) clearTimeout(killTimer);
     await new Promise<void>((resolve) => (log ? log.end(resolve) : resolve()));
   }

@@ -105,6 +105,7 @@ export async function prepareDependencies(input: DependencyInput): Promise<Depen
       }
       const result = await runProcess(argv, {
         cwd: cacheDir,
+        recordFor: input.worktree,
         env: input.env,
         timeoutMs,
         logPath: join(depsDir, `${hash}.log`),

@@ -28,6 +28,8 @@ import {
 } from './common.js';
 import { prepareDependencies } from './dependencies.js';
 import { ensureStateDir } from '../state-dir.js';
+import { recordPathFor } from '../../core/processes/records.js';
+import { endRecordedGroups, forgetRecords } from '../../adapters/process-groups.js';
 import { createIntegrateActivities } from './integrate.js';
 
 export function createWorkspaceActivities(deps: ActivityDeps) {
@@ -60,6 +62,8 @@ export function createWorkspaceActivities(deps: ActivityDeps) {
 
       const branch = `${BRANCH_PREFIX}${input.runId}`;
       const worktree = join(worktreesDir(stateDir), input.runId);
+      // A retried prepare first ends what a dead worker's attempt left running in the worktree.
+      await endRecordedGroups(recordPathFor(worktree));
       await withHeartbeat(() => ensureWorktree(deps, repo, worktree, branch, baseCommit));
 
       const userDirtyFiles = changedPaths(await statusEntries(repo), STATE_DIR_NAME).slice(0, DIRTY_FILES_CAP);
@@ -99,6 +103,9 @@ export function createWorkspaceActivities(deps: ActivityDeps) {
         worktree === join(worktreesDir(resolve(workspace.stateDir)), workspace.runId) &&
         isInside(worktreesDir(resolve(workspace.stateDir)), worktree);
       if (ownWorktree) {
+        // Nothing a dead worker started may keep running in (or recreate files in) a removed worktree.
+        await endRecordedGroups(recordPathFor(worktree));
+        forgetRecords(recordPathFor(worktree));
         const registered = await findWorktree(repo, worktree);
         // git refuses some removals (a worktree with submodules); the folder is ours either way.
         if (registered) await runGit(repo, ['worktree', 'remove', '--force', '--force', worktree]);
