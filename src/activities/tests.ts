@@ -1,5 +1,6 @@
 // The test step: runs the repository's own tests in the isolated worktree, with a time
-// limit, heartbeats and cancellation that kill the whole process group. Green results are
+// limit, heartbeats and cancellation that kill the whole process group. A red run is run
+// once more: red then green is reported as flaky and passes. Green results are
 // cached by git tree hash, so an unchanged tree is never tested twice.
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import { durationMs, type Config } from '../core/config/config.js';
 import { GitFailedError, TestCommandMissingError } from '../core/errors.js';
 import { resolveTestCommand } from '../core/test-runs/command.js';
 import { parseTestCounts, stripAnsi } from '../core/test-runs/output.js';
+import { parseTestNames } from '../core/test-runs/test-names.js';
 import { COVERAGE_SUMMARY_FILE, parseCoverageFromOutput, parseCoverageSummary } from '../core/test-runs/gate.js';
 import type { Coverage, TestRun, Workspace } from '../core/types.js';
 import { ensureStateDir } from './state-dir.js';
@@ -54,7 +56,7 @@ export function createTestActivities(deps: ActivityDeps) {
         if (cached) return { ...cached, phase, cached: true };
       }
 
-      const run = await runTestCommand(deps, input, command);
+      const run = await runTwiceIfRed(deps, input, command);
       if (run.passed && cacheFile) {
         await ensureStateDir(workspace.stateDir);
         await writeCachedRun(cacheFile, run);
@@ -64,11 +66,28 @@ export function createTestActivities(deps: ActivityDeps) {
   };
 }
 
-async function runTestCommand(deps: ActivityDeps, input: RunTestsInput, command: string[]): Promise<TestRun> {
+/**
+ * A red run is run once more before anything is decided: red then green is a flaky run
+ * (passed, with the tests that failed first in `flaky`); red twice is red, naming the
+ * failing tests of the second run. The rerun is skipped when the step's time limit could
+ * not hold it.
+ */
+async function runTwiceIfRed(deps: ActivityDeps, input: RunTestsInput, command: string[]): Promise<TestRun> {
+  const stepStarted = Date.now();
+  const first = await runTestCommand(deps, input, command, `${input.phase}.log`);
+  if (first.passed) return first;
+  const limitMs = activityContext()?.info.startToCloseTimeoutMs;
+  const elapsedMs = Date.now() - stepStarted;
+  if (limitMs !== undefined && elapsedMs + first.durationMs > limitMs * 0.9) return first;
+  const second = await runTestCommand(deps, input, command, `${input.phase}.rerun.log`);
+  return second.passed ? { ...second, flaky: first.failedTests ?? [] } : second;
+}
+
+async function runTestCommand(deps: ActivityDeps, input: RunTestsInput, command: string[], logName: string): Promise<TestRun> {
   const { workspace, config, phase } = input;
   const context = activityContext();
   const started = Date.now();
-  const logPath = join(await ensureStateDir(workspace.stateDir, 'logs', workspace.runId), `${phase}.log`);
+  const logPath = join(await ensureStateDir(workspace.stateDir, 'logs', workspace.runId), logName);
   const result = await runProcess(command, {
     cwd: workspace.worktree,
     // CI=true: runners skip watch mode and interactive prompts.
@@ -110,6 +129,7 @@ async function runTestCommand(deps: ActivityDeps, input: RunTestsInput, command:
     logPath,
     ...(counts ? { passedCount: counts.passed, failedCount: counts.failed } : {}),
     ...(coverage ? { coverage } : {}),
+    ...(passed ? {} : { failedTests: parseTestNames(output).failed }),
   };
 }
 

@@ -119,6 +119,13 @@ export interface TestRun {
   failedCount?: number;
   /** Line coverage the run reported (coverage/coverage-summary.json, or node's "all files" line). */
   coverage?: Coverage;
+  /** A red run, by the names its runner printed (empty: it printed none). */
+  failedTests?: string[];
+  /**
+   * The first run was red and its immediate rerun green: the tests that failed then (empty
+   * when the runner named none). The run counts as passed; nothing is blamed on a change.
+   */
+  flaky?: string[];
 }
 
 export interface Coverage {

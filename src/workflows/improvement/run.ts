@@ -11,7 +11,7 @@ import { durationMs } from '../../core/duration.js';
 import { ProgressTracker } from '../../core/improvement/progress.js';
 import { repoName } from '../../core/repository/key.js';
 import type { AnalyseResult, Finding, ImprovementInput, ImprovementResult, LlmAttempt, Mode, Outcome, Proposal, StepName, Strategy, TestRun, VerifyFindingsResult, Workspace } from '../../core/types.js';
-import { lastLines, StepOutcome } from '../shared/failures.js';
+import { flakyNote, redRunDetail, StepOutcome } from '../shared/failures.js';
 import { GovernorLink } from './governor-link.js';
 import { buildResult, outcomeOfError } from './result.js';
 import { StepRunner } from './step-runner.js';
@@ -199,9 +199,9 @@ export class ImprovementRun {
     this.testsBefore = run;
     if (!run.passed) {
       const why = run.timedOut ? 'timed out' : `exited with ${run.exitCode}`;
-      throw new StepOutcome('skipped', `baseline tests are red before any change (${run.command.join(' ')} ${why}); fix them or set test.command: ${lastLines(run.outputTail)}`);
+      throw new StepOutcome('skipped', `baseline tests are red before any change (${run.command.join(' ')} ${why}); fix them or set test.command: ${redRunDetail(run)}`);
     }
-    this.note(run.skipped ? 'no test command: verified by analysis only' : `baseline green${run.cached ? ' (cached by tree hash)' : ''}`);
+    this.note(run.skipped ? 'no test command: verified by analysis only' : `baseline green${run.cached ? ' (cached by tree hash)' : ''}${flakyNote(run)}`);
   }
 
   /** With approval.required, waits for `kaizen approve` / `kaizen reject` (rolled back on a rejection or the timeout). */

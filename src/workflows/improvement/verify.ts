@@ -4,7 +4,7 @@
 import type { Config } from '../../core/config/config.js';
 import { compareTestRuns } from '../../core/test-runs/gate.js';
 import type { Finding, TestRun, VerifyFindingsResult, Workspace } from '../../core/types.js';
-import { lastLines, StepOutcome } from '../shared/failures.js';
+import { flakyNote, redRunDetail, StepOutcome } from '../shared/failures.js';
 import type { ImprovementRun } from './run.js';
 
 /** Tests after the change, then the findings gate; throws a rollback outcome when either fails. */
@@ -20,7 +20,7 @@ export async function verifyChange(run: ImprovementRun, ws: Workspace, config: C
   run.testsAfter = testsAfter;
   if (!testsAfter.passed) {
     const why = testsAfter.timedOut ? 'timed out' : `exited with ${testsAfter.exitCode}`;
-    throw gateFailed(run, `tests failed after the change (${testsAfter.command.join(' ')} ${why}): ${lastLines(testsAfter.outputTail)}`, testsAfter.outputTail);
+    throw gateFailed(run, `tests failed after the change (${testsAfter.command.join(' ')} ${why}): ${redRunDetail(testsAfter)}`, testsAfter.outputTail);
   }
   const check = await runner.timed('verify', () =>
     runner.acts('verify', `verify: findings in ${file}`).checkFindings({
@@ -42,7 +42,7 @@ export async function verifyChange(run: ImprovementRun, ws: Workspace, config: C
     run.note(`test gate: ${gate.reason}`);
     run.gateNotes.push(gate.reason);
   }
-  run.note(`verified: tests green${testsAfter.cached ? ' (cached)' : ''}, ${run.fixed?.length ?? run.proposal?.targets.length ?? 0} findings gone, none new${run.remaining.length ? `, ${run.remaining.length} left for the next run` : ''}`);
+  run.note(`verified: tests green${testsAfter.cached ? ' (cached)' : ''}, ${run.fixed?.length ?? run.proposal?.targets.length ?? 0} findings gone, none new${run.remaining.length ? `, ${run.remaining.length} left for the next run` : ''}${flakyNote(testsAfter)}`);
   return testsAfter;
 }
 

@@ -53,6 +53,20 @@ export function oneLine(text: string, max = 300): string {
 }
 
 /** The last lines of a test run's output, for a reason that shows what broke. */
+/** What went wrong in a red test run: the failing tests by name, else the output's last lines. */
+export function redRunDetail(run: { failedTests?: string[]; outputTail: string }, shown = 5): string {
+  const names = run.failedTests ?? [];
+  if (names.length === 0) return lastLines(run.outputTail);
+  const more = names.length > shown ? `, and ${names.length - shown} more` : '';
+  return `failing: ${names.slice(0, shown).join('; ')}${more}`;
+}
+
+/** `; flaky (failed, then passed when run again): a; b` for a note, or '' for a steady run. */
+export function flakyNote(run: { flaky?: string[] }): string {
+  if (run.flaky === undefined) return '';
+  return `; flaky (failed, then passed when run again): ${run.flaky.length > 0 ? run.flaky.join('; ') : 'the test command, which named no test'}`;
+}
+
 export function lastLines(text: string, lines = 8, max = 800): string {
   const tail = text.trimEnd().split('\n').slice(-lines).join('\n');
   return tail.length > max ? tail.slice(-max) : tail;
