@@ -15,7 +15,7 @@ import { ensureSearchAttributes } from './adapters/temporal/search-attributes.js
 import { createGovernorGateway } from './adapters/temporal/governor-client.js';
 import { connectClient, connectNative, type TemporalTarget } from './adapters/temporal/connection.js';
 import { workflowBundleForWorker } from './adapters/temporal/workflow-bundle.js';
-import { END_GRACE_MS, endRunningGroups, killRunningGroupsNow } from './adapters/process-groups.js';
+import { END_GRACE_MS, endRunningGroups, killRunningGroupsOnExit } from './adapters/process-groups.js';
 import { DEFAULT_TASK_QUEUE, hostQueueFor } from './contracts/task-queues.js';
 import { configuredTaskQueue } from './core/config/environment.js';
 
@@ -85,7 +85,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     dataConverter,
   });
   // Whatever ends this process, the tests and linters it started in worktrees end with it.
-  process.once('exit', killRunningGroupsNow);
+  killRunningGroupsOnExit();
   const done = Promise.all([shared.run(), host.run()]).then(
     async () => {
       await connection.close();

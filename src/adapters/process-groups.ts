@@ -137,3 +137,12 @@ export async function endRunningGroups(graceMs = END_GRACE_MS): Promise<number> 
 export function killRunningGroupsNow(): void {
   for (const pgid of running) signalGroup(pgid, 'SIGKILL');
 }
+
+let exitHooked = false;
+
+/** Once per process (tests start many workers in one): on exit, SIGKILL what is left. */
+export function killRunningGroupsOnExit(): void {
+  if (exitHooked) return;
+  exitHooked = true;
+  process.once('exit', killRunningGroupsNow);
+}
