@@ -12,12 +12,13 @@ import { createChannelSenders } from './adapters/notifiers/index.js';
 import { createOpenAiProvider } from './adapters/openai-llm.js';
 import { KAIZEN_HOME } from './adapters/install-folder.js';
 import { ensureSearchAttributes } from './adapters/temporal/search-attributes.js';
+import { devServerRecordsDir, recordedUiUrl } from './adapters/temporal/dev-server-records.js';
 import { createGovernorGateway } from './adapters/temporal/governor-client.js';
 import { connectClient, connectNative, type TemporalTarget } from './adapters/temporal/connection.js';
 import { workflowBundleForWorker } from './adapters/temporal/workflow-bundle.js';
 import { END_GRACE_MS, endRunningGroups, killRunningGroupsOnExit } from './adapters/process-groups.js';
 import { DEFAULT_TASK_QUEUE, hostQueueFor } from './contracts/task-queues.js';
-import { configuredTaskQueue } from './core/config/environment.js';
+import { configuredTaskQueue, webUiBase } from './core/config/environment.js';
 
 export { workflowsPath } from './adapters/temporal/workflow-bundle.js';
 
@@ -62,6 +63,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     // Email and webhook channels; their secrets are read from `env` at delivery time.
     channelSenders: createChannelSenders(),
     env,
+    // Links name the server this worker talks to, at the --ui-port `kaizen dev` recorded for it.
+    uiBase: webUiBase(env, options.target.address, recordedUiUrl(devServerRecordsDir(env), options.target.address)),
     ...(governorClient ? { governor: createGovernorGateway(governorClient) } : {}),
     ...options.deps,
   };

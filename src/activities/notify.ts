@@ -74,7 +74,7 @@ export function createNotifyActivities(deps: ActivityDeps) {
       // Give up a little before Temporal's start-to-close timeout, so the failure says why.
       const attemptMs = Math.max(100, timeoutMs - Math.min(1000, Math.round(timeoutMs * 0.1)));
       const signals = [AbortSignal.timeout(attemptMs), ...(ctx ? [ctx.cancellationSignal] : [])];
-      const base = webUiBase(deps.env);
+      const base = deps.uiBase ?? webUiBase(deps.env);
       try {
         await senderFor(senders, channel.type).send({
           channel,

@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { connectClient, resolveTemporalTarget, type TemporalTarget } from '../adapters/temporal/connection.js';
+import { devServerRecordsDir, recordedUiUrl } from '../adapters/temporal/dev-server-records.js';
 import { DEFAULT_TASK_QUEUE } from '../contracts/task-queues.js';
 import { configuredTaskQueue, webUiBase } from '../core/config/environment.js';
 import { workflowLink as linkTo } from '../core/notifications/links.js';
@@ -26,9 +27,9 @@ export function taskQueue(env: NodeJS.ProcessEnv = process.env): string {
   return configuredTaskQueue(env) ?? DEFAULT_TASK_QUEUE;
 }
 
-/** The Web UI's base: KAIZEN_UI_URL, else the dev server's convention for the target's address. */
+/** The Web UI's base: KAIZEN_UI_URL, else the recorded dev server's, else its convention for the address. */
 export function uiBase(t: TemporalTarget, env: NodeJS.ProcessEnv = process.env): string {
-  return webUiBase(env, t.address);
+  return webUiBase(env, t.address, recordedUiUrl(devServerRecordsDir(env), t.address));
 }
 
 export function workflowLink(t: TemporalTarget, workflowId: string, env: NodeJS.ProcessEnv = process.env): string {

@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { startDevServer, type DevServer } from '../adapters/temporal/dev-server.js';
 import { findTemporalCli } from '../adapters/temporal/binaries.js';
+import { devServerRecordsDir, recordDevServer } from '../adapters/temporal/dev-server-records.js';
 import { installRuntime } from '../adapters/temporal/runtime.js';
 import { KAIZEN_SEARCH_ATTRIBUTES } from '../contracts/search-attributes.js';
 import { startWorker, type RunningWorker } from '../worker.js';
@@ -54,7 +55,7 @@ export async function startServer(opts: ServerOptions): Promise<DevServer> {
   const uiPort = parsePort(opts.uiPort, '--ui-port', port + 1000);
   const dbFile = resolve(opts.db ?? '.kaizen/temporal.db');
   const cliPath = await findTemporalCli();
-  return startDevServer({
+  const server = await startDevServer({
     cliPath,
     port,
     uiPort,
@@ -65,6 +66,15 @@ export async function startServer(opts: ServerOptions): Promise<DevServer> {
     // The Web UI decodes encrypted payloads through `kaizen codec-server` when told where it is.
     ...(codecEndpoint(process.env) ? { extraArgs: ['--ui-codec-endpoint', codecEndpoint(process.env) as string] } : {}),
   });
+  // Other shells' `kaizen improve` and workers link to this --ui-port, not to port + 1000.
+  const forget = recordDevServer(devServerRecordsDir(process.env), { address: server.address, uiUrl: server.uiUrl, pid: server.pid });
+  return {
+    ...server,
+    async stop() {
+      await server.stop();
+      forget();
+    },
+  };
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */

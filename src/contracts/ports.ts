@@ -111,4 +111,6 @@ export interface ActivityDeps {
   channelSenders?: ChannelSenders;
   /** Process environment used for child processes (tests pass a controlled one). */
   env: NodeJS.ProcessEnv;
+  /** The Web UI base for links in notifications (absent: from `env` alone). */
+  uiBase?: string;
 }

@@ -16,7 +16,8 @@ export interface VariableDoc {
 /** The documented variables (docs/configuration.md lists each; a unit test keeps them in step). */
 export const ENVIRONMENT_VARIABLES: readonly VariableDoc[] = [
   { name: 'KAIZEN_TASK_QUEUE', description: 'the shared task queue workers poll and clients start runs on (default kaizen)' },
-  { name: 'KAIZEN_UI_URL', description: 'the Web UI base for links (default: the dev server convention, the gRPC port + 1000)' },
+  { name: 'KAIZEN_UI_URL', description: 'the Web UI base for links (default: the --ui-port of a local `kaizen dev`/`server`, else the gRPC port + 1000)' },
+  { name: 'KAIZEN_USER_HOME', description: "Kaizen's per-user folder: the records of the dev servers it started (default ~/.kaizen)" },
   { name: 'KAIZEN_METRICS_PORT', description: 'serve Prometheus metrics on [host:]port (`--metrics-port` wins)' },
   { name: 'KAIZEN_MODEL', description: 'the model of the LLM strategies when llm.model is not set (default gpt-4o-mini)' },
   { name: 'OPENAI_API_KEY', description: 'the key of the OpenAI-compatible endpoint', secret: true },
@@ -62,15 +63,21 @@ export function configuredTaskQueue(env: Environment): string | undefined {
 }
 
 /**
- * The Web UI's base for links: KAIZEN_UI_URL, else the dev server's convention for a local
- * gRPC address (its port + 1000; `kaizen dev` sets KAIZEN_UI_URL when --ui-port differs), else :8233.
+ * The Web UI's base for links: KAIZEN_UI_URL, else the Web UI of the live dev server Kaizen
+ * recorded for this address (`recorded`, which honours its --ui-port), else the dev server's
+ * convention for a local gRPC address (its port + 1000), else :8233.
  */
-export function webUiBase(env: Environment, temporalAddress = env.TEMPORAL_ADDRESS): string {
-  const configured = nonEmpty(env.KAIZEN_UI_URL);
+export function webUiBase(env: Environment, temporalAddress = env.TEMPORAL_ADDRESS, recorded?: string): string {
+  const configured = nonEmpty(env.KAIZEN_UI_URL) ?? nonEmpty(recorded);
   if (configured) return configured.replace(/\/+$/, '');
   const match = /^(localhost|127\.0\.0\.1|\[::1\]):(\d+)$/.exec(temporalAddress ?? '');
   const port = match ? Number(match[2]) + 1000 : 8233;
   return `http://localhost:${port}`;
+}
+
+/** KAIZEN_USER_HOME when set (callers fall back to ~/.kaizen). */
+export function kaizenUserHome(env: Environment): string | undefined {
+  return nonEmpty(env.KAIZEN_USER_HOME);
 }
 
 export function metricsPortOf(env: Environment): string | undefined {

@@ -25,4 +25,10 @@ describe('environment', () => {
     expect(webUiBase({}, '127.0.0.1:7300')).toBe('http://localhost:8300');
     expect(webUiBase({}, 'temporal.example:7233')).toBe('http://localhost:8233');
   });
+
+  it("links to the Web UI recorded for a dev server started with --ui-port, unless KAIZEN_UI_URL says otherwise", () => {
+    expect(webUiBase({}, '127.0.0.1:7300', 'http://127.0.0.1:9999/')).toBe('http://127.0.0.1:9999');
+    expect(webUiBase({ KAIZEN_UI_URL: 'https://ui.example' }, '127.0.0.1:7300', 'http://127.0.0.1:9999')).toBe('https://ui.example');
+    expect(webUiBase({}, '127.0.0.1:7300', '')).toBe('http://localhost:8300');
+  });
 });
