@@ -10,6 +10,7 @@ import { analyseForCycle, type CycleAnalysisInput } from './analyse/cycle-analys
 import type { ActivityDeps, GovernorGateway, GovernorTarget } from '../contracts/ports.js';
 import { recordInLedger } from './ledger.js';
 import { loadRepoConfig } from './workspace/repo-config.js';
+import { createBackupRefActivities } from './workspace/backup-refs.js';
 
 export function createGovernorActivities(deps: Pick<ActivityDeps, 'governor'>) {
   function gateway(): GovernorGateway {
@@ -46,6 +47,7 @@ export function createCycleActivities(deps: ActivityDeps) {
     async recordCycle(input: { repoRoot: string; entry: CycleLedgerEntry }): Promise<{ ledgerPath: string | null }> {
       return recordInLedger(deps, input.repoRoot, `${JSON.stringify(input.entry)}\n`);
     },
+    ...createBackupRefActivities(deps),
   };
 }
 

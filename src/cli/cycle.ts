@@ -37,6 +37,7 @@ export function formatCycleSummary(s: CycleSummary, link?: string): string {
   }
   for (const k of s.skipped.slice(0, 8)) lines.push(`  · not started${k.file ? ` ${k.file}` : ''}: ${k.reason}`);
   if (s.nextSlotAt) lines.push(`  next slot at ${s.nextSlotAt}`);
+  if (s.backupRefsPruned > 0) lines.push(`  deleted ${s.backupRefsPruned} backup ref${s.backupRefsPruned === 1 ? '' : 's'} older than backup.keepDays`);
   if (s.durationMs !== null) lines.push(`  took ${Math.round(s.durationMs / 1000)}s`);
   if (link) lines.push(`  ${link}`);
   return lines.join('\n');

@@ -5,11 +5,13 @@
 //   analyse     analyseForCycle (cycle/analysis.ts) incrementally, in a worktree of its own
 //   improve     governorRequestSlot + improvement   child workflows, best candidates first (cycle/improvements.ts)
 //   analyse     again, when something landed        findings after
+//   tidy        pruneBackupRefs                     backup refs older than backup.keepDays
 //   record      recordCycle, the digest             one ledger line, one message; never cancelled
 //
 // The summary is the `summary` query's answer and the result.
-import { CancellationScope, isCancellation } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, patched } from '@temporalio/workflow';
 import { cycleLedgerEntry, describeCycle, type CycleInput, type CycleSummary } from '../core/governor/cycle.js';
+import type { Config } from '../core/config/config.js';
 import { describeFailure } from './shared/failures.js';
 import { governorActivities, governorTarget } from './shared/governor-calls.js';
 import { notifyCycleDigest } from './shared/notify.js';
@@ -49,6 +51,8 @@ export async function cycle(input: CycleInput): Promise<CycleSummary> {
 
     const landed = summary.results.some((r) => r.outcome === 'applied');
     summary.findingsAfter = landed ? (await analyseRepository(run, config, hostQueue, 'after')).totalFindings : before.totalFindings;
+    // Cycles that started on an older worker ran without this step: replay them as they ran.
+    if (patched('prune-backup-refs')) await pruneBackupRefs(run, config, hostQueue);
     summary.status = 'completed';
     run.show(describeCycle(summary));
   } catch (err) {
@@ -60,6 +64,17 @@ export async function cycle(input: CycleInput): Promise<CycleSummary> {
   }
   if (run.cancellation !== undefined) throw run.cancellation;
   return summary;
+}
+
+/** Old backup refs go; a failure only costs the tidy-up, never the cycle. */
+async function pruneBackupRefs(run: CycleRun, config: Config, hostQueue: string): Promise<void> {
+  if (config.backup.keepDays <= 0) return;
+  try {
+    const { pruned } = await run.activities(hostQueue, 60_000, 'cycle: prune old backup refs').pruneBackupRefs({ repoRoot: run.summary.repo, keepDays: config.backup.keepDays });
+    run.summary.backupRefsPruned = pruned.length;
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+  }
 }
 
 /** One ledger line and, when something ran, one digest to the channels that want it. */

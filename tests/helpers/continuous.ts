@@ -104,6 +104,9 @@ export function continuousFakes(client: Client, options: ContinuousOptions = {})
       cycles.push(input.entry);
       return { ledgerPath: `${input.repoRoot}/.kaizen/ledger.jsonl` };
     },
+    async pruneBackupRefs() {
+      return { pruned: [], kept: 0 };
+    },
   };
   const governor = createGovernorActivities({ governor: createGovernorGateway(client) });
   const activities = { ...base.activities, ...cycleFakes, ...options.cycle, ...governor };

@@ -125,3 +125,33 @@ describe('the merge lock', () => {
     expect(view.landings.map((l) => l.file).sort()).toEqual(['src/a.js', 'src/b.js', 'src/c.js']);
   });
 });
+
+describe('the tidy-up', () => {
+  it("prunes backup refs older than backup.keepDays on the repository's host, and a failed tidy-up costs the cycle nothing", async () => {
+    const asked: { repoRoot: string; keepDays: number }[] = [];
+    let fail = false;
+    const fakes = continuousFakes(ts.plainClient, {
+      config: { backup: { keepDays: 7 } },
+      files: ['src/a.js'],
+      cycle: {
+        pruneBackupRefs: async (input) => {
+          asked.push(input);
+          if (fail) throw new Error('git update-ref failed');
+          return { pruned: ['refs/kaizen/backup/old-1', 'refs/kaizen/backup/old-2'], kept: 4 };
+        },
+      },
+    });
+    const repo = '/repos/tidy';
+    const [first, second] = await ts.withWorker(fakes.activities, async (taskQueue) => {
+      const first = await ts.plainClient.workflow.execute(cycle, { taskQueue, workflowId: `cycle-${++seq}`, args: [{ repoPath: repo }] });
+      fail = true;
+      await ts.env.sleep(2 * HOUR);
+      const second = await ts.plainClient.workflow.execute(cycle, { taskQueue, workflowId: `cycle-${++seq}`, args: [{ repoPath: repo }] });
+      return [first, second];
+    });
+    expect(asked[0]).toEqual({ repoRoot: repo, keepDays: 7 });
+    expect(first.backupRefsPruned).toBe(2);
+    expect(second.status).toBe('completed');
+    expect(second.backupRefsPruned).toBe(0);
+  });
+});

@@ -8,7 +8,7 @@ import { gitAuthor } from '../../core/config/environment.js';
 
 export { STATE_DIR_NAME } from '../state-dir.js';
 export const BRANCH_PREFIX = 'kaizen/';
-export const BACKUP_REF_PREFIX = 'refs/kaizen/backup/';
+export { BACKUP_REF_PREFIX } from '../../core/repository/backup-refs.js';
 export const DIRTY_FILES_CAP = 200;
 
 export function gitContext(deps: ActivityDeps, cwd: string): GitContext {

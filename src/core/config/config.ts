@@ -227,6 +227,12 @@ export const Config = z
     exclude: z.array(z.string()).default([]).describe('globs never changed, added to the built-in excludes'),
     maxFileSizeKb: z.number().positive().default(500).describe('larger files are never targeted'),
     recentChangeMinutes: z.number().min(0).default(60).describe('files committed to within this many minutes are left alone'),
+    backup: z
+      .object({
+        keepDays: z.number().int().min(0).default(30).describe('a cycle deletes refs/kaizen/backup/<id> refs older than this; 0 keeps them all'),
+      })
+      .strict()
+      .default({ keepDays: 30 }),
     heartbeatTimeout: Duration.default(DEFAULT_HEARTBEAT_TIMEOUT).describe('a step whose worker stops heartbeating this long (a killed worker) is retried; every step heartbeats'),
     notifications: Notifications.prefault({}).describe('email and webhook channels (secrets come from the environment)'),
     remote: Remote,

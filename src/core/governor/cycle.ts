@@ -76,6 +76,8 @@ export interface CycleSummary {
   skipped: { file: string | null; reason: string }[];
   /** When the governor expects the next free slot (from its last refusal). */
   nextSlotAt: string | null;
+  /** `refs/kaizen/backup/*` refs deleted for being older than backup.keepDays. */
+  backupRefsPruned: number;
 }
 
 /** One `kind: "cycle"` line of the ledger (improvement lines have no kind, or `improvement`). */
@@ -118,6 +120,7 @@ export function newCycleSummary(cycleId: string, repo: string, trigger: 'schedul
     filesReanalysed: 0,
     candidates: 0,
     skipped: [],
+    backupRefsPruned: 0,
     nextSlotAt: null,
   };
 }
