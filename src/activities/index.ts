@@ -3,6 +3,7 @@ import type { ActivityDeps } from '../contracts/ports.js';
 import { createAnalyseActivities } from './analyse/analyse.js';
 import { createGenerateActivities } from './generate/generate.js';
 import { createTestActivities } from './tests.js';
+import { createDeliverActivities } from './workspace/deliver.js';
 import { createWorkspaceActivities } from './workspace/worktree.js';
 import { createLedgerActivities } from './ledger.js';
 import { createNotifyActivities } from './notify.js';
@@ -10,6 +11,7 @@ import { createNotifyActivities } from './notify.js';
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createWorkspaceActivities(deps),
+    ...createDeliverActivities(deps),
     ...createAnalyseActivities(deps),
     ...createGenerateActivities(deps),
     ...createTestActivities(deps),

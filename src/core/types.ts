@@ -13,7 +13,11 @@ export const STRATEGIES = ['autofix', 'llm', 'llm-complexity', 'llm-error-handli
 export type Strategy = (typeof STRATEGIES)[number];
 export type LlmStrategy = Exclude<Strategy, 'autofix'>;
 
-export const MODES = ['branch', 'merge'] as const;
+/**
+ * `branch`: leave `kaizen/<id>` in the checkout; `merge`: fast-forward the target branch;
+ * `push`: push `kaizen/<id>` to the configured remote; `pr`: push it and open a pull request.
+ */
+export const MODES = ['branch', 'merge', 'push', 'pr'] as const;
 export type Mode = (typeof MODES)[number];
 
 /** The saga's steps, in order; `prepare` makes the isolated worktree everything else runs in. */
@@ -206,8 +210,24 @@ export interface VerifyFindingsResult {
 
 export type IntegrateResult =
   | { kind: 'applied'; commit: string; reason: string }
-  | { kind: 'proposed'; branch: string; commit: string; reason: string }
+  | { kind: 'proposed'; branch: string; commit: string; reason: string; pullRequest?: PullRequestLink }
   | { kind: 'target_moved'; targetCommit: string; reason: string };
+
+/** A pull request (merge request on GitLab) Kaizen opened: where a reviewer finds it. */
+export interface PullRequestLink {
+  url: string;
+  number: number;
+}
+
+/** What pushBranch did: the branch is on the remote at the verified commit. */
+export interface PushResult {
+  /** The remote's name (e.g. origin), never its URL with credentials. */
+  remote: string;
+  branch: string;
+  commit: string;
+  /** An earlier attempt had pushed it already (ls-remote showed the commit). */
+  alreadyThere: boolean;
+}
 
 export interface RebaseResult {
   ok: boolean;
@@ -266,6 +286,8 @@ export interface ImprovementResult {
   commit?: string;
   branch?: string;
   backupRef?: string;
+  /** pr mode: the pull request the change waits in. */
+  pullRequest?: PullRequestLink;
   findingsFixed: number;
   fixedRules: string[];
   linesAdded: number;

@@ -8,6 +8,7 @@
 //   apply      applyProposal (workspace/apply.ts)                   resetWorkspace before a repair try
 //   verify     runTests, checkFindings (analyse/analyse.ts)         -
 //   integrate  integrate, rebaseWorkspace (workspace/integrate.ts)  - (a landed change keeps its backup ref)
+//              pushBranch, openPullRequest (workspace/deliver.ts)   - (push, pr: the pushed branch stays, named in the outcome)
 //   notify     recordOutcome, notify, deliverNotification           never undone, never cancelled
 //
 // Undos run newest first in a scope a cancellation cannot interrupt. The run's state, live view
@@ -15,7 +16,7 @@
 import { CancellationScope } from '@temporalio/workflow';
 import { primaryFamily } from '../core/governor/learner.js';
 import { commitMessage } from '../core/improvement/outcome.js';
-import type { ImprovementInput, ImprovementResult } from '../core/types.js';
+import type { ImprovementInput, ImprovementResult, Mode, Workspace } from '../core/types.js';
 import { recordAndNotify } from './shared/notify.js';
 import { Compensations } from './improvement/compensations.js';
 import { integrateChange } from './improvement/integrate.js';
@@ -26,6 +27,13 @@ import { ImprovementRun } from './improvement/run.js';
 import { verifyChange } from './improvement/verify.js';
 
 const REMOVE_WORKSPACE = 'remove worktree and branch';
+
+const INTEGRATE_WORDS: Record<Mode, (ws: Workspace) => string> = {
+  branch: () => 'leaving the branch for review',
+  merge: (ws) => `fast-forwarding ${ws.targetBranch}`,
+  push: (ws) => `pushing ${ws.branch}`,
+  pr: (ws) => `pushing ${ws.branch} and opening its pull request`,
+};
 
 export async function improvement(input: ImprovementInput): Promise<ImprovementResult> {
   const run = new ImprovementRun(input);
@@ -94,7 +102,7 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
     }
 
     await run.approval(config);
-    await run.boundary('integrate', run.mode === 'merge' ? `fast-forwarding ${workspace.targetBranch}` : 'leaving the branch for review');
+    await run.boundary('integrate', INTEGRATE_WORDS[run.mode](workspace));
     await integrateChange(run, workspace, config, commit);
   } catch (err) {
     run.ended(err);

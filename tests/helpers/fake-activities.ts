@@ -19,6 +19,7 @@ export const FAKE_TARGET = 'src/a.js';
 export const FAKE_COMMIT = 'c0ffee0000000000000000000000000000000001';
 export const FAKE_REBASED_COMMIT = 'c0ffee0000000000000000000000000000000002';
 export const FAKE_BASE_COMMIT = 'ba5e000000000000000000000000000000000001';
+export const FAKE_PULL_REQUEST = { url: 'https://github.com/acme/demo/pull/7', number: 7 };
 
 export const FAKE_FINDINGS: Finding[] = [
   { file: FAKE_TARGET, line: 1, column: 1, ruleId: 'no-var', message: 'Unexpected var, use let or const instead.', severity: 'error', analyser: 'eslint', fixable: true },
@@ -156,6 +157,12 @@ export function fakeActivities(options: FakeOptions = {}): Fakes {
     },
     async integrate(input) {
       return { kind: 'applied', commit: input.commit, reason: `fast-forwarded ${input.workspace.targetBranch} to ${input.commit.slice(0, 8)}` };
+    },
+    async pushBranch(input) {
+      return { remote: input.remote, branch: input.workspace.branch, commit: input.commit, alreadyThere: false };
+    },
+    async openPullRequest() {
+      return { url: FAKE_PULL_REQUEST.url, number: FAKE_PULL_REQUEST.number, reused: false };
     },
     async rebaseWorkspace() {
       return { ok: true, commit: FAKE_REBASED_COMMIT, baseCommit: 'ba5e000000000000000000000000000000000002', baseTree: '7ree000000000000000000000000000000000002' };

@@ -87,6 +87,7 @@ export function ledgerEntry(result: ImprovementResult, llm?: Proposal['llm']): L
     testsAfter: testSummary(result.testsAfter),
     commit: result.commit ?? null,
     branch: result.branch ?? null,
+    ...(result.pullRequest ? { pullRequest: result.pullRequest } : {}),
     backupRef: result.backupRef ?? null,
     durationsMs,
     ...(llm ? { llm } : {}),

@@ -21,6 +21,8 @@ export interface LedgerEntry {
   testsAfter: { passed: boolean; cached: boolean; durationMs: number } | null;
   commit: string | null;
   branch: string | null;
+  /** pr mode: the pull request the change waits in (absent in other modes and older lines). */
+  pullRequest?: { url: string; number: number };
   backupRef: string | null;
   durationsMs: Partial<Record<StepName, number>>;
   llm?: Proposal['llm'];

@@ -101,6 +101,7 @@ export function improvementFacts(result: ImprovementResult): Fact[] {
     { label: 'Findings fixed', value: `${result.findingsFixed}${result.fixedRules.length ? ` (${result.fixedRules.join(', ')})` : ''}` },
     optional('Tests before', testsLine(result.testsBefore)),
     optional('Tests after', testsLine(result.testsAfter)),
+    optional('Pull request', result.pullRequest?.url),
     optional('Branch', result.branch, true),
     optional('Commit', result.commit, true),
     optional('Backup ref', result.backupRef, true),

@@ -13,6 +13,7 @@ export function briefOf(result: ImprovementResult): ImprovementBrief {
     linesRemoved: result.linesRemoved,
     ...(result.commit ? { commit: result.commit } : {}),
     ...(result.branch ? { branch: result.branch } : {}),
+    ...(result.pullRequest ? { pullRequest: result.pullRequest } : {}),
   };
 }
 

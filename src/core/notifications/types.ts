@@ -39,6 +39,7 @@ export interface ImprovementBrief {
   linesRemoved: number;
   commit?: string;
   branch?: string;
+  pullRequest?: { url: string; number: number };
 }
 
 export interface CycleSummary {

@@ -1,9 +1,11 @@
 // integrate: under the repository's merge lock (from its governor), fast-forward the target
-// branch (merge) or leave the branch for review (branch) — activity integrate. A target that
-// moved meanwhile is rebased onto (rebaseWorkspace) and verified again, a few rounds at most.
+// branch (merge) or leave the branch for review (branch) — activity integrate — or push it and
+// open a pull request (push, pr: ./deliver.ts). A target that moved meanwhile is rebased onto
+// (rebaseWorkspace) and verified again, a few rounds at most.
 import type { Config } from '../../core/config/config.js';
 import type { IntegrateResult, Workspace } from '../../core/types.js';
 import { StepOutcome } from '../shared/failures.js';
+import { deliverChange } from './deliver.js';
 import type { ImprovementRun } from './run.js';
 import { verifyChange } from './verify.js';
 
@@ -17,7 +19,8 @@ export async function integrateChange(run: ImprovementRun, ws: Workspace, config
       await run.governor.acquireMergeLock(config, MAX_INTEGRATE_ROUNDS, (why) => run.waitingFor(`the merge lock: ${why}`));
       run.waitingFor(undefined);
     }
-    await landOrRebase(run, ws, config, commit);
+    if (run.mode === 'push' || run.mode === 'pr') await deliverChange(run, ws, config, commit);
+    else await landOrRebase(run, ws, config, commit);
   } finally {
     await run.governor?.releaseMergeLock(run.landing ? { file: run.file, outcome: run.landing.kind } : null);
   }

@@ -2,7 +2,7 @@
 // everything the run knows into one ImprovementResult (the ledger line and the notification).
 import { ErrorType } from '../../core/errors.js';
 import { uniqueRules } from '../../core/improvement/outcome.js';
-import type { Finding, ImprovementResult, Outcome, Proposal, TestRun, Workspace } from '../../core/types.js';
+import type { Finding, ImprovementResult, Outcome, Proposal, PullRequestLink, TestRun, Workspace } from '../../core/types.js';
 import { describeFailure, oneLine, StepOutcome } from '../shared/failures.js';
 
 /** Failure types that mean "nothing to do here" rather than "something broke". */
@@ -32,7 +32,7 @@ export function outcomeOfError(err: unknown, changeMade: boolean, step: string):
 
 /** What the workflow knows at the end; the rest of the result is derived from it. */
 export interface ResultParts extends Pick<ImprovementResult, 'workflowId' | 'runId' | 'repo' | 'file' | 'strategy' | 'mode' | 'outcome' | 'reason' | 'steps' | 'startedAt'> {
-  integrated: { kind: 'applied' | 'proposed'; commit: string; branch?: string } | undefined;
+  integrated: { kind: 'applied' | 'proposed'; commit: string; branch?: string; pullRequest?: PullRequestLink } | undefined;
   workspace: Workspace | undefined;
   proposal: Proposal | undefined;
   /** What the findings gate saw fixed; absent: the proposal's targets (nothing was verified). */
@@ -54,6 +54,7 @@ export function buildResult(p: ResultParts): ImprovementResult {
     reason: p.reason,
     ...(integrated ? { commit: integrated.commit, backupRef: p.workspace?.backupRef } : {}),
     ...(integrated?.branch ? { branch: integrated.branch } : {}),
+    ...(integrated?.pullRequest ? { pullRequest: integrated.pullRequest } : {}),
     findingsFixed: integrated ? (p.fixed ?? proposal?.targets ?? []).length : 0,
     fixedRules: integrated ? uniqueRules(p.fixed ?? proposal?.targets ?? []) : [],
     linesAdded: proposal?.linesAdded ?? 0,

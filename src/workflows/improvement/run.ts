@@ -10,7 +10,7 @@ import type { Config } from '../../core/config/config.js';
 import { durationMs } from '../../core/duration.js';
 import { ProgressTracker } from '../../core/improvement/progress.js';
 import { repoName } from '../../core/repository/key.js';
-import type { AnalyseResult, Finding, ImprovementInput, ImprovementResult, LlmAttempt, Mode, Outcome, Proposal, StepName, Strategy, TestRun, VerifyFindingsResult, Workspace } from '../../core/types.js';
+import type { AnalyseResult, Finding, ImprovementInput, ImprovementResult, LlmAttempt, Mode, Outcome, Proposal, PullRequestLink, StepName, Strategy, TestRun, VerifyFindingsResult, Workspace } from '../../core/types.js';
 import { flakyNote, redRunDetail, StepOutcome } from '../shared/failures.js';
 import { GovernorLink } from './governor-link.js';
 import { buildResult, outcomeOfError } from './result.js';
@@ -20,6 +20,7 @@ export interface Landing {
   kind: 'applied' | 'proposed';
   commit: string;
   branch?: string;
+  pullRequest?: PullRequestLink;
 }
 
 export class ImprovementRun {
@@ -229,6 +230,11 @@ export class ImprovementRun {
   /** The gate saw fewer findings gone than the proposal (and its commit message) claims. */
   fixedDiffersFromClaim(): boolean {
     return this.fixed !== undefined && this.proposal !== undefined && this.fixed.length !== this.proposal.targets.length;
+  }
+
+  /** The change did not land as asked, but its branch stays for review (clean-up keeps it). */
+  keepBranch(landing: Landing): void {
+    this.landing = landing;
   }
 
   landed(landing: Landing & { reason: string }): void {
