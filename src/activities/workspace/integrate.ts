@@ -57,7 +57,8 @@ export function createIntegrateActivities(deps: ActivityDeps) {
 
     async integrate(input: { workspace: Workspace; mode: Mode; commit: string }): Promise<IntegrateResult> {
       const { workspace, commit } = input;
-      if (input.mode === 'branch') {
+      // Only merge moves the target branch; push and pr deliver through deliver.ts.
+      if (input.mode !== 'merge') {
         return { kind: 'proposed', branch: workspace.branch, commit, reason: `branch ${workspace.branch} is ready for review` };
       }
       const ctx = activityContext();
