@@ -2,6 +2,7 @@
 // repository's governor knows (budgets, lock, pause, strategy statistics), and its pause switch.
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { governorStartOptions } from '../adapters/temporal/governor-client.js';
+import { describeFlaky } from '../core/governor/flaky.js';
 import type { GovernorView } from '../core/governor/protocol.js';
 import { repoName } from '../core/repository/key.js';
 import { governorStateQuery, pauseRepoSignal, resumeLlmSignal, resumeRepoSignal } from '../contracts/governor.js';
@@ -31,6 +32,7 @@ export function formatGovernorView(v: GovernorView, governorId: string): string 
     const cost = v.llm.costUsd24h > 0 ? `, $${v.llm.costUsd24h.toFixed(4)}` : '';
     lines.push(`  LLM (24 h): ${v.llm.calls24h} calls, ${v.llm.tokens24h} tokens${cost}${v.llm.paused ? ` — PAUSED since ${v.llm.paused.since}: ${v.llm.paused.reason}` : ''}`);
   }
+  if (v.flaky?.length) lines.push(`  ${describeFlaky(v.flaky)}`);
   const totals = Object.entries(v.totals).filter(([, n]) => n > 0);
   if (totals.length) lines.push(`  outcomes so far: ${totals.map(([o, n]) => `${n} ${o}`).join(', ')}`);
   return lines.join('\n');

@@ -13,7 +13,7 @@ import { startSmtpReceiver, type SmtpReceiver } from '../helpers/notify-servers.
 import { freePort } from '../helpers/ports.js';
 import { startScriptedOpenAi, type ScriptedOpenAi } from '../helpers/scripted-openai.js';
 
-const ORDER = ['temporal', 'namespace', 'search-attributes', 'worker', 'git', 'repo', 'config', 'target-branch', 'checkout', 'test-command', 'llm', 'smtp'];
+const ORDER = ['temporal', 'namespace', 'search-attributes', 'worker', 'git', 'repo', 'config', 'target-branch', 'checkout', 'test-command', 'flaky-tests', 'llm', 'smtp'];
 /** The environment without any LLM or SMTP settings the machine running the tests may have. */
 const BASE_ENV: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(GIT_ENV).filter(([k]) => !/^(OPENAI_|SMTP_|KAIZEN_|TEMPORAL_)/.test(k)));
 

@@ -4,6 +4,7 @@ import type { TemporalTarget } from '../../adapters/temporal/connection.js';
 import { doctorExitCode, failed, formatReport, skipped, withinTimeLimit, type DoctorCheck } from './report.js';
 import { checkGit, checkLlm, checkNamespace, checkSearchAttributes, checkSmtpServer, checkTemporal, checkWorker, messageOf, type TemporalProbe } from './checks.js';
 import { checkRepository, REPO_CHECKS } from './repo-checks.js';
+import { checkFlakyTests, FLAKY_CHECK } from './flaky-check.js';
 import { printJson, target, taskQueue, type GlobalOptions } from '../common.js';
 
 export interface DoctorOptions {
@@ -76,7 +77,17 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
     guarded('llm', CHECK_LIMIT_MS, () => checkLlm(options.env), 'Check OPENAI_BASE_URL and the network.'),
     guarded('smtp', CHECK_LIMIT_MS, () => checkSmtpServer(options.env), 'Check SMTP_URL (or SMTP_HOST, SMTP_PORT) and the network.'),
   ]);
-  return [...temporal, ...local, llm, smtp];
+  return [...temporal, ...local, await flakyTests(options, temporal, local), llm, smtp];
+}
+
+/** Needs the governor to answer a query (so a worker) and a repository on this machine. */
+async function flakyTests(options: DoctorOptions, temporal: DoctorCheck[], local: DoctorCheck[]): Promise<DoctorCheck> {
+  const worker = temporal.find((c) => c.name === 'worker');
+  const repo = local.find((c) => c.name === 'repo');
+  if (!worker?.ok || worker.skipped) return skipped(FLAKY_CHECK, 'no worker answers the governor');
+  if (!repo?.ok || repo.skipped) return skipped(FLAKY_CHECK, 'no repository');
+  const repoPath = options.repo ?? options.cwd;
+  return guarded(FLAKY_CHECK, CHECK_LIMIT_MS, () => checkFlakyTests(options.target, repoPath, options.env), 'Check that a worker polls the task queue.');
 }
 
 export interface DoctorCommandOptions extends GlobalOptions {

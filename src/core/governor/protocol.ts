@@ -5,6 +5,7 @@ import type { ActiveSlot, BudgetLimits, DenialKind, Landing, MergeLock } from '.
 import type { StrategyStats } from './learner.js';
 import type { LlmBudgetState, LlmBudgetView, LlmLimits } from '../llm/budget.js';
 import type { Outcome, Strategy } from '../types.js';
+import type { FlakyReport, FlakyTest } from './flaky.js';
 
 /** Where a repository's governor workflow lives and how to start it on first use. */
 export interface GovernorTarget {
@@ -104,6 +105,8 @@ export interface SlotFinished {
    * nothing. Absent in reports of older workers: the outcome alone decides.
    */
   gatesFailed?: boolean;
+  /** Test runs that were red and then green on the immediate rerun: remembered as flaky tests. */
+  flaky?: FlakyReport[];
 }
 
 export interface PauseRequest {
@@ -148,6 +151,8 @@ export interface GovernorState {
   llm?: LlmBudgetState;
   /** How to announce a repo-wide pause; absent until a run with channels checked in. */
   notify?: PauseAnnouncement;
+  /** Tests seen failing and then passing on the rerun, most recently seen first; absent until one flaked. */
+  flaky?: FlakyTest[];
 }
 
 /** What `kaizen governor REPO --json` prints: the state plus what it means now. */
@@ -174,4 +179,6 @@ export interface GovernorView {
   landings: { at: string; file: string | null; outcome: 'applied' | 'proposed'; workflowId: string }[];
   /** LLM tokens and cost in the last 24 h, and whether the LLM strategies are paused by a cap. */
   llm?: LlmBudgetView;
+  /** Flaky tests seen in the last 30 days, most recently seen first. */
+  flaky: (Omit<FlakyTest, 'firstAt' | 'lastAt'> & { firstAt: string; lastAt: string })[];
 }

@@ -19,6 +19,7 @@ import { llmView, normaliseLlm, pruneLlm, strategiesAllowedNow } from './llm-cap
 import { chooseStrategy, recordLesson, type Random } from './learner.js';
 import { reservedByOthers, reserveFile } from './reservations.js';
 import { OUTCOMES, STRATEGIES, type Outcome, type Strategy } from '../types.js';
+import { pruneFlaky, recordFlaky } from './flaky.js';
 
 /** Waiters that stopped asking for the lock this long ago are forgotten. */
 const WAITER_TTL_MS = 30 * 60_000;
@@ -59,6 +60,7 @@ export function pruneState(state: GovernorState, now: number): GovernorState {
     waiters: state.waiters.filter((w) => w.lastSeen > now - WAITER_TTL_MS),
     recent: state.recent.slice(-RECENT_RUNS),
     ...(state.llm ? { llm: pruneLlm(state, now).llm } : {}),
+    ...(state.flaky ? { flaky: pruneFlaky(state.flaky, now) ?? [] } : {}),
   };
 }
 
@@ -82,6 +84,7 @@ export function normaliseState(raw: unknown, repoPath: string): GovernorState {
     recent: arr(s.recent),
     ...(normaliseLlm(s.llm) ? { llm: normaliseLlm(s.llm) } : {}),
     ...(s.notify && typeof s.notify.hostQueue === 'string' ? { notify: s.notify } : {}),
+    ...(Array.isArray(s.flaky) ? { flaky: s.flaky.filter((f) => typeof f?.name === 'string' && typeof f.lastAt === 'number') } : {}),
   };
 }
 
@@ -187,6 +190,7 @@ export function handleSlotFinished(state: GovernorState, done: SlotFinished, now
     stats: family ? recordLesson(next.stats, family, done.strategy, done.outcome, done.gatesFailed) : next.stats,
     totals: { ...next.totals, [done.outcome]: (next.totals[done.outcome] ?? 0) + 1 },
     recent: [...next.recent, run].slice(-RECENT_RUNS),
+    ...(done.flaky?.length ? { flaky: recordFlaky(next.flaky, done.workflowId, done.flaky, now) } : {}),
   };
   return { state: next, runs: released.runs };
 }
@@ -254,5 +258,6 @@ export function governorView(state: GovernorState, now: number): GovernorView {
     recent: s.recent.map((r) => ({ ...r, at: iso(r.at) })),
     landings: s.landings.map((l) => ({ at: iso(l.at), file: l.file, outcome: l.outcome, workflowId: l.workflowId })),
     llm: llmView(s, now),
+    flaky: (s.flaky ?? []).map((f) => ({ ...f, firstAt: iso(f.firstAt), lastAt: iso(f.lastAt) })),
   };
 }

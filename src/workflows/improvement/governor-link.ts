@@ -8,6 +8,7 @@ import type { GovernorTarget, LockRelease, ReserveAnswer, SlotAnswer } from '../
 import type { GovernedRun, ImprovementResult, Strategy } from '../../core/types.js';
 import { governorActivities, governorTarget } from '../shared/governor-calls.js';
 import { mergeLockFreeSignal, releaseMergeLockSignal, slotFinishedSignal } from '../../contracts/governor.js';
+import type { FlakyReport } from '../../core/governor/flaky.js';
 
 /** A waiting run asks again at least this often (the release signal usually wakes it sooner). */
 const LOCK_POLL_MS = 10 * 60_000;
@@ -93,6 +94,7 @@ export class GovernorLink {
       file: result.file,
       family: this.run.family ?? family,
       gatesFailed,
+      flaky: flakyReports(result),
     };
     await this.signal('slotFinished', (h) => h.signal(slotFinishedSignal, done));
   }
@@ -104,4 +106,12 @@ export class GovernorLink {
       send(handle).catch((err: unknown) => log.warn('governor not signalled', { signal: name, error: String(err) })),
     );
   }
+}
+
+/** The test runs of a result that were red and then green on the rerun. */
+export function flakyReports(result: Pick<ImprovementResult, 'testsBefore' | 'testsAfter'>): FlakyReport[] {
+  const reports: FlakyReport[] = [];
+  if (result.testsBefore?.flaky) reports.push({ phase: 'baseline', tests: result.testsBefore.flaky });
+  if (result.testsAfter?.flaky) reports.push({ phase: 'verify', tests: result.testsAfter.flaky });
+  return reports;
 }
