@@ -12,6 +12,7 @@ import type { Finding, Workspace } from '../../core/types.js';
 import { KAIZEN_ANALYSER, type KaizenRule } from '../../core/llm/kinds.js';
 import type { ActivityDeps } from '../../contracts/ports.js';
 import { kaizenRules, kaizenScanReads, runKaizenScans } from './kaizen-scan.js';
+import { toolEnv } from '../../adapters/tool-path.js';
 
 type SarifAnalyser = Config['analysers'][number];
 
@@ -131,7 +132,7 @@ async function runSarifAnalyser(
     const timeoutMs = durationMs(analyser.timeout);
     const result = await runProcess(command, {
       cwd: request.workspace.worktree,
-      env: deps.env,
+      env: toolEnv(deps.env, request.workspace.worktree),
       timeoutMs,
       ...(request.signal ? { signal: request.signal } : {}),
       ...(heartbeat ? { onHeartbeat: () => heartbeat(`${analyser.id} batch ${index + 1} of ${batches.length}`) } : {}),

@@ -19,6 +19,7 @@ import type { ActivityDeps } from '../../contracts/ports.js';
 import { writeProposalBody } from './proposal-store.js';
 import { loadProtectedFiles } from '../analyse/protected.js';
 import { ensureStateDir } from '../state-dir.js';
+import { toolEnv } from '../../adapters/tool-path.js';
 
 export interface AutofixInput {
   workspace: Workspace;
@@ -136,7 +137,7 @@ async function sarifFix(
       : [...argv, copy];
     const result = await runProcess(command, {
       cwd: workspace.worktree,
-      env: deps.env,
+      env: toolEnv(deps.env, workspace.worktree),
       timeoutMs: durationMs(analyser.timeout),
       tailChars: 2000,
       missingBinaryFix: `Install it, or fix "fixCommand" of the analyser '${analyser.id}' in kaizen.config.json.`,

