@@ -1,11 +1,12 @@
 // Commands that talk to a running (or finished) improvement: status, pause, resume, cancel,
 // approve, reject, list.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { Progress } from '../core/types.js';
+import type { ImprovementResult } from '../core/types.js';
 import { approveSignal, pauseSignal, progressQuery, rejectSignal, resumeSignal } from '../contracts/improvement.js';
 import { client as connect, printJson, repoName, target, workflowLink, type GlobalOptions } from './common.js';
 import { CliError } from './errors.js';
-import { formatProgress } from './format.js';
+import { formatProgress, formatResult } from './format.js';
+import { formatServerView, noWorkerLine, queryIfServed, serverView, workerPresence } from './worker-presence.js';
 import { isDirectory } from './repo-target.js';
 import { WORKFLOW_TYPES } from '../contracts/workflows.js';
 import { userOf } from '../core/config/environment.js';
@@ -24,11 +25,38 @@ async function withHandle<T>(id: string, opts: GlobalOptions, run: (c: Client) =
 
 export async function statusCommand(id: string, opts: GlobalOptions & { json?: boolean }): Promise<number> {
   return withHandle(id, opts, async (c) => {
-    const progress: Progress = await c.workflow.getHandle(id).query(progressQuery);
-    if (opts.json) printJson({ ...progress, link: workflowLink(target(opts), id) });
-    else console.log(`${formatProgress(progress)}\n  ${workflowLink(target(opts), id)}`);
+    const handle = c.workflow.getHandle(id);
+    const link = workflowLink(target(opts), id);
+    // What the server knows answers at once; the progress query needs a worker on the run's queue.
+    const description = await handle.describe();
+    const presence = await workerPresence(c, target(opts).namespace, description.taskQueue);
+    const progress = await queryIfServed(c, presence, () => handle.query(progressQuery));
+    if (progress) {
+      if (opts.json) printJson({ ...progress, link });
+      else console.log(`${formatProgress(progress)}\n  ${link}`);
+      return 0;
+    }
+    const view = serverView(description);
+    const result = description.status.name === 'COMPLETED' ? ((await handle.result()) as ImprovementResult) : undefined;
+    const failure = description.status.name === 'FAILED' ? await handle.result().then(() => undefined, (err: unknown) => failureMessage(err)) : undefined;
+    // A finished run's stored result is the whole answer; a running one waits for a worker.
+    const note = description.status.name === 'RUNNING' ? noWorkerLine(presence) : undefined;
+    if (opts.json) {
+      printJson({ ...view, source: 'server (no worker answered the progress query)', workerPolling: false, ...(result ? { result } : {}), ...(failure ? { failure } : {}), ...(note ? { note } : {}), link });
+      return 0;
+    }
+    const lines = formatServerView(view);
+    if (result) lines.push('', formatResult(result));
+    if (failure) lines.push(`  failed: ${failure}`);
+    if (note) lines.push(`  ${note}`);
+    console.log(`${lines.join('\n')}\n  ${link}`);
     return 0;
   });
+}
+
+function failureMessage(err: unknown): string {
+  const cause = (err as { cause?: { message?: string } }).cause;
+  return cause?.message ?? (err as Error).message;
 }
 
 export async function signalCommand(kind: 'pause' | 'resume' | 'approve' | 'reject', id: string, opts: GlobalOptions & { reason?: string; llm?: boolean }): Promise<number> {

@@ -10,6 +10,8 @@ import { WORKFLOW_TYPES, type GovernorWorkflow } from '../contracts/workflows.js
 import { client as connect, printJson, target, workflowLink, type GlobalOptions } from './common.js';
 import { governorTargetFor, resolveRepo } from './repo-target.js';
 import { userOf } from '../core/config/environment.js';
+import { formatOfflineGovernorView, offlineGovernorView } from './governor-offline.js';
+import { queryIfServed, workerPresence } from './worker-presence.js';
 
 export interface GovernorOptions extends GlobalOptions {
   json?: boolean;
@@ -43,13 +45,23 @@ export async function governorCommand(repo: string, opts: GovernorOptions): Prom
   const gov = governorTargetFor(repoRoot);
   const c = await connect(opts);
   try {
-    let view: GovernorView;
+    const handle = c.workflow.getHandle(gov.workflowId);
+    let description;
     try {
-      view = await c.workflow.getHandle(gov.workflowId).query(governorStateQuery);
+      description = await handle.describe();
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
       if (opts.json) printJson({ governorId: gov.workflowId, repoPath: repoRoot, exists: false });
       else console.log(`${repoRoot} has no governor yet: it starts with the first cycle or improvement ('kaizen cycle ${repo}').`);
+      return 0;
+    }
+    // The state query needs a worker on the governor's queue; without one, what the server knows.
+    const presence = await workerPresence(c, target(opts).namespace, description.taskQueue);
+    const view: GovernorView | undefined = await queryIfServed(c, presence, () => handle.query(governorStateQuery));
+    if (!view) {
+      const offline = await offlineGovernorView(c, description, repoRoot, presence);
+      if (opts.json) printJson({ ...offline, link: workflowLink(target(opts), gov.workflowId) });
+      else console.log(`${formatOfflineGovernorView(offline)}\n  ${workflowLink(target(opts), gov.workflowId)}`);
       return 0;
     }
     if (opts.json) printJson({ governorId: gov.workflowId, exists: true, ...view, link: workflowLink(target(opts), gov.workflowId) });

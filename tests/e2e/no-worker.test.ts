@@ -1,0 +1,83 @@
+// `kaizen status` and `kaizen governor` when no worker polls the run's task queue: an answer
+// at once from what the server knows (describe, the stored result, the visibility store) and a
+// plain line naming the queue and `kaizen worker`, instead of "Failed to query Workflow" after
+// ~30 s. The real dev server; the worker of the first run is stopped before the questions.
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { startImprovement } from '../../src/cli/improve.js';
+import type { ImprovementResult } from '../../src/core/types.js';
+import { GIT_ENV, createRepo, type TempRepo } from '../helpers/git-repo.js';
+import { FaultKit } from '../helpers/fault-kit.js';
+import { runKaizen } from '../helpers/kaizen-process.js';
+import { SAMPLE_REPO } from '../helpers/paths.js';
+
+const kit = new FaultKit(inject('temporalAddress'));
+afterAll(() => kit.cleanup());
+
+function sampleRepo(): TempRepo {
+  const repo = createRepo({}, { from: SAMPLE_REPO });
+  repo.write('kaizen.config.json', JSON.stringify({ recentChangeMinutes: 0 }));
+  repo.commitAll('kaizen config');
+  kit.later(() => repo.cleanup());
+  return repo;
+}
+
+const envFor = (taskQueue: string) => ({ ...process.env, ...GIT_ENV, TEMPORAL_ADDRESS: kit.address, KAIZEN_TASK_QUEUE: taskQueue });
+
+async function timed(args: string[], env: NodeJS.ProcessEnv) {
+  const started = Date.now();
+  const result = await runKaizen(args, env);
+  console.log(`kaizen ${args.join(' ')}: ${Date.now() - started} ms`);
+  return result;
+}
+
+describe('status and governor without a worker', () => {
+  it('a finished run: status prints its stored result; governor says what the server knows and what it cannot', async () => {
+    const repo = sampleRepo();
+    const taskQueue = `no-worker-done-${Date.now().toString(36)}`;
+    const worker = await kit.worker(taskQueue);
+    const client = await kit.client();
+    const handle = await startImprovement(client, { repoPath: repo.path, mode: 'merge', governor: { enforceBudget: false } }, taskQueue);
+    const landed = (await handle.result()) as ImprovementResult;
+    expect(landed.outcome, landed.reason).toBe('applied');
+    await worker.stop();
+    const env = envFor(taskQueue);
+
+    const status = await timed(['status', handle.workflowId], env);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain(`${handle.workflowId}: completed`);
+    expect(status.stdout).toContain(`applied: ${landed.file}`);
+    expect(status.stdout).toContain(`commit ${landed.commit?.slice(0, 12)}`);
+    expect(status.stdout + status.stderr).not.toContain('Failed to query');
+
+    const json = await timed(['status', handle.workflowId, '--json'], env);
+    const parsed = JSON.parse(json.stdout) as { status: string; result: ImprovementResult; file: string; outcome: string };
+    expect(parsed).toMatchObject({ status: 'COMPLETED', file: landed.file, outcome: 'applied', result: { commit: landed.commit } });
+
+    const governor = await timed(['governor', repo.path], env);
+    expect(governor.code, governor.stderr).toBe(0);
+    expect(governor.stdout).toContain(`task queue ${taskQueue}`);
+    expect(governor.stdout).toContain('kaizen worker');
+    expect(governor.stdout).toContain('1 landed or proposed in the last 24 h');
+    expect(governor.stdout).toContain('not known without a worker: budget left');
+    expect(governor.stdout + governor.stderr).not.toContain('Failed to query');
+  });
+
+  it('a running run whose queue no worker polls: status from describe, naming the queue and kaizen worker', async () => {
+    const repo = sampleRepo();
+    const taskQueue = `no-worker-ever-${Date.now().toString(36)}`;
+    const client = await kit.client();
+    const handle = await startImprovement(client, { repoPath: repo.path, mode: 'merge' }, taskQueue);
+    kit.later(async () => {
+      await handle.terminate('test over').catch(() => undefined);
+    });
+
+    const status = await timed(['status', handle.workflowId], envFor(taskQueue));
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain(`${handle.workflowId}: running`);
+    expect(status.stdout).toContain(`no worker polls task queue ${taskQueue} — start one with \`kaizen worker\``);
+
+    const json = JSON.parse((await timed(['status', handle.workflowId, '--json'], envFor(taskQueue))).stdout) as { status: string; taskQueue: string; note: string };
+    expect(json).toMatchObject({ status: 'RUNNING', taskQueue });
+    expect(json.note).toContain(`no worker polls task queue ${taskQueue}`);
+  });
+});
