@@ -30,6 +30,7 @@ export const ErrorType = {
   ForgeAuthFailed: 'ForgeAuthFailed',
   ForgeRequestRejected: 'ForgeRequestRejected',
   ForgeUnavailable: 'ForgeUnavailable',
+  BaseNotOnRemote: 'BaseNotOnRemote',
 } as const;
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
 
@@ -54,6 +55,7 @@ export const NON_RETRYABLE_TYPES: readonly ErrorType[] = [
   ErrorType.ForgeNotConfigured,
   ErrorType.ForgeAuthFailed,
   ErrorType.ForgeRequestRejected,
+  ErrorType.BaseNotOnRemote,
 ];
 
 export abstract class KaizenError extends Error {

@@ -5,14 +5,14 @@
 import { GitFailedError } from '../../core/errors.js';
 import type { ForgeConfig } from '../../core/config/config.js';
 import { forgeSettings, webUiBase } from '../../core/config/environment.js';
-import { ForgeNotConfiguredError, RemoteMissingError } from '../../core/forge/errors.js';
+import { BaseNotOnRemoteError, ForgeNotConfiguredError, RemoteMissingError } from '../../core/forge/errors.js';
 import { gitAuthEnv, isHttpRemote, tokenForms } from '../../core/forge/git-auth.js';
 import { gitDetail, pushRefusalOf, pushRefusedError, type PushFailureContext } from '../../core/forge/push-failure.js';
 import { pullRequestBody, type PullRequestFacts } from '../../core/forge/pull-request-body.js';
 import { describeRemote, FORGE_NAMES, forgeKindOf, forgeTarget, inferForgeKind, parseRemoteUrl, type ForgeKind } from '../../core/forge/target.js';
 import { workflowLink } from '../../core/notifications/links.js';
 import type { PullRequestLink, PushResult, Workspace } from '../../core/types.js';
-import { git, runGit, type GitContext } from '../../adapters/git.js';
+import { git, isAncestor, resolveCommit, runGit, type GitContext } from '../../adapters/git.js';
 import type { ActivityDeps, ForgeConnector } from '../../contracts/ports.js';
 import { activityContext } from '../context.js';
 import { BRANCH_PREFIX, gitContext } from './common.js';
@@ -52,6 +52,7 @@ export function createDeliverActivities(deps: ActivityDeps) {
 
       const before = await remoteTip(repo, remote, ref, access, failure);
       if (before === commit) return done(true);
+      await requireBaseOnRemote(repo, remote, workspace, access, failure);
       // --force-with-lease with the value just seen: an earlier attempt's commit may be replaced, nothing else.
       const push = await runGit(repo, ['push', '--porcelain', '--no-verify', `--force-with-lease=${ref}:${before ?? ''}`, remote, `${commit}:${ref}`], { env: access.env });
       if (push.exitCode === 0) return done(false);
@@ -118,6 +119,19 @@ async function remoteTip(repo: GitContext, remote: string, ref: string, access: 
   if (listed.exitCode !== 0) throw gitFailure(`ls-remote ${remote} ${ref}`, listed.stderr || listed.stdout, access, failure);
   const line = listed.stdout.split('\n').find((l) => l.endsWith(`\t${ref}`));
   return line ? (line.split('\t')[0] ?? null) : null;
+}
+
+/** The remote's target branch has the commit the change was made on (fetching its objects when needed: only FETCH_HEAD is written). */
+async function requireBaseOnRemote(repo: GitContext, remote: string, workspace: Workspace, access: RemoteAccess, failure: PushFailureContext): Promise<void> {
+  const target = `refs/heads/${workspace.targetBranch}`;
+  const tip = await remoteTip(repo, remote, target, access, failure);
+  if (tip === null) throw new BaseNotOnRemoteError(remote, workspace.targetBranch, workspace.baseCommit, true);
+  if (tip === workspace.baseCommit) return;
+  if (!(await resolveCommit(repo, tip))) {
+    const fetched = await runGit(repo, ['fetch', '--quiet', '--no-tags', remote, target], { env: access.env });
+    if (fetched.exitCode !== 0) throw gitFailure(`fetch ${remote} ${workspace.targetBranch}`, fetched.stderr || fetched.stdout, access, failure);
+  }
+  if (!(await isAncestor(repo, workspace.baseCommit, tip))) throw new BaseNotOnRemoteError(remote, workspace.targetBranch, workspace.baseCommit, false);
 }
 
 function gitFailure(command: string, output: string, access: RemoteAccess, failure: PushFailureContext): Error {

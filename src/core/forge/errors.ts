@@ -35,6 +35,29 @@ export class PushRefusedError extends KaizenError {
   }
 }
 
+/**
+ * The change was made on a commit the remote's target branch does not have (local commits not
+ * pushed yet, or no such branch there): a pull request would carry those commits too.
+ */
+export class BaseNotOnRemoteError extends KaizenError {
+  readonly type = ErrorType.BaseNotOnRemote;
+  constructor(
+    readonly remote: string,
+    readonly targetBranch: string,
+    readonly baseCommit: string,
+    missingBranch: boolean,
+  ) {
+    super(
+      missingBranch
+        ? `${remote} has no branch ${targetBranch} for a pull request to go to. Push it (git push ${remote} ${targetBranch}), set "targetBranch" to a branch the remote has, or use mode branch.`
+        : `${targetBranch} is at ${baseCommit.slice(0, 12)}, which ${remote}/${targetBranch} does not have: the pushed branch would carry your unpushed commits too. Push ${targetBranch} first (git push ${remote} ${targetBranch}) and run again, or use mode branch.`,
+    );
+  }
+  override details() {
+    return { remote: this.remote, targetBranch: this.targetBranch };
+  }
+}
+
 /** No forge could be determined, or its token is missing: configuration, not luck. */
 export class ForgeNotConfiguredError extends KaizenError {
   readonly type = ErrorType.ForgeNotConfigured;

@@ -139,12 +139,32 @@ describe('pushBranch', () => {
     expect(fake.repos.branchSha(fullName, workspace.branch)).toBeUndefined();
   });
 
+  it('pushes when the remote target moved on from the base, and refuses to carry unpushed local commits', async () => {
+    const moved = await checkoutWithChange();
+    // Someone pushed to main after the checkout was made: the base is still in its history.
+    fake.repos.commitFiles(moved.fullName, 'main', { 'README.md': 'news\n' }, { message: 'a teammate' });
+    expect(await moved.acts.pushBranch(moved.input)).toMatchObject({ alreadyThere: false });
+    expect(fake.repos.branchSha(moved.fullName, moved.workspace.branch)).toBe(moved.commit);
+
+    // The change was made on a local commit the remote does not have.
+    const ahead = await checkoutWithChange();
+    git(ahead.repoRoot, 'commit', '-q', '--allow-empty', '-m', 'local only');
+    const { workspace } = await workspaceActivities().prepareWorkspace({ repoRoot: ahead.repoRoot, runId: runIdFor('ahead') });
+    const proposal = await proposalFor(workspace, { 'src/a.js': 'const a = 1;\n' });
+    const { commit } = await workspaceActivities().applyProposal({ workspace, proposal, message: 'kaizen: fix no-var in src/a.js' });
+    const refused = await failureOf(ahead.acts.pushBranch({ ...ahead.input, workspace, commit }));
+    expect(refused.type).toBe(ErrorType.BaseNotOnRemote);
+    expect(refused.message).toContain('Push main first (git push origin main)');
+    expect(fake.repos.branchSha(ahead.fullName, workspace.branch)).toBeUndefined();
+  });
+
   it('pushes to a file:// remote with git\'s own access, no token needed', async () => {
     const bare = new BareRepos();
     cleanups.push(() => bare.cleanup());
     const { repoRoot, workspace, commit, acts, input } = await checkoutWithChange(envWith());
     bare.create('local/app');
     git(repoRoot, 'remote', 'add', 'mirror', fileUrl(bare, 'local/app'));
+    git(repoRoot, 'push', '-q', '--force', 'mirror', 'main');
     expect(await acts.pushBranch({ ...input, remote: 'mirror', forge: { labels: ['kaizen'] } })).toMatchObject({ remote: 'mirror', alreadyThere: false });
     expect(bare.branchSha('local/app', workspace.branch)).toBe(commit);
   });
