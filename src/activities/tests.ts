@@ -1,22 +1,23 @@
 // The test step: runs the repository's own tests in the isolated worktree, with a time
 // limit, heartbeats and cancellation that kill the whole process group. A red run is run
-// once more: red then green is reported as flaky and passes. Green results are
-// cached by git tree hash, so an unchanged tree is never tested twice.
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+// once more: red then green is reported as flaky and passes. Results are cached by git
+// tree hash (test-cache.ts), so an unchanged tree is never tested twice, and knownTestRun
+// tells the saga what is known of a tree without running anything.
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ActivityDeps } from '../contracts/ports.js';
 import { activityContext } from './context.js';
 import { recordTestDuration } from './metrics.js';
 import { runProcess } from '../adapters/process.js';
 import { durationMs, type Config } from '../core/config/config.js';
-import { GitFailedError, TestCommandMissingError } from '../core/errors.js';
+import { TestCommandMissingError } from '../core/errors.js';
 import { resolveTestCommand } from '../core/test-runs/command.js';
 import { parseTestCounts, stripAnsi } from '../core/test-runs/output.js';
 import { parseTestNames } from '../core/test-runs/test-names.js';
 import { COVERAGE_SUMMARY_FILE, parseCoverageFromOutput, parseCoverageSummary } from '../core/test-runs/gate.js';
 import type { Coverage, TestRun, Workspace } from '../core/types.js';
 import { ensureStateDir } from './state-dir.js';
+import { readCachedRun, testCachePath, writeCachedRun } from './test-cache.js';
 
 export interface RunTestsInput {
   workspace: Workspace;
@@ -31,7 +32,6 @@ const OUTPUT_TAIL_CHARS = 3000;
 const PARSE_WINDOW_CHARS = 20_000;
 // Frequent on purpose: the SDK throttles sends to 80% of the heartbeat timeout, whatever that is.
 const HEARTBEAT_MS = 1000;
-const GIT_TIMEOUT_MS = 30_000;
 
 const MISSING_BINARY_FIX =
   'Set "test.command" in kaizen.config.json (or pass --test-cmd) to a command that exists on this worker.';
@@ -39,31 +39,49 @@ const MISSING_BINARY_FIX =
 export function createTestActivities(deps: ActivityDeps) {
   return {
     async runTests(input: RunTestsInput): Promise<TestRun> {
-      const { workspace, config, phase } = input;
-      const resolution = resolveTestCommand({
-        ...(input.command ? { override: input.command } : {}),
-        ...(config.test.command !== undefined ? { configured: config.test.command } : {}),
-        packageJsonText: await readIfExists(join(workspace.worktree, 'package.json')),
-        required: config.test.required,
-      });
-      if (resolution.kind === 'missing') throw new TestCommandMissingError(workspace.repoRoot);
-      if (resolution.kind === 'skip') return skippedRun(phase);
-      const { command } = resolution;
+      const { workspace, phase } = input;
+      const command = await commandOf(input);
+      if (command === null) return skippedRun(phase);
 
-      const cacheFile = await cachePath(deps, workspace, command);
-      if (cacheFile) {
-        const cached = await readCachedRun(cacheFile);
-        if (cached) return { ...cached, phase, cached: true };
-      }
+      // Only a green result is reused here: a red one is always run again (and twice).
+      const cacheFile = await testCachePath(deps, workspace, command);
+      const cached = cacheFile ? await readCachedRun(cacheFile, { red: false }) : null;
+      if (cached) return { ...cached.run, phase, cached: true };
 
       const run = await runTwiceIfRed(deps, input, command);
-      if (run.passed && cacheFile) {
+      if (cacheFile) {
         await ensureStateDir(workspace.stateDir);
         await writeCachedRun(cacheFile, run);
       }
       return run;
     },
+
+    /**
+     * What is known of the worktree's tree without running anything: a cached green run, a
+     * red one of the last hour, the skipped run when there is no test command, else null.
+     * A missing required test command fails here as in runTests.
+     */
+    async knownTestRun(input: Omit<RunTestsInput, 'phase'>): Promise<TestRun | null> {
+      const command = await commandOf(input);
+      if (command === null) return skippedRun('baseline');
+      const cacheFile = await testCachePath(deps, input.workspace, command);
+      const cached = cacheFile ? await readCachedRun(cacheFile, { red: true }) : null;
+      return cached ? { ...cached.run, phase: 'baseline', cached: true } : null;
+    },
   };
+}
+
+/** The test command to run; null: none, and the config allows that. */
+async function commandOf(input: Omit<RunTestsInput, 'phase'>): Promise<string[] | null> {
+  const { workspace, config } = input;
+  const resolution = resolveTestCommand({
+    ...(input.command ? { override: input.command } : {}),
+    ...(config.test.command !== undefined ? { configured: config.test.command } : {}),
+    packageJsonText: await readIfExists(join(workspace.worktree, 'package.json')),
+    required: config.test.required,
+  });
+  if (resolution.kind === 'missing') throw new TestCommandMissingError(workspace.repoRoot);
+  return resolution.kind === 'skip' ? null : resolution.command;
 }
 
 /**
@@ -155,49 +173,6 @@ function skippedRun(phase: TestRun['phase']): TestRun {
     cached: false,
     outputTail: 'No test command found and test.required is false: tests skipped.',
   };
-}
-
-/**
- * Cache file for this tree and command, or null when the worktree has uncommitted changes
- * to tracked files: then HEAD's tree is not what the tests would see.
- */
-async function cachePath(deps: ActivityDeps, workspace: Workspace, command: string[]): Promise<string | null> {
-  const tree = await git(deps, workspace.worktree, ['rev-parse', 'HEAD^{tree}']);
-  const dirty = await git(deps, workspace.worktree, ['status', '--porcelain', '--untracked-files=no']);
-  if (dirty !== '') return null;
-  const key = createHash('sha256').update(tree).update('\0').update(JSON.stringify(command)).digest('hex');
-  return join(workspace.stateDir, 'cache', 'tests', `${key}.json`);
-}
-
-async function git(deps: ActivityDeps, cwd: string, args: string[]): Promise<string> {
-  const result = await runProcess(['git', ...args], {
-    cwd,
-    env: deps.env,
-    timeoutMs: GIT_TIMEOUT_MS,
-    captureStdoutBytes: 1_000_000,
-    missingBinaryFix: 'Install git on this worker and put it on PATH.',
-  });
-  if (result.exitCode !== 0) throw new GitFailedError(args.join(' '), result.outputTail);
-  return result.stdout.trim();
-}
-
-async function readCachedRun(path: string): Promise<TestRun | null> {
-  const text = await readIfExists(path);
-  if (text === null) return null;
-  try {
-    const run = JSON.parse(text) as TestRun;
-    return run.passed === true ? run : null;
-  } catch {
-    return null; // A torn or hand-edited file only costs a rerun.
-  }
-}
-
-async function writeCachedRun(path: string, run: TestRun): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  // Write then rename, so a concurrent reader never sees half a file.
-  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(temporary, JSON.stringify(run));
-  await rename(temporary, path);
 }
 
 async function readIfExists(path: string): Promise<string | null> {

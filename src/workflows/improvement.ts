@@ -3,14 +3,19 @@
 //   step       activities (src/activities/)                         undo when a later step fails
 //   prepare    locateRepo, prepareWorkspace (workspace/worktree.ts) removeWorkspace: worktree, kaizen/<id>, backup ref
 //   analyse    analyse (analyse/analyse.ts)                         -
-//   test       runTests, the baseline (tests.ts)                    -
+//   test       knownTestRun; runTests baseline for LLM strategies   -
+//              when the tree is not known (tests.ts, test-cache.ts)
 //   generate   generate (generate/generate.ts)                      - (the proposal is a file on the worker)
 //   apply      applyProposal (workspace/apply.ts)                   resetWorkspace before a repair try
-//   verify     runTests, checkFindings (analyse/analyse.ts)         -
+//   verify     runTests, checkFindings (analyse/analyse.ts); red    resetWorkspace before the late baseline
+//              with no baseline: resetWorkspace, runTests baseline
 //   integrate  integrate, rebaseWorkspace (workspace/integrate.ts)  - (a landed change keeps its backup ref)
 //              pushBranch, openPullRequest (workspace/deliver.ts)   - (push, pr: the pushed branch stays, named in the outcome)
 //   notify     recordOutcome, notify, deliverNotification           never undone, never cancelled
 //
+// One full test run per landed change (improvement/verify.ts): a tree whose result the cache
+// knows is not tested again; a known red one is skipped before generate; autofix on an unknown
+// tree tests only its change, and the untouched tree only when that is red.
 // Undos run newest first in a scope a cancellation cannot interrupt. The run's state, live view
 // and signals are in improvement/run.ts; the repair loop of LLM strategies in improvement/propose.ts.
 import { CancellationScope } from '@temporalio/workflow';
@@ -24,7 +29,7 @@ import { recordImprovementMetrics } from './improvement/metrics.js';
 import { generateWithGuards, proposeAndVerify } from './improvement/propose.js';
 import { plannedWorkspace } from './improvement/result.js';
 import { ImprovementRun } from './improvement/run.js';
-import { verifyChange } from './improvement/verify.js';
+import { establishBaseline, verifyChange } from './improvement/verify.js';
 
 const REMOVE_WORKSPACE = 'remove worktree and branch';
 
@@ -61,9 +66,8 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
     }
     const file = run.targeted(analysis);
 
-    await run.boundary('test', 'baseline: tests on the untouched tree');
-    const testCommand = input.testCommand ? { command: input.testCommand } : {};
-    run.baseline(await runner.timed('test', () => runner.acts('test', 'test: baseline on the untouched tree').runTests({ workspace, config, phase: 'baseline', ...testCommand })));
+    await run.boundary('test', 'baseline: what is known of the untouched tree');
+    await establishBaseline(run, workspace, config);
 
     // generate → apply → verify; an LLM strategy gets llm.repairAttempts more tries.
     let commit = '';

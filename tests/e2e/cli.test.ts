@@ -93,10 +93,10 @@ describe('kaizen improve, status and list', () => {
     repo.write('test/slow.test.js', "import { test } from 'node:test';\ntest('slow', () => new Promise((r) => setTimeout(r, 20000)));\n");
     repo.commitAll('a very slow test');
     const started = JSON.parse((await kaizenCli(['improve', repo.path, '--json'])).stdout) as { workflowId: string };
-    // Wait until the baseline test is running, then cancel.
+    // Wait until the tests of the change are running (autofix on a fresh tree has no baseline run), then cancel.
     for (let i = 0; i < 60; i++) {
       const p = JSON.parse((await kaizenCli(['status', started.workflowId, '--json'])).stdout) as Progress;
-      if (p.step === 'test') break;
+      if (p.step === 'verify') break;
       await new Promise((r) => setTimeout(r, 250));
     }
     expect((await kaizenCli(['cancel', started.workflowId])).code).toBe(0);

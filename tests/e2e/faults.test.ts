@@ -23,7 +23,7 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
-/** The sample repo with a baseline test run long enough to crash something in the middle. */
+/** The sample repo with a test run long enough to crash something in the middle. */
 function slowRepo(): TempRepo {
   const repo = createRepo({}, { from: SAMPLE_REPO });
   repo.write('kaizen.config.json', JSON.stringify({ recentChangeMinutes: 0, heartbeatTimeout: '5s' }));
@@ -65,7 +65,7 @@ function expectLandedOnce(repo: TempRepo, base: string, result: ImprovementResul
 }
 
 describe('a crash in the middle of a step loses nothing', () => {
-  it('a worker killed during the baseline tests: another worker finishes the run', async () => {
+  it('a worker killed during the tests: another worker finishes the run', async () => {
     const address = inject('temporalAddress');
     const taskQueue = `faults-worker-${Date.now().toString(36)}`;
     const client = await connect(address);
@@ -75,7 +75,8 @@ describe('a crash in the middle of a step loses nothing', () => {
     const first = worker(address, taskQueue);
     await first.waitFor('Kaizen worker polling');
     const handle = await startImprovement(client, { repoPath: repo.path, mode: 'merge' }, taskQueue);
-    await waitForStep(client, handle.workflowId, 'test');
+    // Autofix on a fresh tree runs its one test run in verify.
+    await waitForStep(client, handle.workflowId, 'verify');
     await first.kill();
 
     const second = worker(address, taskQueue);
@@ -83,7 +84,7 @@ describe('a crash in the middle of a step loses nothing', () => {
     const result = (await handle.result()) as ImprovementResult;
 
     expectLandedOnce(repo, base, result);
-    // The baseline ran again on the new worker: the history shows a second attempt.
+    // The tests ran again on the new worker: the history shows a second attempt.
     const history = await handle.fetchHistory();
     const attempts = history.events?.filter((e) => e.activityTaskStartedEventAttributes?.attempt && e.activityTaskStartedEventAttributes.attempt > 1) ?? [];
     expect(attempts.length).toBeGreaterThan(0);
@@ -112,7 +113,7 @@ describe('a crash in the middle of a step loses nothing', () => {
     await proc.waitFor('Kaizen worker polling');
     const client = await connect(address);
     const handle = await startImprovement(client, { repoPath: repo.path, mode: 'merge' }, taskQueue);
-    await waitForStep(client, handle.workflowId, 'test');
+    await waitForStep(client, handle.workflowId, 'verify');
 
     process.kill(-server.pid, 'SIGKILL');
     await new Promise((r) => setTimeout(r, 2000));

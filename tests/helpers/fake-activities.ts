@@ -120,7 +120,8 @@ export interface Fakes {
 
 /**
  * Builds a fresh set of fake activities (no state shared between sets). Defaults: the repo
- * has a target file `src/a.js` with 2 fixable findings, tests are green, the proposal fixes
+ * has a target file `src/a.js` with 2 fixable findings, nothing is known of its tree's tests,
+ * tests are green, the proposal fixes
  * both, apply commits FAKE_COMMIT, integrate lands it ('applied').
  */
 export function fakeActivities(options: FakeOptions = {}): Fakes {
@@ -139,6 +140,10 @@ export function fakeActivities(options: FakeOptions = {}): Fakes {
     },
     async runTests(input) {
       return greenRun(input.phase);
+    },
+    // Nothing is known of a fresh tree: autofix tests only its change, an LLM strategy runs the baseline.
+    async knownTestRun() {
+      return null;
     },
     async generate() {
       return fakeProposal();

@@ -93,7 +93,7 @@ describe('a 6-hour cadence over 3 days', () => {
 
 describe('the merge lock', () => {
   it('lets concurrent improvements integrate one at a time', async () => {
-    let inBaseline = 0;
+    let inVerify = 0;
     let allThere: () => void = () => undefined;
     const three = new Promise<void>((resolve) => (allThere = resolve));
     const fakes = continuousFakes(ts.plainClient, {
@@ -101,10 +101,10 @@ describe('the merge lock', () => {
       files: ['src/a.js', 'src/b.js', 'src/c.js'],
       integrateMs: 300,
       overrides: {
-        // Each baseline waits for the other two: proof that the three runs are in flight together.
+        // Each first verify waits for the other two: proof that the three runs are in flight together.
         runTests: async (input) => {
-          if (input.phase === 'baseline' && ++inBaseline === 3) allThere();
-          if (input.phase === 'baseline') await Promise.race([three, new Promise((_, reject) => setTimeout(() => reject(new Error('the runs were not concurrent')), 15_000))]);
+          if (input.phase === 'verify' && ++inVerify === 3) allThere();
+          if (input.phase === 'verify') await Promise.race([three, new Promise((_, reject) => setTimeout(() => reject(new Error('the runs were not concurrent')), 15_000))]);
           return greenRun(input.phase);
         },
       },

@@ -67,7 +67,7 @@ describe('pause and resume', () => {
     expect(messages(paused)).toContain('paused before test');
     expect(result.outcome).toBe('applied');
     expect(result.commit).toBe(FAKE_COMMIT);
-    expect(log.names().slice(3, 6)).toEqual(['runTests:baseline', 'generate', 'applyProposal']);
+    expect(log.names().slice(3, 6)).toEqual(['knownTestRun', 'generate', 'applyProposal']);
     expect(afterResume.paused).toBe(false);
     expect(messages(afterResume)).toMatch(/pause requested[\s\S]*paused before test[\s\S]*resumed/);
   });

@@ -42,8 +42,10 @@ async function runImprovement(options: FakeOptions = {}, input: Partial<Improvem
   return { result, log, taskQueue: queue };
 }
 
-/** Every step up to (and including) the verify tests. */
-const UP_TO_VERIFY = ['locateRepo', 'prepareWorkspace', 'analyse', 'runTests:baseline', 'generate', 'applyProposal', 'runTests:verify'];
+/** Every step up to (and including) the verify tests: autofix on a tree the test cache does not know runs the tests once, on its change. */
+const UP_TO_VERIFY = ['locateRepo', 'prepareWorkspace', 'analyse', 'knownTestRun', 'generate', 'applyProposal', 'runTests:verify'];
+/** After a red verify with no baseline: back to the untouched tree and test it. */
+const LATE_BASELINE = ['resetWorkspace', 'runTests:baseline'];
 
 describe('the happy path', () => {
   it('runs the steps in saga order and lands the change', async () => {
@@ -108,12 +110,12 @@ describe('rollback', () => {
     expect(result.commit).toBeUndefined();
   });
 
-  it('undoes the change after red verify tests, before recording and notifying', async () => {
+  it('undoes the change after red verify tests on a green untouched tree, before recording and notifying', async () => {
     const { result, log } = await runImprovement({
       overrides: { runTests: async (input) => (input.phase === 'verify' ? redRun('verify') : greenRun(input.phase)) },
     });
 
-    expect(log.names()).toEqual([...UP_TO_VERIFY, 'removeWorkspace', 'recordOutcome', 'notify']);
+    expect(log.names()).toEqual([...UP_TO_VERIFY, ...LATE_BASELINE, 'removeWorkspace', 'recordOutcome', 'notify']);
     expect(result.outcome).toBe('rolled_back');
     expect(result.reason).toContain('tests failed after the change');
     expect(result.reason).toContain('expected 3, got 4');
@@ -155,7 +157,7 @@ describe('partial progress', () => {
 });
 
 describe('nothing to do', () => {
-  it('skips a repo whose baseline tests are red, without generating anything', async () => {
+  it('skips a repo whose tests are red without the change too, and keeps nothing of the change', async () => {
     const { result, log } = await runImprovement({
       overrides: { runTests: async (input) => redRun(input.phase, 'Error: Cannot find module ./db\n1 failing') },
     });
@@ -163,8 +165,9 @@ describe('nothing to do', () => {
     expect(result.outcome).toBe('skipped');
     expect(result.reason).toContain('baseline tests are red');
     expect(result.reason).toContain('Cannot find module ./db');
-    expect(log.names()).toEqual(['locateRepo', 'prepareWorkspace', 'analyse', 'runTests:baseline', 'removeWorkspace', 'recordOutcome', 'notify']);
-    expect(log.inputsOf('removeWorkspace')[0]).toMatchObject({ deleteBranch: true });
+    expect(log.names()).toEqual([...UP_TO_VERIFY, ...LATE_BASELINE, 'removeWorkspace', 'recordOutcome', 'notify']);
+    expect(log.inputsOf('removeWorkspace')).toEqual([expect.objectContaining({ deleteBranch: true, deleteBackupRef: true })]);
+    expect(result.commit).toBeUndefined();
   });
 
   it('skips with the analyser\'s reason when no file qualifies', async () => {
@@ -270,7 +273,7 @@ describe('integration', () => {
     ]);
     // The rebased commit is what gets proved and landed, on top of the moved base.
     expect(log.inputsOf('integrate').map((i) => i.commit)).toEqual([FAKE_COMMIT, FAKE_REBASED_COMMIT]);
-    expect(log.inputsOf('runTests')[2]?.workspace.baseCommit).toBe('ba5e000000000000000000000000000000000002');
+    expect(log.inputsOf('runTests')[1]?.workspace.baseCommit).toBe('ba5e000000000000000000000000000000000002');
     expect(result).toMatchObject({ outcome: 'applied', commit: FAKE_REBASED_COMMIT });
   });
 

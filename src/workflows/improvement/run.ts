@@ -195,12 +195,13 @@ export class ImprovementRun {
     return analysis.target;
   }
 
-  /** The baseline: a red one skips the run before anything is changed. */
+  /** The baseline: a red one skips the run (before anything is changed, unless it ran after a red verify). */
   baseline(run: TestRun): void {
     this.testsBefore = run;
     if (!run.passed) {
       const why = run.timedOut ? 'timed out' : `exited with ${run.exitCode}`;
-      throw new StepOutcome('skipped', `baseline tests are red before any change (${run.command.join(' ')} ${why}); fix them or set test.command: ${redRunDetail(run)}`);
+      const known = run.cached ? ', as this tree was at its last test run within the hour' : '';
+      throw new StepOutcome('skipped', `baseline tests are red before any change (${run.command.join(' ')} ${why}${known}); fix them or set test.command: ${redRunDetail(run)}`);
     }
     this.note(run.skipped ? 'no test command: verified by analysis only' : `baseline green${run.cached ? ' (cached by tree hash)' : ''}${flakyNote(run)}`);
   }

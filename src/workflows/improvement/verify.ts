@@ -1,11 +1,45 @@
-// verify: a change may land only after the repository's tests and the findings gate pass on
-// exactly that commit (activities runTests and checkFindings). llm-tests also has to add
-// passing tests without lowering coverage.
+// test and verify: a change may land only after the repository's tests and the findings gate
+// pass on exactly that commit (activities runTests and checkFindings). llm-tests also has to
+// add passing tests without lowering coverage.
+//
+// One full test run per landed change: before generating, the saga asks what is known of the
+// untouched tree (knownTestRun: the tree-hash cache). Known green or red decides at once (red:
+// skipped, nothing generated). Unknown: an LLM strategy runs the baseline first, so a red
+// repository never costs a paid call; autofix tests only its change, and only when that is
+// red runs the untouched tree, to tell "already red" (skipped) from "broken by the change"
+// (rolled back).
 import type { Config } from '../../core/config/config.js';
+import { isLlmStrategy } from '../../core/llm/kinds.js';
 import { compareTestRuns } from '../../core/test-runs/gate.js';
 import type { Finding, TestRun, VerifyFindingsResult, Workspace } from '../../core/types.js';
 import { flakyNote, redRunDetail, StepOutcome } from '../shared/failures.js';
 import type { ImprovementRun } from './run.js';
+
+/** The test step: the baseline when it is known or worth a run now; else it waits for a red verify. */
+export async function establishBaseline(run: ImprovementRun, ws: Workspace, config: Config): Promise<void> {
+  const { runner } = run;
+  const command = run.input.testCommand ? { command: run.input.testCommand } : {};
+  const known = await runner.timed('test', () => runner.acts('test', 'test: what is known of the untouched tree').knownTestRun({ workspace: ws, config, ...command }));
+  if (known) return run.baseline(known);
+  if (isLlmStrategy(run.strategy)) {
+    run.baseline(await runner.timed('test', () => runner.acts('test', 'test: baseline on the untouched tree').runTests({ workspace: ws, config, phase: 'baseline', ...command })));
+    return;
+  }
+  run.note('baseline not known: the tests run on the change, and on the untouched tree only if they are red there');
+}
+
+/**
+ * Verify was red and the untouched tree was never tested: the worktree goes back to the base
+ * and the tests run there. Red there too: the repository was red already (skipped, the change
+ * is dropped); green: the change broke them (the caller rolls it back).
+ */
+async function baselineAfterRed(run: ImprovementRun, ws: Workspace, config: Config): Promise<void> {
+  const { runner } = run;
+  const command = run.input.testCommand ? { command: run.input.testCommand } : {};
+  run.note('tests red after the change: testing the untouched tree to tell whether the change broke them');
+  await runner.timed('test', () => runner.acts('apply', 'test: back to the untouched tree').resetWorkspace({ workspace: ws }));
+  run.baseline(await runner.timed('test', () => runner.acts('test', 'test: baseline on the untouched tree').runTests({ workspace: ws, config, phase: 'baseline', ...command })));
+}
 
 /** Tests after the change, then the findings gate; throws a rollback outcome when either fails. */
 export async function verifyChange(run: ImprovementRun, ws: Workspace, config: Config): Promise<TestRun> {
@@ -19,6 +53,8 @@ export async function verifyChange(run: ImprovementRun, ws: Workspace, config: C
   );
   run.testsAfter = testsAfter;
   if (!testsAfter.passed) {
+    // Throws `skipped` when the untouched tree is red as well.
+    if (run.testsBefore === undefined) await baselineAfterRed(run, ws, config);
     const why = testsAfter.timedOut ? 'timed out' : `exited with ${testsAfter.exitCode}`;
     throw gateFailed(run, `tests failed after the change (${testsAfter.command.join(' ')} ${why}): ${redRunDetail(testsAfter)}`, testsAfter.outputTail);
   }

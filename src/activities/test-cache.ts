@@ -1,0 +1,76 @@
+// The test results Kaizen remembers per git tree and test command, under
+// <repo>/.kaizen/cache/tests/ (shared by every worker of the repository on this host):
+// a green run forever (an unchanged tree is never tested twice), a red one for an hour, so a
+// repository known to be red is skipped before any fix is generated or paid for.
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { runProcess } from '../adapters/process.js';
+import type { ActivityDeps } from '../contracts/ports.js';
+import { GitFailedError } from '../core/errors.js';
+import type { TestRun, Workspace } from '../core/types.js';
+
+/** How long a red result is believed without running the tests again. */
+export const RED_RESULT_TTL_MS = 60 * 60_000;
+const GIT_TIMEOUT_MS = 30_000;
+
+/** A cached result, with when it was recorded (for a red one, its age decides). */
+export interface CachedRun {
+  run: TestRun;
+  recordedAtMs: number;
+}
+
+/**
+ * The cache file for the worktree's tree and this command, or null when the worktree has
+ * uncommitted changes to tracked files: then HEAD's tree is not what the tests would see.
+ */
+export async function testCachePath(deps: ActivityDeps, workspace: Workspace, command: string[]): Promise<string | null> {
+  const tree = await git(deps, workspace.worktree, ['rev-parse', 'HEAD^{tree}']);
+  const dirty = await git(deps, workspace.worktree, ['status', '--porcelain', '--untracked-files=no']);
+  if (dirty !== '') return null;
+  const key = createHash('sha256').update(tree).update('\0').update(JSON.stringify(command)).digest('hex');
+  return join(workspace.stateDir, 'cache', 'tests', `${key}.json`);
+}
+
+/** The remembered result: any green one, a red one younger than RED_RESULT_TTL_MS (when `red`). */
+export async function readCachedRun(path: string, options: { red: boolean; nowMs?: number }): Promise<CachedRun | null> {
+  let text: string;
+  let recordedAtMs: number;
+  try {
+    [text, recordedAtMs] = await Promise.all([readFile(path, 'utf8'), stat(path).then((s) => s.mtimeMs)]);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  let run: TestRun;
+  try {
+    run = JSON.parse(text) as TestRun;
+  } catch {
+    return null; // A torn or hand-edited file only costs a rerun.
+  }
+  if (run.passed === true) return { run, recordedAtMs };
+  const fresh = (options.nowMs ?? Date.now()) - recordedAtMs < RED_RESULT_TTL_MS;
+  return options.red && run.passed === false && fresh ? { run, recordedAtMs } : null;
+}
+
+/** Remembers a run: green, or red twice without a timeout (a timeout may be the machine's load). */
+export async function writeCachedRun(path: string, run: TestRun): Promise<void> {
+  if (!run.passed && run.timedOut) return;
+  await mkdir(dirname(path), { recursive: true });
+  // Write then rename, so a concurrent reader never sees half a file.
+  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
+  await writeFile(temporary, JSON.stringify(run));
+  await rename(temporary, path);
+}
+
+async function git(deps: ActivityDeps, cwd: string, args: string[]): Promise<string> {
+  const result = await runProcess(['git', ...args], {
+    cwd,
+    env: deps.env,
+    timeoutMs: GIT_TIMEOUT_MS,
+    captureStdoutBytes: 1_000_000,
+    missingBinaryFix: 'Install git on this worker and put it on PATH.',
+  });
+  if (result.exitCode !== 0) throw new GitFailedError(args.join(' '), result.outputTail);
+  return result.stdout.trim();
+}
