@@ -20,7 +20,7 @@ async function runImprovement(options: FakeOptions = {}, input: Partial<Improvem
   return { result, log };
 }
 
-const UP_TO_CHECKS = ['locateRepo', 'prepareWorkspace', 'analyse', 'runTests:baseline', 'generate', 'applyProposal', 'runTests:verify', 'checkFindings'];
+const UP_TO_CHECKS = ['locateRepo', 'prepareWorkspace', 'analyse', 'knownTestRun', 'generate', 'applyProposal', 'runTests:verify', 'checkFindings'];
 const AFTER = ['removeWorkspace', 'recordOutcome', 'notify'];
 
 describe('pr mode', () => {
