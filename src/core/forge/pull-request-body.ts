@@ -66,11 +66,13 @@ function testLines(facts: PullRequestFacts): string[] {
   const after = facts.testsAfter;
   const run = after ?? before;
   if (!run || run.skipped) return ['- No test command ran: the change was verified by analysis only (set `test.command` in kaizen.config.json).'];
-  return [`- command: \`${run.command.join(' ')}\``, `- before the change (baseline): ${testResult(before)}`, `- after the change: ${testResult(after)}`];
+  // One test run per change: a green change on an untested tree never runs the untouched one.
+  const notRun = after?.passed ? 'not run (the change is green, so the untouched tree was not tested)' : 'not run';
+  return [`- command: \`${run.command.join(' ')}\``, `- before the change (baseline): ${testResult(before, notRun)}`, `- after the change: ${testResult(after)}`];
 }
 
-function testResult(run: TestEvidence | undefined): string {
-  if (!run) return 'not run';
+function testResult(run: TestEvidence | undefined, notRun = 'not run'): string {
+  if (!run) return notRun;
   if (run.skipped) return 'skipped';
   const counts = run.passedCount !== undefined || run.failedCount !== undefined ? `, ${run.passedCount ?? 0} passed, ${run.failedCount ?? 0} failed` : '';
   const coverage = run.coverage ? `, line coverage ${run.coverage.linesPct}%` : '';
