@@ -45,7 +45,23 @@ const POLL_MS = 250;
 const STOP_GRACE_MS = 10_000;
 const LOG_TAIL_CHARS = 2000;
 
+/** Starts beyond the first when the server lost a race for one of the ports it picks itself. */
+const PORT_RACE_RETRIES = 2;
+
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (err) {
+      // The CLI picks its HTTP API and metrics ports as "a random free port": another process
+      // can take one before the server binds it. Ours were checked free, so start again.
+      const lostRace = err instanceof DevServerFailedError && /address already in use/.test(err.message);
+      if (!lostRace || attempt >= PORT_RACE_RETRIES) throw err;
+    }
+  }
+}
+
+async function startOnce(options: DevServerOptions): Promise<DevServer> {
   const ip = options.ip ?? '127.0.0.1';
   const namespace = options.namespace ?? 'default';
   const logPath = options.logPath ?? `${options.dbFile}.log`;

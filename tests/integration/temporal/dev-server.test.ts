@@ -89,6 +89,22 @@ describe('startDevServer', () => {
     }
   });
 
+  it('starts again when the server lost the race for a port it picks itself (its HTTP API port)', async () => {
+    const marker = join(dir, 'lost-race-once');
+    const cliPath = join(dir, 'racing-temporal');
+    const real = await findTemporalCli();
+    writeFileSync(
+      cliPath,
+      `#!/bin/sh\nif [ ! -f '${marker}' ]; then\n  touch '${marker}'\n  echo 'failed listening for HTTP API on 127.0.0.1:40000: listen tcp 127.0.0.1:40000: bind: address already in use' >&2\n  exit 1\nfi\nexec '${real}' "$@"\n`,
+    );
+    chmodSync(cliPath, 0o755);
+    const server = await startDevServer({ cliPath, port: await freePort(), uiPort: await freePort(), dbFile: join(dir, 'race.sqlite'), headless: true, searchAttributes: {} });
+    running.push(server);
+    expect(existsSync(marker)).toBe(true);
+    expect(await registeredAttributes(server.address)).toBeDefined();
+    await server.stop();
+  });
+
   it('reports an early exit with the tail of the server log', async () => {
     const logPath = join(dir, 'logs', 'early.log');
     const cliPath = join(dir, 'dying-temporal');
