@@ -125,7 +125,8 @@ describe('a restart of the Temporal server process (PostgreSQL stays)', () => {
     });
     const { client, taskQueue } = kaizen!;
     const handles = await Promise.all(slowRepos.map(({ repo }) => startImprovement(client, { repoPath: repo.path, strategy: 'autofix', mode: 'merge' }, taskQueue)));
-    for (const handle of handles) await eventually(() => stepOf(handle.workflowId), (p) => p?.step === 'test', 120_000);
+    // Autofix on a tree never tested runs its one test run in verify: restart while it runs.
+    for (const handle of handles) await eventually(() => stepOf(handle.workflowId), (p) => p?.step === 'verify', 120_000);
 
     const restarted = Date.now();
     const timings = await cluster.restartServer(signal);
