@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { startDevServer, type DevServer } from '../adapters/temporal/dev-server.js';
 import { findTemporalCli } from '../adapters/temporal/binaries.js';
-import { devServerRecordsDir, recordDevServer } from '../adapters/temporal/dev-server-records.js';
+import { devServerRecordsDir, recordDevServer, recordedServerOn } from '../adapters/temporal/dev-server-records.js';
 import { installRuntime } from '../adapters/temporal/runtime.js';
 import { KAIZEN_SEARCH_ATTRIBUTES } from '../contracts/search-attributes.js';
 import { startWorker, type RunningWorker } from '../worker.js';
@@ -63,6 +63,7 @@ export async function startServer(opts: ServerOptions): Promise<DevServer> {
     headless: opts.headless ?? false,
     logPath: resolve(dbFile, '..', 'temporal-server.log'),
     searchAttributes: { ...KAIZEN_SEARCH_ATTRIBUTES },
+    holderOf: (taken) => recordedServerOn(devServerRecordsDir(process.env), taken),
     // The Web UI decodes encrypted payloads through `kaizen codec-server` when told where it is.
     ...(codecEndpoint(process.env) ? { extraArgs: ['--ui-codec-endpoint', codecEndpoint(process.env) as string] } : {}),
   });
@@ -77,23 +78,34 @@ export async function startServer(opts: ServerOptions): Promise<DevServer> {
   };
 }
 
-/** Resolves on the first SIGINT or SIGTERM. */
-export function untilStopped(): Promise<NodeJS.Signals> {
+/**
+ * Resolves on the first SIGINT or SIGTERM. With `repeated`, later signals call it instead of
+ * killing this process: a second Ctrl-C must not leave a half-stopped server behind.
+ */
+export function untilStopped(repeated?: (signal: NodeJS.Signals) => void): Promise<NodeJS.Signals> {
   return new Promise((resolveSignal) => {
+    let first = true;
     const stop = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolveSignal(signal);
+      if (first) {
+        first = false;
+        resolveSignal(signal);
+      } else repeated?.(signal);
+      if (!repeated) {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
 }
 
+const stillStopping = (pid: number) => (signal: NodeJS.Signals) => console.log(`${signal}: still stopping the Temporal server (pid ${pid}); it is killed after 10 s at the latest.`);
+
 export async function serverCommand(opts: ServerOptions): Promise<number> {
   const server = await startServer(opts);
   console.log(`Temporal dev server on ${server.address}\n${server.uiUrl ? `Web UI: ${server.uiUrl}` : 'Web UI: off (--headless)'}\nPress Ctrl-C to stop.`);
-  const signal = await untilStopped();
+  const signal = await untilStopped(stillStopping(server.pid));
   console.log(`${signal}: stopping the server…`);
   await server.stop();
   return 0;
@@ -132,7 +144,7 @@ export async function devCommand(opts: ServerOptions & MetricsOptions): Promise<
         `Try: npm run -s kaizen -- improve <repo> --wait     (Ctrl-C stops everything)`,
       ].join('\n'),
     );
-    const signal = await Promise.race([untilStopped(), worker.done.then(() => 'worker stopped' as const)]);
+    const signal = await Promise.race([untilStopped(stillStopping(server.pid)), worker.done.then(() => 'worker stopped' as const)]);
     console.log(`${signal}: stopping the worker and the server…`);
     return 0;
   } finally {

@@ -276,11 +276,17 @@ export class PortInUseError extends KaizenError {
   constructor(
     readonly port: number,
     readonly flag: string,
+    /** A Temporal dev server an earlier `kaizen dev`/`server`/`demo` started and recorded. */
+    readonly holderPid?: number,
   ) {
-    super(`Port ${port} is already in use (another Temporal server, or another program). Stop it, or choose a free port with ${flag}.`);
+    super(
+      holderPid === undefined
+        ? `Port ${port} is already in use (another Temporal server, or another program). Stop it, or choose a free port with ${flag}.`
+        : `Port ${port} is held by a Temporal dev server an earlier kaizen dev/server/demo started (pid ${holderPid}). Stop it with 'kill ${holderPid}' (its data stays in its database file), or choose a free port with ${flag}.`,
+    );
   }
   override details() {
-    return { port: this.port, flag: this.flag };
+    return { port: this.port, flag: this.flag, ...(this.holderPid === undefined ? {} : { holderPid: this.holderPid }) };
   }
 }
 

@@ -38,6 +38,10 @@ export interface KaizenProcess {
   stop(): Promise<void>;
   /** SIGKILL at once, like a crash or a power cut, and wait for the exit. */
   kill(): Promise<void>;
+  /** Sends one signal (e.g. SIGINT, as Ctrl-C does) and returns at once. */
+  signal(signal: NodeJS.Signals): void;
+  /** Resolves when the process has exited. */
+  exited(): Promise<void>;
 }
 
 export function startKaizenProcess(args: string[], env: NodeJS.ProcessEnv): KaizenProcess {
@@ -56,6 +60,10 @@ export function startKaizenProcess(args: string[], env: NodeJS.ProcessEnv): Kaiz
         await new Promise((r) => setTimeout(r, 200));
       }
     },
+    signal(signal) {
+      child.kill(signal);
+    },
+    exited: () => exited,
     async kill() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGKILL');

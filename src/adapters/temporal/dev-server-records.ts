@@ -2,7 +2,7 @@
 // link to the right Web UI: a dev server started with --ui-port is not at its gRPC port + 1000.
 // One small JSON file per gRPC port under Kaizen's per-user folder; a record whose process is
 // gone is ignored, so a crash leaves nothing misleading behind.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { kaizenUserHome, type Environment } from '../../core/config/environment.js';
@@ -48,6 +48,23 @@ export function recordedUiUrl(dir: string, address: string | undefined): string 
   const record = readRecord(recordPath(dir, port));
   if (!record || !record.uiUrl || !isAlive(record.pid)) return undefined;
   return record.uiUrl;
+}
+
+/** The pid of the live dev server recorded for a port (its gRPC or its Web UI port); undefined when none. */
+export function recordedServerOn(dir: string, port: number): number | undefined {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.json'));
+  } catch {
+    return undefined;
+  }
+  for (const name of names) {
+    const record = readRecord(join(dir, name));
+    if (!record || !isAlive(record.pid)) continue;
+    const uiPort = /:(\d+)\/?$/.exec(record.uiUrl)?.[1];
+    if (name === `${port}.json` || uiPort === String(port)) return record.pid;
+  }
+  return undefined;
 }
 
 function readRecord(path: string): DevServerRecord | undefined {

@@ -11,6 +11,7 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { DevServerFailedError, PortInUseError } from '../../core/errors.js';
+import { watchGroup } from './watchdog.js';
 
 export type SearchAttributeTypeName = 'Keyword' | 'Text' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList';
 
@@ -27,6 +28,8 @@ export interface DevServerOptions {
   logPath?: string;
   searchAttributes: Record<string, SearchAttributeTypeName>;
   extraArgs?: string[];
+  /** The pid of a live dev server Kaizen recorded on a port, to name it when the port is taken. */
+  holderOf?: (port: number) => number | undefined;
   /** How long to wait for the namespace to answer (default 60 s). */
   readyTimeoutMs?: number;
 }
@@ -65,8 +68,8 @@ async function startOnce(options: DevServerOptions): Promise<DevServer> {
   const ip = options.ip ?? '127.0.0.1';
   const namespace = options.namespace ?? 'default';
   const logPath = options.logPath ?? `${options.dbFile}.log`;
-  await assertPortFree(ip, options.port, '--port');
-  if (!options.headless) await assertPortFree(ip, options.uiPort, '--ui-port');
+  await assertPortFree(ip, options.port, '--port', options.holderOf);
+  if (!options.headless) await assertPortFree(ip, options.uiPort, '--ui-port', options.holderOf);
 
   mkdirSync(dirname(options.dbFile), { recursive: true });
   mkdirSync(dirname(logPath), { recursive: true });
@@ -90,14 +93,20 @@ async function startOnce(options: DevServerOptions): Promise<DevServer> {
   });
 
   const pid = child.pid;
+  // If this process dies before stop() (SIGKILL, a crash), the watchdog ends the server.
+  const watchdog = pid === undefined ? undefined : watchGroup(pid, STOP_GRACE_MS);
   const stop = async (): Promise<void> => {
-    if (pid === undefined || state.exit) return;
+    if (pid === undefined || state.exit) {
+      watchdog?.release();
+      return;
+    }
     signalGroup(pid, 'SIGTERM');
     const stopped = await Promise.race([exited.then(() => true), sleep(STOP_GRACE_MS, false)]);
     if (!stopped) {
       signalGroup(pid, 'SIGKILL');
       await exited;
     }
+    watchdog?.release();
   };
 
   const connectHost = ip === '0.0.0.0' ? '127.0.0.1' : ip === '::' ? '::1' : ip;
@@ -157,13 +166,13 @@ export function devServerArgs(options: DevServerOptions, ip: string, namespace: 
   return args;
 }
 
-async function assertPortFree(host: string, port: number, flag: string): Promise<void> {
+async function assertPortFree(host: string, port: number, flag: string, holderOf?: (port: number) => number | undefined): Promise<void> {
   const free = await new Promise<boolean>((resolve) => {
     const server = createServer();
     server.once('error', () => resolve(false));
     server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(true)));
   });
-  if (!free) throw new PortInUseError(port, flag);
+  if (!free) throw new PortInUseError(port, flag, holderOf?.(port));
 }
 
 async function namespaceAnswers(host: string, port: number, address: string, namespace: string): Promise<boolean> {

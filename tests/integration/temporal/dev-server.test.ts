@@ -57,6 +57,10 @@ describe('startDevServer', () => {
     await expect(startDevServer({ ...options, dbFile: join(dir, 'other.sqlite') })).rejects.toThrow(
       new PortInUseError(port, '--port').message,
     );
+    // A leftover server Kaizen recorded is named, with its pid and how to stop it.
+    await expect(startDevServer({ ...options, dbFile: join(dir, 'other.sqlite'), holderOf: () => first.pid })).rejects.toThrow(
+      `Port ${port} is held by a Temporal dev server an earlier kaizen dev/server/demo started (pid ${first.pid}). Stop it with 'kill ${first.pid}'`,
+    );
 
     await first.stop();
     expect(() => process.kill(first.pid, 0)).toThrow();
