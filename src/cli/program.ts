@@ -103,6 +103,12 @@ export function buildProgram(): Command {
     .option('--json', 'print a JSON array of ledger entries')
     .action(lazy(() => import('./log.js'), (m) => m.logCommand));
   program
+    .command('prs')
+    .description("Kaizen's open pull requests (pr mode): from the ledger, with their state and checks on the forge")
+    .argument('[repo]', 'git repository (default: the one containing the current folder)')
+    .option('--json', 'print a JSON array')
+    .action(lazy(() => import('./prs.js'), (m) => m.prsCommand));
+  program
     .command('stats')
     .description('improvements today and this week, success rate, rollback reasons, strategies, step times')
     .argument('[repo]', 'git repository (default: the one containing the current folder)')
