@@ -189,6 +189,11 @@ export interface LlmAttempt {
 /** The on-disk body of a proposal. */
 export interface ProposalBody {
   files: { path: string; content: string }[];
+  /**
+   * ESLint's findings on the proposed content of `file`, when the strategy already linted it
+   * (autofix's --fix-dry-run prints what is left): verify uses them instead of linting again.
+   */
+  lint?: { file: string; findings: Finding[] };
 }
 
 export interface ApplyResult {

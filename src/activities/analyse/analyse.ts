@@ -16,6 +16,8 @@ import type { ActivityDeps } from '../../contracts/ports.js';
 import { kaizenRulesIn, kaizenScanReads } from './kaizen-scan.js';
 import { generatedReason, loadProtectedFiles, protectionReason } from './protected.js';
 import { fileAt, lastCommitAt, regularFileSizes, trackedFiles, type GitReadOptions } from './repo-files.js';
+import { analyseIncrementally } from './findings-store.js';
+import { knownEslintFindings, rememberVerifiedFindings } from './verify-lint.js';
 
 export interface AnalyseInput {
   workspace: Workspace;
@@ -45,6 +47,8 @@ export interface CheckFindingsInput {
   analysedCommit?: string;
   /** llm-tests need not remove a finding (its test gate measures it); every other strategy must. */
   strategy?: Strategy;
+  /** The proposal verified: its body may hold ESLint's findings on what it proposed (autofix). */
+  proposalPath?: string;
 }
 
 export function createAnalyseActivities(deps: ActivityDeps) {
@@ -102,13 +106,17 @@ export function createAnalyseActivities(deps: ActivityDeps) {
         return { ok: false, parses: false, remaining: [], introduced: [], reason: `${target} no longer exists after the change` };
       }
       const run = runContext(workspace, deps.env);
+      const analysedCommit = input.analysedCommit ?? workspace.baseCommit;
+      const now = await readFile(join(workspace.worktree, target), 'utf8');
       // The gate scans for every Kaizen rule the baseline had, or a targeted finding would vanish unseen.
       const extraKaizenRules = kaizenRulesIn([...input.before, ...input.targets]);
-      const analysis = await runAnalysers(deps, { workspace, config, files: [target], extraKaizenRules, ...run.progress });
+      // What autofix's dry run reported on exactly this content is not linted again.
+      const known = await knownEslintFindings({ workspace, target, content: now, analysedCommit, ...(input.proposalPath ? { proposalPath: input.proposalPath } : {}) });
+      const knownEslint = known ? new Map([[target, known]]) : undefined;
+      const analysis = await runAnalysers(deps, { workspace, config, files: [target], extraKaizenRules, ...run.progress, ...(knownEslint ? { knownEslint } : {}) });
       // Findings are followed to where their lines went between the analysed commit and now.
-      const before = await fileAt(run.git, input.analysedCommit ?? workspace.baseCommit, target);
-      const now = await readFile(join(workspace.worktree, target), 'utf8');
-      return compareFindings({
+      const before = await fileAt(run.git, analysedCommit, target);
+      const result = compareFindings({
         target,
         before: input.before,
         after: analysis.findings,
@@ -117,6 +125,8 @@ export function createAnalyseActivities(deps: ActivityDeps) {
         requireFixed: input.strategy !== 'llm-tests',
         ...(input.beforeRuleCounts ? { beforeRuleCounts: input.beforeRuleCounts } : {}),
       });
+      if (result.ok) await rememberVerifiedFindings({ workspace, config, git: run.git, target, targetFindings: analysis.findings, analysedCommit, extraKaizenRules });
+      return result;
     },
   };
 }
@@ -164,10 +174,16 @@ async function analyseRequestedFile(
   const allowed = requestedFileProblem(requested, choiceInput);
   const extraKaizenRules = ownRules(input);
   if ('problem' in allowed) return { findings: [], analysers: analyserIds(input.config, extraKaizenRules), filesAnalysed: 0 };
-  return runAnalysers(deps, { workspace: input.workspace, config: input.config, files: [allowed.file], extraKaizenRules, ...run.progress });
+  const request = { workspace: input.workspace, config: input.config, ...run.progress };
+  // A cycle's child: the cycle's analysis of this commit usually has the file's findings already.
+  if (extraKaizenRules.length === 0) return analyseIncrementally(deps, { ...request, git: run.git, eligible: [allowed.file], persist: false });
+  return runAnalysers(deps, { ...request, files: [allowed.file], extraKaizenRules });
 }
 
-/** Analyses every tracked file an analyser reads; looks up commit times for the ranking. */
+/**
+ * Analyses every tracked file an analyser reads, through the findings cache (only files
+ * changed since its commit run the analysers again); looks up commit times for the ranking.
+ */
 async function analyseRepository(
   deps: ActivityDeps,
   input: AnalyseInput,
@@ -183,7 +199,11 @@ async function analyseRepository(
     .filter((file) => !compileExcludes(config)(file) && protection.reasonFor(file) === null)
     .sort();
   const sizes = await regularFileSizes(workspace.worktree, readable);
-  const analysis = await runAnalysers(deps, { workspace, config, files: withinSizeLimit(config, readable, sizes), extraKaizenRules: ownRules(input), ...run.progress });
+  const eligible = withinSizeLimit(config, readable, sizes);
+  // The findings cache holds what the configured analysers found; a prompt kind's own scan is extra.
+  const analysis = ownRules(input).length
+    ? await runAnalysers(deps, { workspace, config, files: eligible, extraKaizenRules: ownRules(input), ...run.progress })
+    : await analyseIncrementally(deps, { workspace, config, git: run.git, eligible, ...run.progress });
   for (const finding of analysis.findings) {
     const sizeBytes = sizes.get(finding.file);
     choiceInput.facts[finding.file] = { tracked: true, ...(sizeBytes !== undefined ? { sizeBytes } : {}) };

@@ -1,26 +1,18 @@
 // A cycle's analysis of the whole repository, incrementally: findings are cached per commit
-// under <repo>/.kaizen/cache/findings/, and only files changed since the last analysed commit
-// are analysed again. Then the candidates are ranked and the skip rules applied.
-import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { testGlobsOf, type Config } from '../../core/config/config.js';
+// under <repo>/.kaizen/cache/findings/ (findings-store.ts), and only files changed since the
+// last analysed commit are analysed again. Then the candidates are ranked and the skip rules applied.
+import type { Config } from '../../core/config/config.js';
 import { toCandidate, type CycleAnalysis, type CycleCandidate } from '../../core/governor/cycle.js';
-import { FINDINGS_CACHE_VERSION, parseFindingsCache, planIncremental, type FindingsCacheFile } from '../../core/analysis/findings-cache.js';
 import { compileExcludes } from '../../core/analysis/globs.js';
 import { isLlmStrategy } from '../../core/llm/kinds.js';
 import { candidatesFor, skipReason, type TargetChoiceInput } from '../../core/analysis/target.js';
 import type { Finding, Workspace } from '../../core/types.js';
 import { activityContext } from '../context.js';
-import { readableFiles, runAnalysers, withinSizeLimit } from './run-analysers.js';
+import { readableFiles, withinSizeLimit } from './run-analysers.js';
 import type { ActivityDeps } from '../../contracts/ports.js';
-import { kaizenRules } from './kaizen-scan.js';
+import { analyseIncrementally } from './findings-store.js';
 import { generatedReason, loadProtectedFiles } from './protected.js';
-import { changedFilesBetween, lastCommitAt, regularFileSizes, trackedFiles, type GitReadOptions } from './repo-files.js';
-import { ensureStateDir } from '../state-dir.js';
-
-const KEEP_CACHE_FILES = 5;
-const LATEST = 'latest';
+import { lastCommitAt, regularFileSizes, trackedFiles, type GitReadOptions } from './repo-files.js';
 
 export interface CycleAnalysisInput {
   workspace: Workspace;
@@ -29,22 +21,7 @@ export interface CycleAnalysisInput {
   maxCandidates: number;
 }
 
-export function findingsCacheDir(stateDir: string): string {
-  return join(stateDir, 'cache', 'findings');
-}
-
-/** What besides the files decides the findings: a change means a full analysis. */
-export function analysisConfigKey(config: Config): string {
-  const relevant = {
-    eslint: config.eslint,
-    analysers: config.analysers,
-    exclude: config.exclude,
-    maxFileSizeKb: config.maxFileSizeKb,
-    // Kaizen's own scans (prompt kinds): which run, and what they depend on.
-    kaizen: [kaizenRules(config), config.llm.complexityThreshold, testGlobsOf(config)],
-  };
-  return createHash('sha256').update(JSON.stringify(relevant)).digest('hex').slice(0, 16);
-}
+export { findingsCacheDir } from './findings-store.js';
 
 export async function analyseForCycle(deps: ActivityDeps, input: CycleAnalysisInput): Promise<CycleAnalysis> {
   const { workspace, config } = input;
@@ -58,16 +35,8 @@ export async function analyseForCycle(deps: ActivityDeps, input: CycleAnalysisIn
   const readable = readableFiles(config, await trackedFiles(git)).filter((file) => protection.reasonFor(file) === null);
   const sizes = await regularFileSizes(workspace.worktree, readable);
   const eligible = withinSizeLimit(config, readable, sizes);
-  const configKey = analysisConfigKey(config);
-  const cacheDir = findingsCacheDir(workspace.stateDir);
-  const cache = await readLatestCache(cacheDir);
-  const changed = cache ? await changedFilesBetween(git, cache.commit, workspace.baseCommit) : null;
-  const plan = planIncremental({ cache, configKey, eligible, changed });
-
-  const fresh = plan.reanalyse.length ? await runAnalysers(deps, { workspace, config, files: plan.reanalyse, ...progress }) : null;
-  const findings: Finding[] = [...plan.reused, ...(fresh?.findings ?? [])];
-  await ensureStateDir(workspace.stateDir);
-  await writeCache(cacheDir, { version: FINDINGS_CACHE_VERSION, commit: workspace.baseCommit, configKey, files: eligible, findings });
+  const analysis = await analyseIncrementally(deps, { workspace, config, git, eligible, ...progress });
+  const { findings, plan } = analysis;
 
   const { candidates, skipped } = await rankWithSkipRules(git, config, workspace, findings, sizes, eligible.length, input.maxCandidates);
   return {
@@ -77,7 +46,7 @@ export async function analyseForCycle(deps: ActivityDeps, input: CycleAnalysisIn
     filesAnalysed: eligible.length,
     filesReanalysed: plan.reanalyse.length,
     reusedFrom: plan.reusedFrom,
-    analysers: fresh?.analysers ?? [...new Set(findings.map((f) => f.analyser))],
+    analysers: analysis.analysers,
     candidates,
     skipped,
   };
@@ -125,34 +94,4 @@ async function rankWithSkipRules(
     else if (skipped.length < 20) skipped.push({ file: ranked.file, reason: why ?? 'no findings' });
   }
   return { candidates, skipped };
-}
-
-async function readLatestCache(dir: string): Promise<FindingsCacheFile | null> {
-  try {
-    const commit = (await readFile(join(dir, LATEST), 'utf8')).trim();
-    if (!/^[0-9a-f]{7,64}$/.test(commit)) return null;
-    return parseFindingsCache(await readFile(join(dir, `${commit}.json`), 'utf8'));
-  } catch {
-    return null;
-  }
-}
-
-/** Writes the commit's findings and points `latest` at them (each by rename, so a crash leaves the old cache). */
-async function writeCache(dir: string, cache: FindingsCacheFile): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const suffix = `.tmp-${process.pid}-${Date.now()}`;
-  const file = join(dir, `${cache.commit}.json`);
-  await writeFile(file + suffix, JSON.stringify(cache));
-  await rename(file + suffix, file);
-  await writeFile(join(dir, LATEST) + suffix, `${cache.commit}\n`);
-  await rename(join(dir, LATEST) + suffix, join(dir, LATEST));
-  await pruneCache(dir);
-}
-
-async function pruneCache(dir: string): Promise<void> {
-  const names = (await readdir(dir)).filter((n) => n.endsWith('.json'));
-  if (names.length <= KEEP_CACHE_FILES) return;
-  const dated = await Promise.all(names.map(async (name) => ({ name, mtime: (await stat(join(dir, name)).catch(() => null))?.mtimeMs ?? 0 })));
-  dated.sort((a, b) => b.mtime - a.mtime);
-  await Promise.all(dated.slice(KEEP_CACHE_FILES).map((d) => unlink(join(dir, d.name)).catch(() => undefined)));
 }

@@ -53,6 +53,11 @@ export async function regularFileSizes(worktree: string, files: readonly string[
   return sizes;
 }
 
+/** The tree of the worktree's HEAD commit. */
+export async function headTree(options: GitReadOptions): Promise<string> {
+  return (await gitRead(['rev-parse', 'HEAD^{tree}'], options)).trim();
+}
+
 /** Unix seconds of the last commit that touched `file`, or null when none did. */
 export async function lastCommitAt(options: GitReadOptions, file: string): Promise<number | null> {
   const stdout = await gitRead(['log', '-1', '--format=%ct', '--', file], options);

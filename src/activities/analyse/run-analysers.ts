@@ -25,6 +25,8 @@ export interface AnalysisRequest {
   heartbeat?: (detail: string) => void;
   /** Kaizen scans to run besides those the configured strategies ask for (the run's own kind, a gate's baseline). */
   extraKaizenRules?: readonly KaizenRule[];
+  /** ESLint's findings already known for some of `files` (verify-lint.ts): ESLint does not run on them. */
+  knownEslint?: ReadonlyMap<string, Finding[]>;
 }
 
 export interface AnalysisOutcome {
@@ -70,7 +72,12 @@ export async function runAnalysers(deps: ActivityDeps, request: AnalysisRequest)
   const { workspace, config } = request;
   const findings: Finding[] = [];
   const analysed = new Set<string>();
-  const eslintFiles = request.files.filter((file) => eslintReads(config, file));
+  const known = request.knownEslint ?? new Map<string, Finding[]>();
+  for (const file of request.files.filter((f) => eslintReads(config, f) && known.has(f))) {
+    findings.push(...(known.get(file) ?? []));
+    analysed.add(file);
+  }
+  const eslintFiles = request.files.filter((file) => eslintReads(config, file) && !known.has(file));
   if (eslintFiles.length > 0) {
     const installation = locateEslint({
       worktree: workspace.worktree,

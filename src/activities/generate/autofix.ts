@@ -34,6 +34,8 @@ interface Fix {
   fixer: string;
   content: string;
   targets: Finding[];
+  /** ESLint's findings on `content` (the dry run lints what it fixed). */
+  lintAfter?: Finding[];
 }
 
 export async function autofixProposal(deps: ActivityDeps, input: AutofixInput): Promise<Proposal> {
@@ -61,7 +63,8 @@ export async function autofixProposal(deps: ActivityDeps, input: AutofixInput): 
   else if (sarifFixer) fix = await sarifFix(deps, workspace, sarifFixer, target, original, fixable);
   else throw new NothingToProposeError(`No analyser can fix ${target} automatically; try the llm strategy.`);
 
-  const proposalPath = await writeProposalBody(workspace, { files: [{ path: target, content: fix.content }] });
+  const lint = fix.lintAfter ? { lint: { file: target, findings: fix.lintAfter } } : {};
+  const proposalPath = await writeProposalBody(workspace, { files: [{ path: target, content: fix.content }], ...lint });
   const diff = summariseChange(target, original, fix.content);
   return {
     strategy: 'autofix',
@@ -97,7 +100,7 @@ async function eslintFix(
   if (report?.output === undefined || report.output === original) {
     throw new NothingToProposeError(`ESLint has no automatic fix for the findings in ${target}.`);
   }
-  return { fixer: 'ESLint autofix', content: report.output, targets: fixedByDryRun(fixable, report.findings, original, report.output) };
+  return { fixer: 'ESLint autofix', content: report.output, targets: fixedByDryRun(fixable, report.findings, original, report.output), lintAfter: report.findings };
 }
 
 /** The analyser with a fixCommand that reported the most fixable findings of the target. */

@@ -67,7 +67,7 @@ export async function verifyChange(run: ImprovementRun, ws: Workspace, config: C
       beforeRuleCounts: run.targetRuleCounts,
       targets: run.proposal?.targets ?? [],
       ...(run.analysedCommit ? { analysedCommit: run.analysedCommit } : {}),
-      ...(run.proposal ? { strategy: run.proposal.strategy } : {}),
+      ...(run.proposal ? { strategy: run.proposal.strategy, proposalPath: run.proposal.proposalPath } : {}),
     }),
   );
   if (!check.ok) throw gateFailed(run, `quality gate failed: ${check.reason ?? 'findings not fixed'}`, gateDetail(check));
