@@ -8,7 +8,7 @@ import { startImprovement, waitForResult } from '../../src/cli/improve.js';
 import { KAIZEN_SEARCH_ATTRIBUTES } from '../../src/contracts/search-attributes.js';
 import type { ImprovementResult, Progress } from '../../src/core/types.js';
 import { approveSignal, progressQuery } from '../../src/contracts/improvement.js';
-import { kaizenBranches, readLedgerLines, worktreesLeft } from '../helpers/e2e.js';
+import { expectLandedOnce } from '../helpers/fault-kit.js';
 import { createRepo, type TempRepo } from '../helpers/git-repo.js';
 import { eventually, figure, idsOf, startKaizenOn, type ClusterKaizen } from './harness.js';
 
@@ -140,13 +140,7 @@ describe('a restart of the Temporal server process (PostgreSQL stays)', () => {
 
     results.forEach((result, i) => {
       const { repo, base } = slowRepos[i]!;
-      expect(result.outcome, result.reason).toBe('applied');
-      expect(repo.git('rev-parse', 'main~1')).toBe(base);
-      expect(repo.head('main')).toBe(result.commit);
-      expect(repo.git('status', '--porcelain')).toBe('');
-      expect(worktreesLeft(repo.path)).toEqual([]);
-      expect(kaizenBranches(repo.path)).toEqual([]);
-      expect(readLedgerLines(repo.path).filter((l) => (l.kind ?? 'improvement') === 'improvement')).toHaveLength(1);
+      expectLandedOnce(repo, base, result);
     });
   });
 });

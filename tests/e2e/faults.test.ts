@@ -12,7 +12,7 @@ import { KAIZEN_SEARCH_ATTRIBUTES } from '../../src/contracts/search-attributes.
 import type { ImprovementResult, Progress } from '../../src/core/types.js';
 import { progressQuery } from '../../src/contracts/improvement.js';
 import { GIT_ENV, createRepo, type TempRepo } from '../helpers/git-repo.js';
-import { kaizenBranches, readLedgerLines, worktreesLeft } from '../helpers/e2e.js';
+import { expectLandedOnce } from '../helpers/fault-kit.js';
 import { startKaizenProcess, type KaizenProcess } from '../helpers/kaizen-process.js';
 import { freePort } from '../helpers/ports.js';
 import { SAMPLE_REPO } from '../helpers/paths.js';
@@ -52,16 +52,6 @@ async function waitForStep(client: Client, workflowId: string, step: string): Pr
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${workflowId} never reached ${step}`);
-}
-
-function expectLandedOnce(repo: TempRepo, base: string, result: ImprovementResult): void {
-  expect(result.outcome, result.reason).toBe('applied');
-  expect(repo.git('rev-parse', 'main~1')).toBe(base);
-  expect(repo.head('main')).toBe(result.commit);
-  expect(repo.git('status', '--porcelain')).toBe('');
-  expect(worktreesLeft(repo.path)).toEqual([]);
-  expect(kaizenBranches(repo.path)).toEqual([]);
-  expect(readLedgerLines(repo.path).filter((l) => (l.kind ?? 'improvement') === 'improvement')).toHaveLength(1);
 }
 
 describe('a crash in the middle of a step loses nothing', () => {
