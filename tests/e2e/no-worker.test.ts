@@ -58,7 +58,11 @@ describe('status and governor without a worker', () => {
     expect(governor.stdout).toContain(`task queue ${taskQueue}`);
     expect(governor.stdout).toContain('kaizen worker');
     expect(governor.stdout).toContain('1 landed or proposed in the last 24 h');
-    expect(governor.stdout).toContain('not known without a worker: budget left');
+    // The governor's memo: its last known state, said as such.
+    expect(governor.stdout).toContain("last known state (the governor's memo");
+    expect(governor.stdout).toMatch(/budget then: 1 landed or proposed in 24 h, 0 running, 4 of 5 left/);
+    expect(governor.stdout).toContain('merge lock then: free');
+    expect(governor.stdout).toContain('not known without a worker: strategy statistics');
     expect(governor.stdout + governor.stderr).not.toContain('Failed to query');
   });
 

@@ -10,6 +10,7 @@ import { cycle } from '../../src/workflows/cycle.js';
 import { progressQuery } from '../../src/contracts/improvement.js';
 import { governorStateQuery, pauseRepoSignal, resumeRepoSignal, slotFinishedSignal } from '../../src/contracts/governor.js';
 import { governor } from '../../src/workflows/governor.js';
+import { readGovernorMemo } from '../../src/core/governor/memo.js';
 import { improvement } from '../../src/workflows/improvement.js';
 import { continuousFakes, findingsOf, HOUR, until } from '../helpers/continuous.js';
 import { fakeAnalysis, gate } from '../helpers/fake-activities.js';
@@ -170,5 +171,32 @@ describe('what an improvement holds is freed however it ends', () => {
     expect(results.out[1]?.reason).toMatch(/^over budget: .*budget\.minIntervalMinutes is 60; next slot at /);
     expect(results.view.landings).toHaveLength(2);
     expect(results.view.lock).toBeNull();
+  });
+});
+
+describe('the memo', () => {
+  it('keeps the last known budget, lock and pause where describe reads them without a worker, written only when they change', async () => {
+    const repo = '/repos/memo';
+    const gateway = createGovernorGateway(ts.plainClient);
+    const { activities } = continuousFakes(ts.plainClient);
+    const workflowId = governorWorkflowId(repo);
+    await ts.withWorker(activities, async (taskQueue) => {
+      const target: GovernorTarget = { workflowId, repoRoot: repo, taskQueue };
+      const answer = await gateway.requestSlot(target, slot('memo-run-1', { limits: { ...LIMITS, maxPerDay: 5 } }));
+      if (!answer.granted) throw new Error(answer.reason);
+      await ts.plainClient.workflow.getHandle(workflowId).signal(pauseRepoSignal, { by: 'ops', reason: 'release freeze' });
+      await until(() => viewOf(repo), (v) => v.paused.paused, 'the pause');
+    });
+    // The worker is gone: describe still has the memo.
+    const described = await ts.plainClient.workflow.getHandle(workflowId).describe();
+    const memo = readGovernorMemo(described.memo);
+    expect(memo?.paused).toMatchObject({ by: 'ops', reason: 'release freeze' });
+    expect(memo?.budget).toMatchObject({ running: 1, left: 4, maxPerDay: 5 });
+    expect(memo?.lockHolder).toBeNull();
+    const history = await ts.plainClient.workflow.getHandle(workflowId).fetchHistory();
+    const memoEvents = (history.events ?? []).filter((e) => e.workflowPropertiesModifiedEventAttributes);
+    // Start (empty state), the slot, the pause: one memo each, none for unchanged states.
+    expect(memoEvents.length).toBeLessThanOrEqual(3);
+    expect(memoEvents.length).toBeGreaterThanOrEqual(2);
   });
 });

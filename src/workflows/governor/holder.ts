@@ -1,15 +1,20 @@
 // The governor's state holder: one GovernorState, changed only through the pure decisions of
 // core/governor (each returns the next state and its answer, or the runs to tell), with the
 // Web UI's details kept in step.
-import { getExternalWorkflowHandle, log, setCurrentDetails, type SignalDefinition } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, log, patched, setCurrentDetails, upsertMemo, type SignalDefinition } from '@temporalio/workflow';
+import { GOVERNOR_MEMO_KEY, governorMemo, memoChanged, type GovernorMemo } from '../../core/governor/memo.js';
 import { governorView, initialState, normaliseState, pruneState } from '../../core/governor/state.js';
 import type { GovernorInput, GovernorState } from '../../core/governor/protocol.js';
 
 export class GovernorHolder {
   state: GovernorState;
+  /** Governors started by an older worker replay without memo events. */
+  private readonly keepsMemo: boolean;
+  private memo: GovernorMemo | undefined;
 
   constructor(input: GovernorInput) {
     this.state = input.state ? normaliseState(input.state, input.repoPath) : initialState(input.repoPath);
+    this.keepsMemo = patched('governor-memo');
     this.refreshDetails();
   }
 
@@ -44,8 +49,18 @@ export class GovernorHolder {
     return pruneState(this.state, Date.now());
   }
 
+  /** The last known state for `kaizen governor` without a worker; written only when it changed. */
+  private refreshMemo(view: ReturnType<typeof governorView>): void {
+    if (!this.keepsMemo) return;
+    const memo = governorMemo(view);
+    if (!memoChanged(this.memo, memo)) return;
+    this.memo = memo;
+    upsertMemo({ [GOVERNOR_MEMO_KEY]: memo });
+  }
+
   private refreshDetails(): void {
     const view = governorView(this.state, Date.now());
+    this.refreshMemo(view);
     const pause = view.paused.paused ? `**paused**${view.paused.by ? ` by ${view.paused.by}` : ''}` : 'running';
     const lock = view.lock ? `merge lock: ${view.lock.holder}` : 'merge lock: free';
     const llm = view.llm?.paused ? `\n\n**LLM strategies paused**: ${view.llm.paused.reason}` : '';
