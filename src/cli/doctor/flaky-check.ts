@@ -6,6 +6,7 @@ import { connectClient, type TemporalTarget } from '../../adapters/temporal/conn
 import { governorStateQuery } from '../../contracts/governor.js';
 import { describeFlaky } from '../../core/governor/flaky.js';
 import { governorTargetFor, resolveRepo } from '../repo-target.js';
+import { QUERY_DEADLINE_MS } from '../worker-presence.js';
 import { passed, skipped, warned, type DoctorCheck } from './report.js';
 
 export const FLAKY_CHECK = 'flaky-tests';
@@ -15,7 +16,13 @@ export async function checkFlakyTests(t: TemporalTarget, repo: string, env: Node
   if (!local) return skipped(FLAKY_CHECK, `${repoRoot} is not on this machine`);
   const client = await connectClient(t);
   try {
-    const view = await client.workflow.getHandle(governorTargetFor(repoRoot).workflowId).query(governorStateQuery);
+    const handle = client.workflow.getHandle(governorTargetFor(repoRoot).workflowId);
+    // A query waits for a worker on the governor's queue; the worker check only saw this host's queue polled.
+    const view = await client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(governorStateQuery)).catch((err: unknown) => {
+      if (err instanceof WorkflowNotFoundError) throw err;
+      return undefined;
+    });
+    if (!view) return skipped(FLAKY_CHECK, `the governor did not answer within ${QUERY_DEADLINE_MS / 1000} s: no worker on its task queue?`);
     const flaky = view.flaky ?? [];
     if (flaky.length === 0) return passed(FLAKY_CHECK, 'none seen in the last 30 days');
     return warned(
