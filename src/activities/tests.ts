@@ -18,6 +18,7 @@ import { COVERAGE_SUMMARY_FILE, parseCoverageFromOutput, parseCoverageSummary } 
 import type { Coverage, TestRun, Workspace } from '../core/types.js';
 import { ensureStateDir } from './state-dir.js';
 import { readCachedRun, testCachePath, writeCachedRun } from './test-cache.js';
+import { changedLinesCoverage, coverageFolder } from './changed-lines.js';
 
 export interface RunTestsInput {
   workspace: Workspace;
@@ -25,6 +26,8 @@ export interface RunTestsInput {
   phase: 'baseline' | 'verify';
   /** Overrides `test.command` (argument array, never run through a shell). */
   command?: string[];
+  /** Run with V8 coverage and report which lines of the commit (against the base) the tests ran. */
+  changedLines?: boolean;
 }
 
 const OUTPUT_TAIL_CHARS = 3000;
@@ -45,7 +48,8 @@ export function createTestActivities(deps: ActivityDeps) {
 
       // Only a green result is reused here: a red one is always run again (and twice).
       const cacheFile = await testCachePath(deps, workspace, command);
-      const cached = cacheFile ? await readCachedRun(cacheFile, { red: false }) : null;
+      // A cached run has no coverage of this change's lines.
+      const cached = cacheFile && !input.changedLines ? await readCachedRun(cacheFile, { red: false }) : null;
       if (cached) return { ...cached.run, phase, cached: true };
 
       const run = await runTwiceIfRed(deps, input, command);
@@ -106,10 +110,11 @@ async function runTestCommand(deps: ActivityDeps, input: RunTestsInput, command:
   const context = activityContext();
   const started = Date.now();
   const logPath = join(await ensureStateDir(workspace.stateDir, 'logs', workspace.runId), logName);
+  const coverageDir = input.changedLines ? await coverageFolder(workspace, logName.replace(/\.log$/, '')) : undefined;
   const result = await runProcess(command, {
     cwd: workspace.worktree,
     // CI=true: runners skip watch mode and interactive prompts.
-    env: { ...deps.env, CI: 'true' },
+    env: { ...deps.env, CI: 'true', ...(coverageDir ? { NODE_V8_COVERAGE: coverageDir } : {}) },
     timeoutMs: durationMs(config.test.timeout),
     logPath,
     tailChars: PARSE_WINDOW_CHARS,
@@ -131,6 +136,7 @@ async function runTestCommand(deps: ActivityDeps, input: RunTestsInput, command:
   const output = stripAnsi(result.outputTail);
   const counts = parseTestCounts(output);
   const coverage = await coverageOf(workspace.worktree, output, started);
+  const changedLines = coverageDir && passed ? await changedLinesCoverage(deps, workspace, coverageDir) : undefined;
   const timeoutNote = result.timedOut
     ? `\n[kaizen] The test command ran longer than test.timeout (${config.test.timeout}) and was killed. Raise "test.timeout" in kaizen.config.json if it needs longer.`
     : '';
@@ -147,6 +153,7 @@ async function runTestCommand(deps: ActivityDeps, input: RunTestsInput, command:
     logPath,
     ...(counts ? { passedCount: counts.passed, failedCount: counts.failed } : {}),
     ...(coverage ? { coverage } : {}),
+    ...(changedLines ? { changedLines } : {}),
     ...(passed ? {} : { failedTests: parseTestNames(output).failed }),
   };
 }

@@ -60,7 +60,7 @@ export function buildProgram(): Command {
       .argument('<repo>', 'path of the git repository (on the worker host)')
       .option('--file <path>', 'improve this file (default: the file with the most fixable findings)')
       .addOption(new Option('--strategy <strategy>', 'how to produce the change: autofix, llm (fix findings), llm-complexity, llm-error-handling, llm-tests').choices([...STRATEGIES]))
-      .addOption(new Option('--mode <mode>', 'branch: leave kaizen/<id> for review; merge: fast-forward the target branch; push: push kaizen/<id> to the remote; pr: push it and open a pull request').choices([...MODES]))
+      .addOption(new Option('--mode <mode>', 'branch: leave kaizen/<id> for review; merge: fast-forward the target branch; auto: merge when low-risk (an autofix, or every changed line run by the tests), else leave it for review; push: push kaizen/<id> to the remote; pr: push it and open a pull request').choices([...MODES]))
       .option('--test-cmd <command>', 'test command (run without a shell)')
       .option('--target-branch <branch>', 'branch to improve (default: config, else the checked-out branch)')
       .option('--respect-budget', "refuse to start (outcome skipped) when the repository's budget is used up")

@@ -1,5 +1,6 @@
 // Shared vocabulary of workflows and activities. Everything here crosses the Temporal
 // boundary, so it stays plain JSON and small: contents and logs live on the worker's disk.
+import type { ChangedLinesCoverage } from './change/line-coverage.js';
 
 export type Outcome = 'applied' | 'proposed' | 'rolled_back' | 'skipped' | 'failed';
 export const OUTCOMES: readonly Outcome[] = ['applied', 'proposed', 'rolled_back', 'skipped', 'failed'];
@@ -15,9 +16,10 @@ export type LlmStrategy = Exclude<Strategy, 'autofix'>;
 
 /**
  * `branch`: leave `kaizen/<id>` in the checkout; `merge`: fast-forward the target branch;
+ * `auto`: merge when the change is low-risk, else leave the branch (core/improvement/risk.ts);
  * `push`: push `kaizen/<id>` to the configured remote; `pr`: push it and open a pull request.
  */
-export const MODES = ['branch', 'merge', 'push', 'pr'] as const;
+export const MODES = ['branch', 'merge', 'auto', 'push', 'pr'] as const;
 export type Mode = (typeof MODES)[number];
 
 /** The saga's steps, in order; `prepare` makes the isolated worktree everything else runs in. */
@@ -130,6 +132,8 @@ export interface TestRun {
    * when the runner named none). The run counts as passed; nothing is blamed on a change.
    */
   flaky?: string[];
+  /** mode auto, verify: the change's lines the tests ran and did not run (V8 coverage). */
+  changedLines?: ChangedLinesCoverage;
 }
 
 export interface Coverage {
@@ -251,6 +255,8 @@ export interface ImprovementInput {
   file?: string;
   strategy?: Strategy;
   mode?: Mode;
+  /** The mode when neither `mode` nor the config names one (scheduled cycles: auto); default branch. */
+  defaultMode?: Mode;
   /** Test command override, as an argument array (never run through a shell). */
   testCommand?: string[];
   targetBranch?: string;

@@ -36,6 +36,7 @@ const REMOVE_WORKSPACE = 'remove worktree and branch';
 const INTEGRATE_WORDS: Record<Mode, (ws: Workspace) => string> = {
   branch: () => 'leaving the branch for review',
   merge: (ws) => `fast-forwarding ${ws.targetBranch}`,
+  auto: () => 'deciding by risk',
   push: (ws) => `pushing ${ws.branch}`,
   pr: (ws) => `pushing ${ws.branch} and opening its pull request`,
 };
@@ -105,6 +106,7 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
       commit = (await runner.timed('apply', () => runner.acts('apply', 'apply: the commit message names what verify saw').rewordCommit({ workspace, commit: verified, message }))).commit;
     }
 
+    run.decideByRisk();
     await run.approval(config);
     await run.boundary('integrate', INTEGRATE_WORDS[run.mode](workspace));
     await integrateChange(run, workspace, config, commit);

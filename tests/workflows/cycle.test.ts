@@ -155,3 +155,17 @@ describe('the tidy-up', () => {
     expect(second.backupRefsPruned).toBe(0);
   });
 });
+
+describe('how a scheduled change lands', () => {
+  it('a scheduled cycle lets risk decide (mode auto) unless the config names a mode; a cycle started by hand leaves the branch', async () => {
+    const modes = async (trigger: 'schedule' | 'manual', config: ConfigInput) => {
+      const fakes = continuousFakes(ts.plainClient, { config, files: ['src/a.js'] });
+      await ts.withWorker(fakes.activities, (taskQueue) => ts.plainClient.workflow.execute(cycle, { taskQueue, workflowId: `cycle-${++seq}`, args: [{ repoPath: `/repos/modes-${seq}`, trigger }] }));
+      return fakes.log.inputsOf('integrate').map((input) => (input as { mode: string }).mode);
+    };
+    // The fake strategy is autofix: low risk, so auto merges it.
+    expect(await modes('schedule', {})).toEqual(['merge']);
+    expect(await modes('manual', {})).toEqual(['branch']);
+    expect(await modes('schedule', { mode: 'branch' })).toEqual(['branch']);
+  });
+});

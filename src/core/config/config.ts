@@ -152,7 +152,7 @@ export const DEFAULT_EXCLUDES = [
 export const Config = z
   .object({
     enabled: z.boolean().default(true).describe('false stops scheduled cycles for this repo'),
-    mode: z.enum(MODES).default('branch').describe('branch: leave kaizen/<id> for review; merge: fast-forward the target branch; push: push kaizen/<id> to the remote; pr: push it and open a pull request'),
+    mode: z.enum(MODES).optional().describe('default: branch for runs started by hand, auto for scheduled cycles. branch: leave kaizen/<id> for review; merge: fast-forward the target branch; auto: merge when low-risk (an autofix, or every changed line run by the tests), else leave it for review; push: push kaizen/<id> to the remote; pr: push it and open a pull request'),
     targetBranch: z.string().min(1).optional().describe('branch to improve; default: the branch checked out in the repo'),
     strategies: z
       .array(z.enum(STRATEGIES))

@@ -72,7 +72,8 @@ async function runChild(run: CycleRun, childId: string, candidate: CycleCandidat
     const child = await startChild<ImprovementWorkflow>(WORKFLOW_TYPES.improvement, {
       workflowId: childId,
       taskQueue: run.sharedQueue,
-      args: [{ repoPath: summary.repo, file: candidate.file, strategy, governor: { enforceBudget: true, family: candidate.family } }],
+      // Unattended cycles let risk decide how a change lands, unless the config names a mode.
+      args: [{ repoPath: summary.repo, file: candidate.file, strategy, governor: { enforceBudget: true, family: candidate.family }, ...(summary.trigger === 'schedule' ? { defaultMode: 'auto' as const } : {}) }],
       // An improvement is a saga of its own: a cycle that ends early leaves it to finish and clean up.
       parentClosePolicy: ParentClosePolicy.ABANDON,
       staticSummary: `Improve ${candidate.file} in ${repoName(summary.repo)} (${strategy}, cycle ${run.workflowId})`,

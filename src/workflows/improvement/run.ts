@@ -9,6 +9,7 @@ import { DEFAULT_TASK_QUEUE } from '../../contracts/task-queues.js';
 import type { Config } from '../../core/config/config.js';
 import { durationMs } from '../../core/duration.js';
 import { ProgressTracker } from '../../core/improvement/progress.js';
+import { assessRisk } from '../../core/improvement/risk.js';
 import { repoName } from '../../core/repository/key.js';
 import type { AnalyseResult, Finding, ImprovementInput, ImprovementResult, LlmAttempt, Mode, Outcome, Proposal, PullRequestLink, StepName, Strategy, TestRun, VerifyFindingsResult, Workspace } from '../../core/types.js';
 import { flakyNote, redRunDetail, StepOutcome } from '../shared/failures.js';
@@ -61,6 +62,8 @@ export class ImprovementRun {
   readonly llmAttempts: LlmAttempt[] = [];
   /** What an extra gate checked (llm-tests), for the outcome's reason. */
   readonly gateNotes: string[] = [];
+  /** mode auto: why the change merges or waits for review. */
+  riskNote: string | undefined;
   landing: Landing | undefined;
   outcome: Outcome = 'failed';
   reason = '';
@@ -156,7 +159,7 @@ export class ImprovementRun {
     this.analysedCommit = prepared.workspace.baseCommit;
     this.config = prepared.config;
     this.runner.config = prepared.config;
-    this.mode = this.input.mode ?? prepared.config.mode;
+    this.mode = this.input.mode ?? prepared.config.mode ?? this.input.defaultMode ?? 'branch';
     this.note(`worktree ${prepared.workspace.branch} at ${prepared.workspace.baseCommit.slice(0, 8)} of ${prepared.workspace.targetBranch}`);
     return prepared;
   }
@@ -242,7 +245,16 @@ export class ImprovementRun {
     const { reason, ...rest } = landing;
     this.landing = rest;
     this.outcome = landing.kind;
-    this.reason = [reason, ...new Set(this.gateNotes)].join('; ');
+    this.reason = [reason, ...(this.riskNote ? [this.riskNote] : []), ...new Set(this.gateNotes)].join('; ');
+  }
+
+  /** mode auto: a low-risk change merges, any other is left on its branch; the reason says which. */
+  decideByRisk(): void {
+    if (this.mode !== 'auto') return;
+    const risk = assessRisk(this.strategy, this.testsAfter);
+    this.mode = risk.lowRisk ? 'merge' : 'branch';
+    this.riskNote = risk.reason;
+    this.note(risk.reason);
   }
 
   /** What an error that ended the saga means for the outcome. */

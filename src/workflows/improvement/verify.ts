@@ -49,7 +49,14 @@ export async function verifyChange(run: ImprovementRun, ws: Workspace, config: C
   run.gateNotes.length = 0;
   const testCommand = run.input.testCommand;
   const testsAfter = await runner.timed('verify', () =>
-    runner.acts('verify', 'verify: tests after the change').runTests({ workspace: ws, config, phase: 'verify', ...(testCommand ? { command: testCommand } : {}) }),
+    runner.acts('verify', 'verify: tests after the change').runTests({
+      workspace: ws,
+      config,
+      phase: 'verify',
+      ...(testCommand ? { command: testCommand } : {}),
+      // mode auto decides by risk: which changed lines the tests run (autofix is low-risk as it is).
+      ...(run.mode === 'auto' && run.strategy !== 'autofix' ? { changedLines: true } : {}),
+    }),
   );
   run.testsAfter = testsAfter;
   if (!testsAfter.passed) {

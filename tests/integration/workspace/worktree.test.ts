@@ -58,7 +58,8 @@ describe('prepareWorkspace and removeWorkspace', () => {
     const runId = runIdFor('create');
     const { workspace, config } = await acts.prepareWorkspace({ repoRoot: r.path, runId });
 
-    expect(config.mode).toBe('branch');
+    // No mode in the config: branch for runs started by hand, auto for scheduled cycles (run.ts).
+    expect(config.mode).toBeUndefined();
     expect(workspace.branch).toBe(`kaizen/${runId}`);
     expect(workspace.backupRef).toBe(`refs/kaizen/backup/${runId}`);
     expect(workspace.targetBranch).toBe('main');

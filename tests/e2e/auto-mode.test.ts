@@ -1,0 +1,69 @@
+// mode auto: risk decides how a verified change lands. An autofix and an LLM change whose every
+// changed line the tests run are merged; an LLM change in code no test runs is left on its
+// branch with the lines named. Real dev server, worker, git, `node --test` with V8 coverage,
+// and the scripted OpenAI-compatible server.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answerWithEdits, startScriptedOpenAi, type ScriptedOpenAi } from '../helpers/scripted-openai.js';
+import { createRepo, type TempRepo } from '../helpers/git-repo.js';
+import { startKaizen, worktreesLeft, type E2eKaizen } from '../helpers/e2e.js';
+
+let kaizen: E2eKaizen;
+let llm: ScriptedOpenAi;
+const repos: TempRepo[] = [];
+
+/** add() is tested; sub() is not. Each holds one no-var finding. */
+function mathRepo(findingIn: 'add' | 'sub'): TempRepo {
+  const add = findingIn === 'add' ? '  var sum = a + b;\n  return sum;' : '  return a + b;';
+  const sub = findingIn === 'sub' ? '  var diff = a - b;\n  return diff;' : '  return a - b;';
+  const repo = createRepo({
+    'package.json': JSON.stringify({ name: 'math', type: 'module', scripts: { test: 'node --test' } }),
+    'kaizen.config.json': JSON.stringify({ recentChangeMinutes: 0, mode: 'auto' }),
+    'src/math.js': `export function add(a, b) {\n${add}\n}\n\nexport function sub(a, b) {\n${sub}\n}\n`,
+    'test/math.test.js': "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { add } from '../src/math.js';\n\ntest('adds', () => assert.equal(add(2, 3), 5));\n",
+  });
+  repos.push(repo);
+  return repo;
+}
+
+beforeAll(async () => {
+  llm = await startScriptedOpenAi();
+  kaizen = await startKaizen('auto-mode', { OPENAI_BASE_URL: llm.baseUrl, OPENAI_API_KEY: 'test-key', KAIZEN_MODEL: 'scripted-model' });
+});
+
+afterAll(async () => {
+  await kaizen?.close();
+  await llm?.close();
+  for (const repo of repos) repo.cleanup();
+});
+
+describe('mode auto', () => {
+  it('merges an LLM change whose every changed line the tests run', async () => {
+    const repo = mathRepo('add');
+    const base = repo.head('main');
+    llm.enqueue(answerWithEdits('Use const', [{ path: 'src/math.js', search: '  var sum = a + b;', replace: '  const sum = a + b;' }]));
+    const result = await kaizen.improve({ repoPath: repo.path, strategy: 'llm' });
+    expect(result.outcome, result.reason).toBe('applied');
+    expect(result.reason).toContain('auto: merged, the tests run every changed line (1)');
+    expect(repo.git('rev-parse', 'main~1')).toBe(base);
+    expect(repo.git('show', 'main:src/math.js')).toContain('const sum = a + b;');
+  });
+
+  it('leaves an LLM change in code no test runs on its branch, naming the lines', async () => {
+    const repo = mathRepo('sub');
+    const base = repo.head('main');
+    llm.enqueue(answerWithEdits('Use const', [{ path: 'src/math.js', search: '  var diff = a - b;', replace: '  const diff = a - b;' }]));
+    const result = await kaizen.improve({ repoPath: repo.path, strategy: 'llm' });
+    expect(result.outcome, result.reason).toBe('proposed');
+    expect(result.reason).toContain('auto: left for review, changed lines no test runs: src/math.js line 6');
+    expect(repo.head('main')).toBe(base);
+    expect(repo.git('show', `${result.branch}:src/math.js`)).toContain('const diff = a - b;');
+    expect(worktreesLeft(repo.path)).toEqual([]);
+  });
+
+  it('merges an autofix: its rules do not change behaviour', async () => {
+    const repo = mathRepo('sub');
+    const result = await kaizen.improve({ repoPath: repo.path, strategy: 'autofix' });
+    expect(result.outcome, result.reason).toBe('applied');
+    expect(result.reason).toContain('auto: merged, an autofix of behaviour-preserving rules');
+  });
+});
