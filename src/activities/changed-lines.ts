@@ -1,8 +1,8 @@
 // Measures whether the tests execute the lines a change touched: the verify run of a
 // `mode: auto` improvement runs with NODE_V8_COVERAGE pointing here, and afterwards each
 // changed line of the commit is looked up in what every test process wrote.
-import { mkdir, readdir, readFile, realpath, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, readFile, realpath, rm, rmdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { git, runGit } from '../adapters/git.js';
 import type { ActivityDeps } from '../contracts/ports.js';
@@ -18,6 +18,17 @@ export async function coverageFolder(workspace: Workspace, runName: string): Pro
   await rm(folder, { recursive: true, force: true });
   await mkdir(folder, { recursive: true });
   return folder;
+}
+
+/** Runs `measure` and then deletes the coverage files: V8 writes megabytes per test process. */
+export async function measuredOnce<T>(folder: string, measure: () => Promise<T> | T): Promise<T> {
+  try {
+    return await measure();
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+    // The run's folder goes too once its last run's files are gone (rmdir refuses a full one).
+    await rmdir(dirname(folder)).catch(() => undefined);
+  }
 }
 
 /** The commit's changed lines (HEAD against the base) the tests did not run, file by file. */

@@ -18,7 +18,7 @@ import { COVERAGE_SUMMARY_FILE, parseCoverageFromOutput, parseCoverageSummary } 
 import type { Coverage, TestRun, Workspace } from '../core/types.js';
 import { ensureStateDir } from './state-dir.js';
 import { readCachedRun, testCachePath, writeCachedRun } from './test-cache.js';
-import { changedLinesCoverage, coverageFolder } from './changed-lines.js';
+import { changedLinesCoverage, coverageFolder, measuredOnce } from './changed-lines.js';
 
 export interface RunTestsInput {
   workspace: Workspace;
@@ -136,7 +136,7 @@ async function runTestCommand(deps: ActivityDeps, input: RunTestsInput, command:
   const output = stripAnsi(result.outputTail);
   const counts = parseTestCounts(output);
   const coverage = await coverageOf(workspace.worktree, output, started);
-  const changedLines = coverageDir && passed ? await changedLinesCoverage(deps, workspace, coverageDir) : undefined;
+  const changedLines = coverageDir ? await measuredOnce(coverageDir, () => (passed ? changedLinesCoverage(deps, workspace, coverageDir) : undefined)) : undefined;
   const timeoutNote = result.timedOut
     ? `\n[kaizen] The test command ran longer than test.timeout (${config.test.timeout}) and was killed. Raise "test.timeout" in kaizen.config.json if it needs longer.`
     : '';

@@ -2,6 +2,8 @@
 // changed line the tests run are merged; an LLM change in code no test runs is left on its
 // branch with the lines named. Real dev server, worker, git, `node --test` with V8 coverage,
 // and the scripted OpenAI-compatible server.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerWithEdits, startScriptedOpenAi, type ScriptedOpenAi } from '../helpers/scripted-openai.js';
 import { createRepo, type TempRepo } from '../helpers/git-repo.js';
@@ -58,6 +60,8 @@ describe('mode auto', () => {
     expect(repo.head('main')).toBe(base);
     expect(repo.git('show', `${result.branch}:src/math.js`)).toContain('const diff = a - b;');
     expect(worktreesLeft(repo.path)).toEqual([]);
+    // V8 writes megabytes per test process: nothing of it stays behind.
+    expect(existsSync(join(repo.path, '.kaizen', 'coverage', result.runId))).toBe(false);
   });
 
   it('merges an autofix: its rules do not change behaviour', async () => {
