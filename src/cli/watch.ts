@@ -8,6 +8,7 @@ import { client as connect, target, workflowLink, type GlobalOptions } from './c
 import { CliError } from './errors.js';
 import { formatResult, progressBar } from './format.js';
 import { waitForResult } from './improve.js';
+import { noWorkerLine, QUERY_DEADLINE_MS, workerPresence } from './worker-presence.js';
 
 export interface WatchIo {
   /** The run's progress, or undefined when it could not be read this time (retried next tick). */
@@ -79,16 +80,29 @@ export async function watchProgress(io: WatchIo): Promise<ImprovementResult> {
   }
 }
 
-/** The real poll: the progress query, and what to do when the run can no longer answer it. */
-function temporalPoll(c: Client, id: string, namespace: string): () => Promise<Progress | undefined> {
+/**
+ * The real poll: the progress query, and what to do when the run can no longer answer it. A
+ * running run nobody answers for is said once (which queue needs a worker); watching goes on,
+ * as the run does once a worker comes.
+ */
+function temporalPoll(c: Client, id: string, namespace: string, say: (line: string) => void): () => Promise<Progress | undefined> {
   const handle = c.workflow.getHandle(id);
+  let told = false;
   return async () => {
     try {
-      return await handle.query(progressQuery);
+      return await c.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(progressQuery));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new CliError(`No workflow with id '${id}' in namespace '${namespace}'. 'kaizen list' shows recent ones.`);
-      const status = (await handle.describe()).status.name;
-      if (status === 'RUNNING') return undefined;
+      const description = await handle.describe();
+      const status = description.status.name;
+      if (status === 'RUNNING') {
+        const presence = told ? undefined : await workerPresence(c, namespace, description.taskQueue);
+        if (presence) {
+          told = true;
+          say(`  ${noWorkerLine(presence)}; still watching\n`);
+        }
+        return undefined;
+      }
       const result = await waitForResult(c, id).catch(() => undefined);
       if (!result) throw new CliError(`${id} ended ${status.toLowerCase()} without an outcome; its history in the Web UI says why.`);
       return { workflowId: id, step: 'done', percent: 100, paused: false, updates: [], result };
@@ -104,7 +118,7 @@ export async function watchCommand(id: string, opts: GlobalOptions): Promise<num
     const tty = Boolean(process.stdout.isTTY);
     process.stdout.write(`watching ${id}\n  ${link}\n`);
     const result = await watchProgress({
-      poll: temporalPoll(c, id, t.namespace),
+      poll: temporalPoll(c, id, t.namespace, (line) => process.stdout.write(line)),
       sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
       now: () => Date.now(),
       write: (text) => process.stdout.write(text),

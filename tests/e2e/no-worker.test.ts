@@ -7,7 +7,7 @@ import { startImprovement } from '../../src/cli/improve.js';
 import type { ImprovementResult } from '../../src/core/types.js';
 import { GIT_ENV, createRepo, type TempRepo } from '../helpers/git-repo.js';
 import { FaultKit } from '../helpers/fault-kit.js';
-import { runKaizen } from '../helpers/kaizen-process.js';
+import { runKaizen, startKaizenProcess } from '../helpers/kaizen-process.js';
 import { SAMPLE_REPO } from '../helpers/paths.js';
 
 const kit = new FaultKit(inject('temporalAddress'));
@@ -83,5 +83,12 @@ describe('status and governor without a worker', () => {
     const json = JSON.parse((await timed(['status', handle.workflowId, '--json'], envFor(taskQueue))).stdout) as { status: string; taskQueue: string; note: string };
     expect(json).toMatchObject({ status: 'RUNNING', taskQueue });
     expect(json.note).toContain(`no worker polls task queue ${taskQueue}`);
+
+    // watch says once which queue needs a worker, and keeps watching.
+    const watch = startKaizenProcess(['watch', handle.workflowId], envFor(taskQueue));
+    kit.later(() => watch.stop());
+    await watch.waitFor(`no worker polls task queue ${taskQueue} — start one with \`kaizen worker\``, 60_000);
+    expect(watch.output()).toContain('still watching');
+    await watch.stop();
   });
 });
