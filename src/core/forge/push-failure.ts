@@ -1,6 +1,7 @@
 // What git's output says about a push (or ls-remote) that failed: a refusal a person must fix
 // (credentials, permissions, a protected branch, a hook), or trouble a retry may get past
 // (the network, a 5xx, a lease another push broke). Each refusal names the fix.
+import { redactValues } from '../notifications/redact.js';
 import { PushRefusedError, type PushRefusal } from './errors.js';
 
 export interface PushFailureContext {
@@ -40,9 +41,7 @@ export function gitDetail(stderr: string, secrets: readonly string[]): string {
 
 /** Known secret values become `[redacted]`, and any `user:password@` in a URL goes. */
 export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const value of [...secrets].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length)) out = out.split(value).join('[redacted]');
-  return out.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s@]*@/gi, '$1');
+  return redactValues(text, secrets).replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s@]*@/gi, '$1');
 }
 
 function fixFor(refusal: PushRefusal, ctx: PushFailureContext): string {

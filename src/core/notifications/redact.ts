@@ -6,10 +6,15 @@ export function redactUrls(text: string): string {
   return text.replace(/\b(https?):\/\/([^/\s?#@]*@)?([^/\s?#]+)[^\s"'<>)]*/gi, (_m, scheme: string, _userinfo, host: string) => `${scheme}://${host}/…`);
 }
 
-/** Replaces each known secret value (at least 4 characters) with `[redacted]`, then URLs. */
-export function redact(text: string, secrets: readonly (string | undefined)[] = []): string {
+/** Replaces each known secret value (at least 4 characters, longest first) with `[redacted]`. */
+export function redactValues(text: string, secrets: readonly (string | undefined)[]): string {
   let out = text;
   const values = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4).sort((a, b) => b.length - a.length);
   for (const value of values) out = out.split(value).join('[redacted]');
-  return redactUrls(out);
+  return out;
+}
+
+/** Replaces each known secret value with `[redacted]`, then URLs. */
+export function redact(text: string, secrets: readonly (string | undefined)[] = []): string {
+  return redactUrls(redactValues(text, secrets));
 }
