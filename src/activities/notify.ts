@@ -2,14 +2,14 @@
 // (the log); `deliverNotification` sends one event to one configured channel, so Temporal
 // retries a failing channel on its own without sending the others twice.
 import type { ActivityDeps, NotificationEvent } from '../contracts/ports.js';
-import { activityContext } from './context.js';
+import { activityContext, webUiBaseOf } from './context.js';
 import { createChannelSenders, senderFor } from '../adapters/notifiers/index.js';
 import type { NotificationChannel } from '../core/config/config.js';
 import { durationMs } from '../core/duration.js';
 import { KaizenError, NotificationFailedError } from '../core/errors.js';
 import { eventName } from '../core/notifications/common.js';
 import { workflowLink } from '../core/notifications/links.js';
-import { namedSecret, webUiBase } from '../core/config/environment.js';
+import { namedSecret } from '../core/config/environment.js';
 import { smtpSecrets } from '../adapters/notifiers/email.js';
 import { redact } from '../core/notifications/redact.js';
 import { DEFAULT_SECRET_ENV, DEFAULT_URL_ENV } from '../core/notifications/types.js';
@@ -74,7 +74,7 @@ export function createNotifyActivities(deps: ActivityDeps) {
       // Give up a little before Temporal's start-to-close timeout, so the failure says why.
       const attemptMs = Math.max(100, timeoutMs - Math.min(1000, Math.round(timeoutMs * 0.1)));
       const signals = [AbortSignal.timeout(attemptMs), ...(ctx ? [ctx.cancellationSignal] : [])];
-      const base = deps.uiBase ?? webUiBase(deps.env);
+      const base = webUiBaseOf(deps);
       try {
         await senderFor(senders, channel.type).send({
           channel,

@@ -68,6 +68,8 @@ describe('kaizen improve --mode pr', () => {
     expect(github.repos.branchSha('acme/shop', 'main')).toBe(base);
     expect(pull.body).toContain('### Test evidence');
     expect(pull.body).toContain(`/workflows/${result.workflowId}`);
+    // The worker links to the server it talks to, as the CLI does.
+    expect(pull.body).toContain(result.link);
     expect(github.invalidRequests).toEqual([]);
 
     // The local branch stays as in branch mode; the worktree is gone; main is untouched.

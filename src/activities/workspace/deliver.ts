@@ -4,7 +4,7 @@
 // A token travels to git only in the environment of the command that needs it (git-auth.ts).
 import { GitFailedError } from '../../core/errors.js';
 import type { ForgeConfig } from '../../core/config/config.js';
-import { forgeSettings, webUiBase } from '../../core/config/environment.js';
+import { forgeSettings } from '../../core/config/environment.js';
 import { BaseNotOnRemoteError, ForgeNotConfiguredError, RemoteMissingError } from '../../core/forge/errors.js';
 import { gitAuthEnv, isHttpRemote, tokenForms } from '../../core/forge/git-auth.js';
 import { gitDetail, pushRefusalOf, pushRefusedError, type PushFailureContext } from '../../core/forge/push-failure.js';
@@ -14,7 +14,7 @@ import { workflowLink } from '../../core/notifications/links.js';
 import type { PullRequestLink, PushResult, Workspace } from '../../core/types.js';
 import { git, isAncestor, resolveCommit, runGit, type GitContext } from '../../adapters/git.js';
 import type { ActivityDeps, ForgeConnector } from '../../contracts/ports.js';
-import { activityContext } from '../context.js';
+import { activityContext, webUiBaseOf } from '../context.js';
 import { BRANCH_PREFIX, gitContext } from './common.js';
 
 export interface DeliverInput {
@@ -82,7 +82,7 @@ export function createDeliverActivities(deps: ActivityDeps) {
       if (existing) return { url: existing.url, number: existing.number, reused: true };
       const title = (await git(repo, ['log', '-1', '--format=%s', commit])).trim();
       const ctx = activityContext();
-      const link = workflowLink(webUiBase(deps.env), ctx?.info.workflowNamespace ?? 'default', input.facts.workflowId);
+      const link = workflowLink(webUiBaseOf(deps), ctx?.info.workflowNamespace ?? 'default', input.facts.workflowId);
       const opened = await forge.openPullRequest({ head: workspace.branch, base: workspace.targetBranch, title, body: pullRequestBody(input.facts, link), labels: input.forge.labels });
       ctx?.log.info('pull request opened', { number: opened.number, url: opened.url });
       return { url: opened.url, number: opened.number, reused: false };
