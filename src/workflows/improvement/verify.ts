@@ -15,16 +15,23 @@ import type { Finding, TestRun, VerifyFindingsResult, Workspace } from '../../co
 import { flakyNote, redRunDetail, StepOutcome } from '../shared/failures.js';
 import type { ImprovementRun } from './run.js';
 
+/** `--test-cmd`, when the run was started with one (it overrides test.command). */
+function testCommandOf(run: ImprovementRun): { command?: string[] } {
+  return run.input.testCommand ? { command: run.input.testCommand } : {};
+}
+
+/** Runs the tests on the worktree as it is (the untouched tree) and records them as the baseline. */
+async function runBaseline(run: ImprovementRun, ws: Workspace, config: Config): Promise<void> {
+  const { runner } = run;
+  run.baseline(await runner.timed('test', () => runner.acts('test', 'test: baseline on the untouched tree').runTests({ workspace: ws, config, phase: 'baseline', ...testCommandOf(run) })));
+}
+
 /** The test step: the baseline when it is known or worth a run now; else it waits for a red verify. */
 export async function establishBaseline(run: ImprovementRun, ws: Workspace, config: Config): Promise<void> {
   const { runner } = run;
-  const command = run.input.testCommand ? { command: run.input.testCommand } : {};
-  const known = await runner.timed('test', () => runner.acts('test', 'test: what is known of the untouched tree').knownTestRun({ workspace: ws, config, ...command }));
+  const known = await runner.timed('test', () => runner.acts('test', 'test: what is known of the untouched tree').knownTestRun({ workspace: ws, config, ...testCommandOf(run) }));
   if (known) return run.baseline(known);
-  if (isLlmStrategy(run.strategy)) {
-    run.baseline(await runner.timed('test', () => runner.acts('test', 'test: baseline on the untouched tree').runTests({ workspace: ws, config, phase: 'baseline', ...command })));
-    return;
-  }
+  if (isLlmStrategy(run.strategy)) return runBaseline(run, ws, config);
   run.note('baseline not known: the tests run on the change, and on the untouched tree only if they are red there');
 }
 
@@ -35,10 +42,9 @@ export async function establishBaseline(run: ImprovementRun, ws: Workspace, conf
  */
 async function baselineAfterRed(run: ImprovementRun, ws: Workspace, config: Config): Promise<void> {
   const { runner } = run;
-  const command = run.input.testCommand ? { command: run.input.testCommand } : {};
   run.note('tests red after the change: testing the untouched tree to tell whether the change broke them');
   await runner.timed('test', () => runner.acts('apply', 'test: back to the untouched tree').resetWorkspace({ workspace: ws }));
-  run.baseline(await runner.timed('test', () => runner.acts('test', 'test: baseline on the untouched tree').runTests({ workspace: ws, config, phase: 'baseline', ...command })));
+  await runBaseline(run, ws, config);
 }
 
 /** Tests after the change, then the findings gate; throws a rollback outcome when either fails. */
@@ -47,13 +53,12 @@ export async function verifyChange(run: ImprovementRun, ws: Workspace, config: C
   const file = run.file ?? ws.worktree;
   // What the gates say is about this verification (a repair or a rebase verifies again).
   run.gateNotes.length = 0;
-  const testCommand = run.input.testCommand;
   const testsAfter = await runner.timed('verify', () =>
     runner.acts('verify', 'verify: tests after the change').runTests({
       workspace: ws,
       config,
       phase: 'verify',
-      ...(testCommand ? { command: testCommand } : {}),
+      ...testCommandOf(run),
       // mode auto decides by risk: which changed lines the tests run (autofix is low-risk as it is).
       ...(run.mode === 'auto' && run.strategy !== 'autofix' ? { changedLines: true } : {}),
     }),
