@@ -5,13 +5,17 @@ import type { LedgerEntry } from '../ledger/types.js';
 /** A ledger line carries at most this much diff: enough to read the change in a report. */
 export const LEDGER_DIFF_LIMIT = 4000;
 
-/** 'prefer-const ×3, no-var' — the rules a change fixes, most frequent first. */
-export function ruleCounts(findings: Finding[]): string {
+/** Each rule of the findings with how often it occurs, most frequent first (then by name). */
+export function rulesByCount(findings: Finding[]): { rule: string; count: number }[] {
   const counts = new Map<string, number>();
   for (const f of findings) counts.set(f.ruleId, (counts.get(f.ruleId) ?? 0) + 1);
-  return [...counts.entries()]
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .map(([rule, n]) => (n > 1 ? `${rule} ×${n}` : rule))
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([rule, count]) => ({ rule, count }));
+}
+
+/** 'prefer-const ×3, no-var' — the rules a change fixes, most frequent first. */
+export function ruleCounts(findings: Finding[]): string {
+  return rulesByCount(findings)
+    .map(({ rule, count }) => (count > 1 ? `${rule} ×${count}` : rule))
     .join(', ');
 }
 

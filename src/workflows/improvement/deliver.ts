@@ -5,7 +5,8 @@
 import { isCancellation } from '@temporalio/workflow';
 import type { Config } from '../../core/config/config.js';
 import type { PullRequestFacts, TestEvidence } from '../../core/forge/pull-request-body.js';
-import type { Finding, TestRun, Workspace } from '../../core/types.js';
+import { rulesByCount } from '../../core/improvement/outcome.js';
+import type { TestRun, Workspace } from '../../core/types.js';
 import { describeFailure, oneLine } from '../shared/failures.js';
 import type { ImprovementRun } from './run.js';
 
@@ -59,7 +60,7 @@ export function pullRequestFacts(run: ImprovementRun, ws: Workspace, commit: str
     strategy: run.strategy,
     ...(proposal?.llm ? { model: `${proposal.llm.model}, prompt ${proposal.llm.promptVersion}` } : {}),
     summary: proposal?.summary ?? '',
-    fixedRules: countRules(fixed),
+    fixedRules: rulesByCount(fixed),
     remaining: run.remaining.length,
     ...(run.testsBefore ? { testsBefore: evidence(run.testsBefore) } : {}),
     ...(run.testsAfter ? { testsAfter: evidence(run.testsAfter) } : {}),
@@ -72,12 +73,6 @@ export function pullRequestFacts(run: ImprovementRun, ws: Workspace, commit: str
     baseCommit: ws.baseCommit,
     remote,
   };
-}
-
-function countRules(findings: Finding[]): { rule: string; count: number }[] {
-  const counts = new Map<string, number>();
-  for (const f of findings) counts.set(f.ruleId, (counts.get(f.ruleId) ?? 0) + 1);
-  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([rule, count]) => ({ rule, count }));
 }
 
 function evidence(run: TestRun): TestEvidence {
