@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { git, runGit } from '../adapters/git.js';
 import type { ActivityDeps } from '../contracts/ports.js';
 import { changedHunks } from '../core/change/hunks.js';
-import { unexecutedLines, type ChangedLinesCoverage, type V8ScriptCoverage } from '../core/change/line-coverage.js';
+import { linesExecuted, type ChangedLinesCoverage, type V8ScriptCoverage } from '../core/change/line-coverage.js';
 import type { Workspace } from '../core/types.js';
 import { gitContext } from './workspace/common.js';
 import { ensureStateDir } from './state-dir.js';
@@ -46,8 +46,7 @@ export async function changedLinesCoverage(deps: ActivityDeps, workspace: Worksp
     const lines = changedLineNumbers(before, after);
     const path = await realpath(join(workspace.worktree, file)).catch(() => join(workspace.worktree, file));
     const own = scripts.get(path) ?? [];
-    const missed = unexecutedLines(after, lines, own);
-    const withCode = unexecutedLines(after, lines, []).length;
+    const { withCode, missed } = linesExecuted(after, lines, own);
     covered += withCode - missed.length;
     if (missed.length > 0) uncovered.push({ file, lines: missed });
   }

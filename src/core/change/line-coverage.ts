@@ -23,10 +23,11 @@ export interface ChangedLinesCoverage {
   uncovered: { file: string; lines: number[] }[];
 }
 
-/** The 1-based lines of `source` among `lines` that hold code and that no run executed. */
-export function unexecutedLines(source: string, lines: readonly number[], scripts: readonly V8ScriptCoverage[]): number[] {
+/** Of the 1-based `lines` of `source`: how many hold code, and those of them no run executed. */
+export function linesExecuted(source: string, lines: readonly number[], scripts: readonly V8ScriptCoverage[]): { withCode: number; missed: number[] } {
   const starts = lineStarts(source);
   const ranges = scripts.flatMap((s) => s.functions.flatMap((f) => f.ranges));
+  let withCode = 0;
   const missed: number[] = [];
   for (const line of lines) {
     const start = starts[line - 1];
@@ -34,9 +35,15 @@ export function unexecutedLines(source: string, lines: readonly number[], script
     const end = starts[line] ?? source.length;
     const at = probeOffset(source.slice(start, end));
     if (at === undefined) continue;
+    withCode++;
     if (!executed(ranges, start + at)) missed.push(line);
   }
-  return missed;
+  return { withCode, missed };
+}
+
+/** The 1-based lines of `source` among `lines` that hold code and that no run executed. */
+export function unexecutedLines(source: string, lines: readonly number[], scripts: readonly V8ScriptCoverage[]): number[] {
+  return linesExecuted(source, lines, scripts).missed;
 }
 
 /**
