@@ -5,7 +5,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { kaizenUserHome, type Environment } from '../../core/config/environment.js';
+import { kaizenUserHome, localPortOf, type Environment } from '../../core/config/environment.js';
 
 export interface DevServerRecord {
   /** host:port of the gRPC frontend. */
@@ -19,15 +19,13 @@ export function devServerRecordsDir(env: Environment): string {
   return join(kaizenUserHome(env) ?? join(homedir(), '.kaizen'), 'dev-servers');
 }
 
-const LOCAL_ADDRESS = /^(localhost|127\.0\.0\.1|\[::1\]|::1):(\d+)$/;
-
 function recordPath(dir: string, port: string | number): string {
   return join(dir, `${port}.json`);
 }
 
 /** Records a started server; returns the function that forgets it again (call it on stop). */
 export function recordDevServer(dir: string, record: DevServerRecord): () => void {
-  const port = LOCAL_ADDRESS.exec(record.address)?.[2] ?? record.address.split(':').pop() ?? '';
+  const port = localPortOf(record.address) ?? record.address.split(':').pop() ?? '';
   const path = recordPath(dir, port);
   try {
     mkdirSync(dir, { recursive: true });
@@ -43,7 +41,7 @@ export function recordDevServer(dir: string, record: DevServerRecord): () => voi
 
 /** The Web UI of the live dev server recorded for a local address; undefined when none. */
 export function recordedUiUrl(dir: string, address: string | undefined): string | undefined {
-  const port = LOCAL_ADDRESS.exec(address ?? '')?.[2];
+  const port = localPortOf(address);
   if (port === undefined) return undefined;
   const record = readRecord(recordPath(dir, port));
   if (!record || !record.uiUrl || !isAlive(record.pid)) return undefined;

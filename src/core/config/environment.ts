@@ -70,9 +70,13 @@ export function configuredTaskQueue(env: Environment): string | undefined {
 export function webUiBase(env: Environment, temporalAddress = env.TEMPORAL_ADDRESS, recorded?: string): string {
   const configured = nonEmpty(env.KAIZEN_UI_URL) ?? nonEmpty(recorded);
   if (configured) return configured.replace(/\/+$/, '');
-  const match = /^(localhost|127\.0\.0\.1|\[::1\]):(\d+)$/.exec(temporalAddress ?? '');
-  const port = match ? Number(match[2]) + 1000 : 8233;
-  return `http://localhost:${port}`;
+  const port = localPortOf(temporalAddress);
+  return `http://localhost:${port !== undefined ? Number(port) + 1000 : 8233}`;
+}
+
+/** The port of a gRPC address on this machine (localhost, 127.0.0.1, [::1]); undefined for any other. */
+export function localPortOf(address: string | undefined): string | undefined {
+  return /^(localhost|127\.0\.0\.1|\[::1\]):(\d+)$/.exec(address ?? '')?.[2];
 }
 
 /** KAIZEN_USER_HOME when set (callers fall back to ~/.kaizen). */
