@@ -5,14 +5,13 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { runProcess } from '../adapters/process.js';
+import { git } from '../adapters/git.js';
 import type { ActivityDeps } from '../contracts/ports.js';
-import { GitFailedError } from '../core/errors.js';
 import type { TestRun, Workspace } from '../core/types.js';
+import { gitContext } from './workspace/common.js';
 
 /** How long a red result is believed without running the tests again. */
 export const RED_RESULT_TTL_MS = 60 * 60_000;
-const GIT_TIMEOUT_MS = 30_000;
 
 /** A cached result, with when it was recorded (for a red one, its age decides). */
 export interface CachedRun {
@@ -25,8 +24,9 @@ export interface CachedRun {
  * uncommitted changes to tracked files: then HEAD's tree is not what the tests would see.
  */
 export async function testCachePath(deps: ActivityDeps, workspace: Workspace, command: string[]): Promise<string | null> {
-  const tree = await git(deps, workspace.worktree, ['rev-parse', 'HEAD^{tree}']);
-  const dirty = await git(deps, workspace.worktree, ['status', '--porcelain', '--untracked-files=no']);
+  const worktree = gitContext(deps, workspace.worktree);
+  const tree = (await git(worktree, ['rev-parse', 'HEAD^{tree}'])).trim();
+  const dirty = (await git(worktree, ['status', '--porcelain', '--untracked-files=no'])).trim();
   if (dirty !== '') return null;
   const key = createHash('sha256').update(tree).update('\0').update(JSON.stringify(command)).digest('hex');
   return join(workspace.stateDir, 'cache', 'tests', `${key}.json`);
@@ -61,16 +61,4 @@ export async function writeCachedRun(path: string, run: TestRun): Promise<void> 
   const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
   await writeFile(temporary, JSON.stringify(run));
   await rename(temporary, path);
-}
-
-async function git(deps: ActivityDeps, cwd: string, args: string[]): Promise<string> {
-  const result = await runProcess(['git', ...args], {
-    cwd,
-    env: deps.env,
-    timeoutMs: GIT_TIMEOUT_MS,
-    captureStdoutBytes: 1_000_000,
-    missingBinaryFix: 'Install git on this worker and put it on PATH.',
-  });
-  if (result.exitCode !== 0) throw new GitFailedError(args.join(' '), result.outputTail);
-  return result.stdout.trim();
 }
