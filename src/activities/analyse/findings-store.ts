@@ -59,9 +59,10 @@ export async function analyseIncrementally(deps: ActivityDeps, request: Incremen
   const progress = { ...(request.signal ? { signal: request.signal } : {}), ...(request.heartbeat ? { heartbeat: request.heartbeat } : {}) };
   const fresh = plan.reanalyse.length ? await runAnalysers(deps, { workspace, config, files: plan.reanalyse, ...progress }) : null;
   const findings = [...plan.reused, ...(fresh?.findings ?? [])];
-  if (request.persist === false) return { findings, analysers: analyserIds(config), filesAnalysed: eligible.length, plan };
-  await ensureStateDir(workspace.stateDir);
-  await writeFindingsCache(dir, { version: FINDINGS_CACHE_VERSION, commit: workspace.baseCommit, configKey, files: eligible, findings });
+  if (request.persist !== false) {
+    await ensureStateDir(workspace.stateDir);
+    await writeFindingsCache(dir, { version: FINDINGS_CACHE_VERSION, commit: workspace.baseCommit, configKey, files: eligible, findings });
+  }
   return { findings, analysers: analyserIds(config), filesAnalysed: eligible.length, plan };
 }
 
