@@ -1,7 +1,8 @@
-// A repository that lints with Biome or ruff is analysed and fixed by its own tool, named by
-// a preset in kaizen.config.json: no wrapper script, no ESLint rule it never enabled. Real
-// dev server, worker, git, Biome (Kaizen's dev dependency, as a repo's own node_modules would
-// hold it) and ruff (installed by `npm ci` into .tools/venv).
+// A repository that lints with Biome, oxlint or ruff is analysed and fixed by its own tool,
+// named by a preset in kaizen.config.json or found by its config file: no wrapper script, no
+// ESLint rule it never enabled. Real dev server, worker, git, Biome and oxlint (Kaizen's dev
+// dependencies, as a repo's own node_modules would hold them) and ruff (installed by `npm ci`
+// into .tools/venv).
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepo, GIT_ENV, type TempRepo } from '../helpers/git-repo.js';
@@ -58,5 +59,27 @@ describe('analyser presets', () => {
     expect(result.findingsFixed).toBe(2);
     expect(repo.git('show', 'main:shop/prices.py')).toBe('def with_tax(amount):\n    return round(amount * 1.2, 2)');
     expect(result.testsAfter?.passed).toBe(true);
+  });
+
+  it('an oxlint repository with no analysers in its config gets the oxlint preset: its rules, and only the fixes oxlint calls safe', async () => {
+    const repo = track(
+      createRepo({
+        'package.json': JSON.stringify({ name: 'shop', type: 'module', scripts: { test: 'node --test' } }),
+        // prefer-const has a safe fix; no-unneeded-ternary's fix is one oxlint calls dangerous.
+        '.oxlintrc.json': JSON.stringify({ rules: { 'prefer-const': 'error', 'no-unneeded-ternary': 'error' } }),
+        'kaizen.config.json': JSON.stringify({ recentChangeMinutes: 0 }),
+        // `var` is an ESLint finding (no-var) this repository never enabled.
+        'src/total.js': 'export function total(items, strict) {\n  let sum = 0;\n  for (const item of items) sum += item;\n  let label = "total";\n  var checked = strict ? true : false;\n  return `${label}: ${sum}${checked ? "!" : ""}`;\n}\n',
+        'test/total.test.js': "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { total } from '../src/total.js';\n\ntest('totals', () => assert.equal(total([1, 2], false), 'total: 3'));\n",
+      }),
+    );
+    const result = await kaizen.improve({ repoPath: repo.path, strategy: 'autofix', mode: 'merge' });
+    expect(result.outcome, result.reason).toBe('applied');
+    expect(result.file).toBe('src/total.js');
+    expect(result.fixedRules).toEqual(['eslint(prefer-const)']);
+    const fixed = repo.git('show', 'main:src/total.js');
+    expect(fixed).toContain('const label = "total";');
+    expect(fixed).toContain('var checked = strict ? true : false;');
+    expect(result.findingsFixed).toBe(1);
   });
 });

@@ -145,7 +145,7 @@ async function runSarifAnalyser(
       ...(heartbeat ? { onHeartbeat: () => heartbeat(`${analyser.id} batch ${index + 1} of ${batches.length}`) } : {}),
       captureStdoutBytes: MAX_SARIF_BYTES,
       tailChars: 2000,
-      missingBinaryFix: `Install it, or fix "command" of the analyser '${analyser.id}' in kaizen.config.json.`,
+      missingBinaryFix: analyserMissingFix(analyser, 'command'),
     });
     if (result.aborted) throw request.signal?.reason ?? new Error(`${analyser.id} was cancelled`);
     if (result.timedOut) {
@@ -176,6 +176,14 @@ async function runSarifAnalyser(
     }
   }
   return findings;
+}
+
+/** What to do when an analyser's binary is not found, for its `command` or its `fixCommand`. */
+export function analyserMissingFix(analyser: SarifAnalyser, key: 'command' | 'fixCommand'): string {
+  return (
+    `Install it where the worker finds it (the repository's node_modules/.bin, which "setup.command" can install in fresh worktrees, or the worker's PATH), ` +
+    `or fix "${key}" of the analyser '${analyser.id}' in kaizen.config.json. A repository configured for Biome, oxlint or ruff gets their preset unless kaizen.config.json sets "analysers" ([] for none).`
+  );
 }
 
 export function expandFiles(argv: string[], files: string[]): string[] {

@@ -18,6 +18,7 @@ import { activityContext } from '../context.js';
 import type { ActivityDeps } from '../../contracts/ports.js';
 import { writeProposalBody } from './proposal-store.js';
 import { loadProtectedFiles } from '../analyse/protected.js';
+import { analyserMissingFix } from '../analyse/run-analysers.js';
 import { ensureStateDir } from '../state-dir.js';
 import { toolEnv } from '../../adapters/tool-path.js';
 
@@ -143,7 +144,7 @@ async function sarifFix(
       env: toolEnv(deps.env, workspace.worktree),
       timeoutMs: durationMs(analyser.timeout),
       tailChars: 2000,
-      missingBinaryFix: `Install it, or fix "fixCommand" of the analyser '${analyser.id}' in kaizen.config.json.`,
+      missingBinaryFix: analyserMissingFix(analyser, 'fixCommand'),
       ...(context ? { signal: context.cancellationSignal, onHeartbeat: () => context.heartbeat(`${analyser.id} fix`) } : {}),
     });
     if (result.aborted) throw context?.cancellationSignal.reason ?? new Error(`${analyser.id} fix was cancelled`);

@@ -24,6 +24,8 @@ interface SarifRule {
   id?: string;
   defaultConfiguration?: { level?: string };
   messageStrings?: Record<string, { text?: string }>;
+  /** oxlint says per rule what its fixer does: `fixable_fix`, `conditional_fix`, `fixable_suggestion`, `none`, … */
+  properties?: { fix?: unknown };
 }
 
 interface SarifArtifactLocation {
@@ -97,10 +99,21 @@ function toFinding(run: SarifRun, rules: SarifRule[], result: SarifResult, optio
     // SARIF's default level is "warning".
     severity: severityOf(result.level ?? ruleMeta?.defaultConfiguration?.level ?? 'warning'),
     analyser: options.analyser,
-    fixable: options.fixable,
+    fixable: options.fixable && fixCommandFixes(ruleMeta),
   };
   if (physical.region?.endLine !== undefined) finding.endLine = physical.region.endLine;
   return finding;
+}
+
+/**
+ * Whether the tool's fix command (which applies safe fixes only) can fix this rule. A tool
+ * that says nothing is trusted; one that calls the rule's fix a suggestion, dangerous or none
+ * is not, so autofix never targets a finding its fixer would leave in place.
+ */
+function fixCommandFixes(rule: SarifRule | undefined): boolean {
+  const kind = rule?.properties?.fix;
+  if (typeof kind !== 'string') return true;
+  return kind === 'fixable_fix' || kind === 'conditional_fix' || kind === 'fix';
 }
 
 function messageText(message: SarifMessage | undefined, rule: SarifRule | undefined): string | undefined {

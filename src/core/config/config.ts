@@ -272,8 +272,8 @@ export function validateConfig(raw: unknown): ConfigParseResult {
   return { ok: false, problems: parsed.error.issues.map(formatIssue) };
 }
 
-/** Parses the text of a config file. */
-export function parseConfigText(text: string): ConfigParseResult {
+/** Parses the text of a config file; `fallback` gives top-level keys the file does not set. */
+export function parseConfigText(text: string, fallback: ConfigInput = {}): ConfigParseResult {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -283,7 +283,7 @@ export function parseConfigText(text: string): ConfigParseResult {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { ok: false, problems: ['(file): expected a JSON object'] };
   }
-  return validateConfig(raw);
+  return validateConfig({ ...fallback, ...raw });
 }
 
 function formatIssue(issue: z.core.$ZodIssue): string {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSarif, SarifError } from '../../../src/core/analysis/sarif.js';
 
 const ruff = readFileSync(new URL('../../fixtures/sarif/ruff.sarif.json', import.meta.url), 'utf8');
+const oxlint = readFileSync(new URL('../../fixtures/sarif/oxlint.sarif.json', import.meta.url), 'utf8');
 const semgrep = readFileSync(new URL('../../fixtures/sarif/semgrep.sarif.json', import.meta.url), 'utf8');
 
 describe('parseSarif', () => {
@@ -18,6 +19,16 @@ describe('parseSarif', () => {
   it('marks findings fixable only when the analyser has a fix command', () => {
     const findings = parseSarif(ruff, { analyser: 'ruff', roots: ['/home/dev/shop'], fixable: false });
     expect(findings.some((f) => f.fixable)).toBe(false);
+  });
+
+  it("trusts a rule's own word on its fix: oxlint's suggestions and dangerous fixes are not fixable by --fix", () => {
+    const findings = parseSarif(oxlint, { analyser: 'oxlint', roots: ['/repo'], fixable: true });
+    expect(findings.map((f) => [f.ruleId, f.fixable])).toEqual([
+      ['eslint(prefer-const)', true],
+      ['eslint(no-useless-rename)', true],
+      ['eslint(no-unneeded-ternary)', false],
+      ['eslint(no-debugger)', false],
+    ]);
   });
 
   it('accepts the real path of the worktree as a second root', () => {
