@@ -3,6 +3,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CycleSummary } from '../core/governor/cycle.js';
 import type { LlmCheckAnswer, LlmCheckRequest, LlmUsageReport } from '../core/llm/budget.js';
+import type { PullRequestEnded, PullRequestOpened } from '../core/governor/pull-requests.js';
 import type {
   GovernorView,
   LockAnswer,
@@ -34,6 +35,11 @@ export const checkLlmUpdate = defineUpdate<LlmCheckAnswer, [LlmCheckRequest]>('c
 export const llmUsageSignal = defineSignal<[LlmUsageReport]>('llmUsage');
 /** `kaizen resume REPO --llm`: lift the LLM pause; usage so far no longer counts. */
 export const resumeLlmSignal = defineSignal<[PauseRequest]>('resumeLlm');
+
+/** From the workflow that follows a pull request: it is open (counts against budget.maxOpenPullRequests). */
+export const pullRequestOpenedSignal = defineSignal<[PullRequestOpened]>('pullRequestOpened');
+/** From the same workflow: how the pull request ended (the learner and the cooldowns hear it). */
+export const pullRequestEndedSignal = defineSignal<[PullRequestEnded]>('pullRequestEnded');
 
 /** Sent by the governor to runs waiting for the merge lock when it is released. */
 export const mergeLockFreeSignal = defineSignal<[]>('mergeLockFree');

@@ -7,6 +7,7 @@ import { notifyPaused } from './shared/notify.js';
 import { allHandlersFinished, condition, continueAsNew, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { governorView, handleLockRelease, handleLockRequest, handleSlotFinished, handleReserve, handleSlotRequest, setPaused } from '../core/governor/state.js';
 import { handleLlmCheck, handleLlmResume, handleLlmUsage } from '../core/governor/llm-caps.js';
+import { handlePullRequestEnded, handlePullRequestOpened } from '../core/governor/pull-requests.js';
 import type { GovernorInput, LockRequest, ReserveRequest, SlotRequest } from '../core/governor/protocol.js';
 import { GovernorHolder } from './governor/holder.js';
 import type { LlmCheckRequest } from '../core/llm/budget.js';
@@ -17,6 +18,8 @@ import {
   checkLlmUpdate,
   governorStateQuery,
   llmUsageSignal,
+  pullRequestEndedSignal,
+  pullRequestOpenedSignal,
   mergeLockFreeSignal,
   pauseRepoSignal,
   releaseMergeLockSignal,
@@ -61,6 +64,10 @@ export async function governor(input: GovernorInput): Promise<void> {
     gov.change(handleLlmResume(gov.state, Date.now()));
     log.info('LLM strategies resumed', { by: request?.by ?? 'unknown' });
   });
+
+  // Pull requests: open ones count against budget.maxOpenPullRequests; their end teaches the learner.
+  setHandler(pullRequestOpenedSignal, (opened) => gov.change(handlePullRequestOpened(gov.state, opened)));
+  setHandler(pullRequestEndedSignal, (ended) => gov.change(handlePullRequestEnded(gov.state, ended)));
 
   setHandler(governorStateQuery, () => governorView(gov.state, Date.now()));
 

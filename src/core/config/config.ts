@@ -174,9 +174,10 @@ export const Config = z
         minIntervalMinutes: z.number().min(0).default(60).describe('minutes between two changes'),
         maxConcurrent: z.number().int().min(1).default(3).describe('improvements running at once'),
         maxAttemptsPerCycle: z.number().int().min(1).default(5).describe('improvements one cycle may start'),
+        maxOpenPullRequests: z.number().int().min(0).default(3).describe('pull requests Kaizen keeps open at once (pr mode); a cycle starts nothing new while they are open'),
       })
       .strict()
-      .default({ maxPerDay: 5, maxPerFilePerDay: 2, minIntervalMinutes: 60, maxConcurrent: 3, maxAttemptsPerCycle: 5 }),
+      .default({ maxPerDay: 5, maxPerFilePerDay: 2, minIntervalMinutes: 60, maxConcurrent: 3, maxAttemptsPerCycle: 5, maxOpenPullRequests: 3 }),
     pauseBetweenSteps: Duration.or(z.literal(0)).default(0).describe('wait between saga steps (e.g. "10m")'),
     timeouts: z
       .object(Object.fromEntries(StepName.options.map((s) => [s, Duration.default(DEFAULT_TIMEOUTS[s])])) as Record<

@@ -6,7 +6,11 @@ import { durationMs } from '../duration.js';
 export const DAY_MS = 86_400_000;
 export const MINUTE_MS = 60_000;
 
-export type BudgetLimits = Pick<Config['budget'], 'maxPerDay' | 'maxPerFilePerDay' | 'minIntervalMinutes' | 'maxConcurrent'>;
+export type BudgetLimits = Pick<Config['budget'], 'maxPerDay' | 'maxPerFilePerDay' | 'minIntervalMinutes' | 'maxConcurrent'> &
+  /** Absent in requests of older workers: the default. */
+  Partial<Pick<Config['budget'], 'maxOpenPullRequests'>>;
+
+export const DEFAULT_MAX_OPEN_PULL_REQUESTS = 3;
 
 export const DEFAULT_LIMITS: BudgetLimits = { maxPerDay: 5, maxPerFilePerDay: 2, minIntervalMinutes: 60, maxConcurrent: 3 };
 
@@ -29,7 +33,8 @@ export interface ActiveSlot {
   landed: boolean;
 }
 
-export type DenialKind = 'paused' | 'daily' | 'interval' | 'file' | 'concurrency';
+/** `pull_requests`: budget.maxOpenPullRequests reached (stop for now); `cooldown`: a person closed this file's pull request (try another file). */
+export type DenialKind = 'paused' | 'daily' | 'interval' | 'file' | 'concurrency' | 'pull_requests' | 'cooldown';
 
 export type BudgetDecision = { ok: true } | { ok: false; kind: DenialKind; reason: string; nextSlotAt: number | null };
 

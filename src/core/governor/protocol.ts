@@ -6,6 +6,7 @@ import type { StrategyStats } from './learner.js';
 import type { LlmBudgetState, LlmBudgetView, LlmLimits } from '../llm/budget.js';
 import type { Outcome, Strategy } from '../types.js';
 import type { FlakyReport, FlakyTest } from './flaky.js';
+import type { ReviewResult } from '../forge/follow.js';
 
 /** Where a repository's governor workflow lives and how to start it on first use. */
 export interface GovernorTarget {
@@ -153,6 +154,49 @@ export interface GovernorState {
   notify?: PauseAnnouncement;
   /** Tests seen failing and then passing on the rerun, most recently seen first; absent until one flaked. */
   flaky?: FlakyTest[];
+  /** Pull requests a follow workflow watches (pull-requests.ts); absent until pr mode opened one. */
+  pullRequests?: OpenPullRequest[];
+  /** Files and rules a person turned down, until when. */
+  cooldowns?: Cooldown[];
+  /** The latest follow workflows whose end was recorded. */
+  endedPullRequests?: string[];
+}
+
+/** One pull request a follow workflow is watching. */
+export interface OpenPullRequest {
+  /** The follow workflow's id: what makes a repeated report harmless. */
+  followId: string;
+  number: number;
+  url: string;
+  file: string | null;
+  family: string | null;
+  strategy: Strategy;
+  openedAt: number;
+  /** Forgotten after this even without an end report (its follow workflow was terminated). */
+  expiresAt: number;
+}
+
+/** A file and rule a person closed a pull request for. */
+export interface Cooldown {
+  file: string;
+  /** null: every rule of the file. */
+  family: string | null;
+  until: number;
+  /** The pull request that was closed, for the reason a refusal gives. */
+  number: number;
+}
+
+export type PullRequestOpened = OpenPullRequest;
+
+export interface PullRequestEnded {
+  followId: string;
+  number: number;
+  file: string | null;
+  family: string | null;
+  strategy: Strategy;
+  review: ReviewResult;
+  /** For `closed`: the end of the cooldown (ms since the epoch). */
+  cooldownUntil?: number;
 }
 
 /** What `kaizen governor REPO --json` prints: the state plus what it means now. */
@@ -181,4 +225,8 @@ export interface GovernorView {
   llm?: LlmBudgetView;
   /** Flaky tests seen in the last 30 days, most recently seen first. */
   flaky: (Omit<FlakyTest, 'firstAt' | 'lastAt'> & { firstAt: string; lastAt: string })[];
+  /** Kaizen's open pull requests (budget.maxOpenPullRequests counts them). */
+  pullRequests: { number: number; url: string; file: string | null; openedAt: string; followId: string }[];
+  /** Files and rules not proposed again until `until` (forge.cooldownAfterClose). */
+  cooldowns: { file: string; family: string | null; until: string; number: number }[];
 }

@@ -20,6 +20,8 @@ import { chooseStrategy, recordLesson, type Random } from './learner.js';
 import { reservedByOthers, reserveFile } from './reservations.js';
 import { OUTCOMES, STRATEGIES, type Outcome, type Strategy } from '../types.js';
 import { pruneFlaky, recordFlaky } from './flaky.js';
+import { activeCooldown, cooldownReason, normalisePullRequests, openPullRequestsReason, prunePullRequests } from './pull-requests.js';
+import { DEFAULT_MAX_OPEN_PULL_REQUESTS, type BudgetLimits } from './budget.js';
 
 /** Waiters that stopped asking for the lock this long ago are forgotten. */
 const WAITER_TTL_MS = 30 * 60_000;
@@ -61,6 +63,7 @@ export function pruneState(state: GovernorState, now: number): GovernorState {
     recent: state.recent.slice(-RECENT_RUNS),
     ...(state.llm ? { llm: pruneLlm(state, now).llm } : {}),
     ...(state.flaky ? { flaky: pruneFlaky(state.flaky, now) ?? [] } : {}),
+    ...prunePullRequests(state, now),
   };
 }
 
@@ -85,6 +88,7 @@ export function normaliseState(raw: unknown, repoPath: string): GovernorState {
     ...(normaliseLlm(s.llm) ? { llm: normaliseLlm(s.llm) } : {}),
     ...(s.notify && typeof s.notify.hostQueue === 'string' ? { notify: s.notify } : {}),
     ...(Array.isArray(s.flaky) ? { flaky: s.flaky.filter((f) => typeof f?.name === 'string' && typeof f.lastAt === 'number') } : {}),
+    ...normalisePullRequests(s),
   };
 }
 
@@ -105,6 +109,10 @@ export function handleSlotRequest(state: GovernorState, req: SlotRequest, now: n
     if (!decision.ok) {
       return { state: next, answer: { granted: false, kind: decision.kind, reason: decision.reason, nextSlotAt: decision.nextSlotAt === null ? null : iso(decision.nextSlotAt) } };
     }
+    const prs = pullRequestsReason(next, req.limits);
+    if (prs) return { state: next, answer: { granted: false, kind: 'pull_requests', reason: prs, nextSlotAt: null } };
+    const cooldown = activeCooldown(next, req.file, req.family, now);
+    if (cooldown) return { state: next, answer: { granted: false, kind: 'cooldown', reason: cooldownReason(cooldown), nextSlotAt: null } };
   }
   let strategy: Strategy;
   let why: string;
@@ -228,7 +236,9 @@ export function governorView(state: GovernorState, now: number): GovernorView {
   const pending = s.active.filter((a) => !a.landed);
   const perFile: Record<string, number> = {};
   for (const l of day) if (l.file) perFile[l.file] = (perFile[l.file] ?? 0) + 1;
-  const decision = s.pause.paused ? null : decideSlot({ now, limits, landings: s.landings, active: s.active, file: null });
+  const budgetDecision = s.pause.paused ? null : decideSlot({ now, limits, landings: s.landings, active: s.active, file: null });
+  const prs = pullRequestsReason(s, limits);
+  const decision = budgetDecision && budgetDecision.ok && prs ? { ok: false as const, reason: prs, nextSlotAt: null } : budgetDecision;
   const times = [...s.landings.map((l) => l.at), ...pending.map((a) => a.grantedAt)];
   return {
     repoPath: s.repoPath,
@@ -259,5 +269,12 @@ export function governorView(state: GovernorState, now: number): GovernorView {
     landings: s.landings.map((l) => ({ at: iso(l.at), file: l.file, outcome: l.outcome, workflowId: l.workflowId })),
     llm: llmView(s, now),
     flaky: (s.flaky ?? []).map((f) => ({ ...f, firstAt: iso(f.firstAt), lastAt: iso(f.lastAt) })),
+    pullRequests: (s.pullRequests ?? []).map((p) => ({ number: p.number, url: p.url, file: p.file, openedAt: iso(p.openedAt), followId: p.followId })),
+    cooldowns: (s.cooldowns ?? []).map((c) => ({ file: c.file, family: c.family, until: iso(c.until), number: c.number })),
   };
+}
+
+/** Why budget.maxOpenPullRequests holds new runs back, or null. */
+function pullRequestsReason(state: GovernorState, limits: BudgetLimits): string | null {
+  return openPullRequestsReason(state.pullRequests ?? [], limits.maxOpenPullRequests ?? DEFAULT_MAX_OPEN_PULL_REQUESTS);
 }

@@ -52,7 +52,7 @@ export async function runImprovements(run: CycleRun, config: Config, target: Gov
       continue;
     }
     summary.nextSlotAt = answer.nextSlotAt;
-    if (answer.kind === 'file' || answer.kind === 'no_strategy') {
+    if (answer.kind === 'file' || answer.kind === 'cooldown' || answer.kind === 'no_strategy') {
       queue.shift();
       summary.skipped.push({ file: candidate.file, reason: answer.reason });
     } else if (answer.kind === 'concurrency' && running.size > 0) {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeliverActivities } from '../../../src/activities/workspace/deliver.js';
 import type { ForgeConfig } from '../../../src/core/config/config.js';
+import { Forge } from '../../../src/core/config/forge.js';
 import { ErrorType } from '../../../src/core/errors.js';
 import type { PullRequestFacts } from '../../../src/core/forge/pull-request-body.js';
 import type { Workspace } from '../../../src/core/types.js';
@@ -18,7 +19,7 @@ import { startFakeGitHub } from '../../helpers/forges/github.js';
 import { proposalFor, runIdFor, workspaceActivities } from '../workspace/fixtures.js';
 
 const TOKEN = 'github-token';
-const GITHUB: ForgeConfig = { kind: 'github', labels: ['kaizen'] };
+const GITHUB: ForgeConfig = Forge.parse({ kind: 'github' });
 let fake: FakeForge;
 let count = 0;
 const cleanups: (() => void)[] = [];
@@ -165,7 +166,7 @@ describe('pushBranch', () => {
     bare.create('local/app');
     git(repoRoot, 'remote', 'add', 'mirror', fileUrl(bare, 'local/app'));
     git(repoRoot, 'push', '-q', '--force', 'mirror', 'main');
-    expect(await acts.pushBranch({ ...input, remote: 'mirror', forge: { labels: ['kaizen'] } })).toMatchObject({ remote: 'mirror', alreadyThere: false });
+    expect(await acts.pushBranch({ ...input, remote: 'mirror', forge: Forge.parse({}) })).toMatchObject({ remote: 'mirror', alreadyThere: false });
     expect(bare.branchSha('local/app', workspace.branch)).toBe(commit);
   });
 });

@@ -1,0 +1,108 @@
+// What the workflow that follows one pull request does after each look at it. Pure: the
+// forge's answer, what Kaizen verified and the settings in, one decision out, so every rule
+// is unit-tested without Temporal or a forge (the workflow is src/workflows/pull-request.ts).
+import type { Outcome } from '../types.js';
+import type { MergeMethod, PullRequestInfo } from './types.js';
+
+/** How a followed pull request ended (the `review` of its `"kind":"review"` ledger line). */
+export type ReviewResult =
+  /** Merged (by Kaizen's autoMerge or by a person). */
+  | 'merged'
+  /** Closed without merging by a person: the strongest "no" Kaizen can get. */
+  | 'closed'
+  /** A check on the verified commit failed: Kaizen closed it. */
+  | 'checks_failed'
+  /** Open longer than forge.staleAfter: Kaizen closed it. */
+  | 'stale'
+  /** It conflicts with its target branch: Kaizen closed it. */
+  | 'conflict'
+  /** A person pushed to Kaizen's branch: Kaizen leaves the pull request to them. */
+  | 'taken_over';
+
+export const REVIEW_RESULTS: readonly ReviewResult[] = ['merged', 'closed', 'checks_failed', 'stale', 'conflict', 'taken_over'];
+
+/** What the learner makes of it: merged is a success, a person's or the CI's "no" a failure, the rest teach nothing. */
+export function reviewOutcome(review: ReviewResult): Outcome | null {
+  if (review === 'merged') return 'applied';
+  if (review === 'closed' || review === 'checks_failed') return 'rolled_back';
+  return null;
+}
+
+export interface FollowSettings {
+  autoMerge: boolean;
+  mergeMethod: MergeMethod;
+  staleAfterMs: number;
+}
+
+export interface FollowFacts {
+  info: PullRequestInfo;
+  /** The commit Kaizen verified and pushed: the only head it merges or speaks for. */
+  verifiedSha: string;
+  /** When the pull request was opened (ms since the epoch). */
+  openedAt: number;
+  now: number;
+  settings: FollowSettings;
+}
+
+export type FollowDecision =
+  /** Nothing to do until the next look; `why` is shown in the Web UI. */
+  | { kind: 'wait'; why: string }
+  | { kind: 'merge'; method: MergeMethod; sha: string }
+  /** Comment, then close; it ends as `review`. */
+  | { kind: 'close'; review: 'checks_failed' | 'stale' | 'conflict'; comment: string }
+  /** It has ended (or is no longer Kaizen's): record it and stop following. */
+  | { kind: 'ended'; review: 'merged' | 'closed' | 'taken_over'; reason: string };
+
+export function decideFollow(facts: FollowFacts): FollowDecision {
+  const { info, verifiedSha, settings } = facts;
+  const ref = `pull request #${info.number}`;
+  if (info.status === 'merged') return { kind: 'ended', review: 'merged', reason: `${ref} was merged into ${info.baseBranch}` };
+  if (info.status === 'closed') return { kind: 'ended', review: 'closed', reason: `${ref} was closed without merging` };
+  if (info.headSha !== verifiedSha) {
+    return {
+      kind: 'ended',
+      review: 'taken_over',
+      reason: `someone pushed to ${info.headBranch} (head ${short(info.headSha)}, Kaizen verified ${short(verifiedSha)}): Kaizen no longer touches ${ref}`,
+    };
+  }
+  if (info.checks === 'failure') {
+    const names = info.failedChecks.length ? info.failedChecks.join(', ') : 'a check';
+    return {
+      kind: 'close',
+      review: 'checks_failed',
+      comment: `Kaizen closes this pull request: ${names} failed on ${short(verifiedSha)}, the commit Kaizen verified. Kaizen's own tests passed, so the change breaks something only your CI checks; it counts as rolled back and Kaizen will try this rule with other strategies.`,
+    };
+  }
+  const age = facts.now - facts.openedAt;
+  if (age >= settings.staleAfterMs) {
+    return {
+      kind: 'close',
+      review: 'stale',
+      comment: `Kaizen closes this pull request: it has been open for ${days(age)} without being merged (forge.staleAfter is ${days(settings.staleAfterMs)}). The branch stays; a later run may propose the change again on the current ${info.baseBranch}.`,
+    };
+  }
+  if (info.mergeable === false) {
+    return {
+      kind: 'close',
+      review: 'conflict',
+      comment: `Kaizen closes this pull request: it conflicts with ${info.baseBranch}, which has moved since Kaizen verified ${short(verifiedSha)}. A later run will make the change again on the current ${info.baseBranch}.`,
+    };
+  }
+  if (!settings.autoMerge) return { kind: 'wait', why: `waiting for a review (checks ${info.checks}; forge.autoMerge is off)` };
+  if (info.checks !== 'success') {
+    return { kind: 'wait', why: info.checks === 'none' ? 'waiting for checks to report (none yet)' : 'waiting for the checks to finish' };
+  }
+  if (info.mergeable === null) return { kind: 'wait', why: 'checks green; waiting for the forge to compute mergeability' };
+  return { kind: 'merge', method: settings.mergeMethod, sha: verifiedSha };
+}
+
+function short(sha: string): string {
+  return sha.slice(0, 8);
+}
+
+function days(ms: number): string {
+  const d = ms / 86_400_000;
+  if (d >= 1) return `${Math.floor(d)} day${Math.floor(d) === 1 ? '' : 's'}`;
+  const h = Math.round(ms / 3_600_000);
+  return `${h} hour${h === 1 ? '' : 's'}`;
+}
