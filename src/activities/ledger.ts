@@ -48,7 +48,7 @@ export async function readLedger(repoRoot: string): Promise<ParsedLedger & { led
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], undelivered: [], otherKinds: {}, badLines: [], ledgerPath: path };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], undelivered: [], undos: [], otherKinds: {}, badLines: [], ledgerPath: path };
     throw err;
   }
   return { ...parseLedger(text), ledgerPath: path };

@@ -301,6 +301,8 @@ export interface ImprovementResult {
   pullRequest?: PullRequestLink;
   findingsFixed: number;
   fixedRules: string[];
+  /** The rule family the change was about (the learner's, for `kaizen undo`). */
+  family?: string | null;
   linesAdded: number;
   linesRemoved: number;
   testsBefore?: TestRun;

@@ -85,6 +85,7 @@ export function ledgerEntry(result: ImprovementResult, llm?: Proposal['llm']): L
     reason: result.reason,
     findingsFixed: result.findingsFixed,
     fixedRules: result.fixedRules,
+    ...(result.family ? { family: result.family } : {}),
     linesAdded: result.linesAdded,
     linesRemoved: result.linesRemoved,
     testsBefore: testSummary(result.testsBefore),

@@ -2,7 +2,7 @@
 // last line; readers skip it (and report it) instead of failing. Lines have a `kind`
 // (absent means `improvement`); kinds this version does not know are counted, not failed.
 import { OUTCOMES } from '../types.js';
-import { type LedgerEntry, type LedgerRecord, type UndeliveredEntry } from './types.js';
+import { type LedgerEntry, type LedgerRecord, type UndeliveredEntry, type UndoEntry } from './types.js';
 
 export const LEDGER_FILE = 'ledger.jsonl';
 
@@ -16,6 +16,8 @@ export interface ParsedLedger {
   entries: LedgerEntry[];
   /** Notifications that could not be delivered, in order. */
   undelivered: UndeliveredEntry[];
+  /** What `kaizen undo` reverted (or could not), in order. */
+  undos: UndoEntry[];
   /** Lines of kinds this version does not know (written by a newer Kaizen), per kind. */
   otherKinds: Record<string, number>;
   /** 1-based numbers of lines that are not ledger entries (a torn write, hand edits). */
@@ -25,6 +27,7 @@ export interface ParsedLedger {
 export function parseLedger(text: string): ParsedLedger {
   const entries: LedgerEntry[] = [];
   const undelivered: UndeliveredEntry[] = [];
+  const undos: UndoEntry[] = [];
   const otherKinds: Record<string, number> = {};
   const badLines: number[] = [];
   const lines = text.split('\n');
@@ -44,10 +47,13 @@ export function parseLedger(text: string): ParsedLedger {
     } else if (kind === 'undelivered') {
       if (isUndeliveredEntry(value)) undelivered.push(value);
       else badLines.push(index + 1);
+    } else if (kind === 'undo') {
+      if (isUndoEntry(value)) undos.push(value);
+      else badLines.push(index + 1);
     } else if (typeof kind === 'string') otherKinds[kind] = (otherKinds[kind] ?? 0) + 1;
     else badLines.push(index + 1);
   });
-  return { entries, undelivered, otherKinds, badLines };
+  return { entries, undelivered, undos, otherKinds, badLines };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -57,6 +63,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function isUndeliveredEntry(value: unknown): value is UndeliveredEntry {
   if (!isObject(value)) return false;
   return ['timestamp', 'workflowId', 'channel', 'event', 'error'].every((key) => typeof value[key] === 'string');
+}
+
+function isUndoEntry(value: unknown): value is UndoEntry {
+  if (!isObject(value)) return false;
+  return ['timestamp', 'workflowId', 'undoes', 'outcome', 'reason'].every((key) => typeof value[key] === 'string') && (OUTCOMES as readonly unknown[]).includes(value.outcome);
 }
 
 function isLedgerEntry(value: unknown): value is LedgerEntry {

@@ -2,13 +2,15 @@
 // back, which strategies work, how long steps take. Pure: entries and a clock in, numbers out.
 import { parseLedger, type ParsedLedger } from './ledger.js';
 import { OUTCOMES, STEPS, type Outcome, type StepName, type Strategy } from '../types.js';
-import { type LedgerEntry } from './types.js';
+import { type LedgerEntry, type UndoEntry } from './types.js';
 
 /** Improvements from a ledger's text; lines of other kinds (`cycle`, `undelivered`, …) are only counted. */
 export interface LedgerView {
   /** Oldest first (by timestamp; ties keep file order). */
   entries: LedgerEntry[];
   otherKinds: Record<string, number>;
+  /** What `kaizen undo` did, oldest first. */
+  undos: UndoEntry[];
   /** 1-based numbers of lines that could not be read (a torn write, hand edits). */
   badLines: number[];
 }
@@ -20,7 +22,7 @@ export function readLedgerView(text: string): LedgerView {
 export function ledgerView(parsed: ParsedLedger): LedgerView {
   const otherKinds = { ...parsed.otherKinds };
   if (parsed.undelivered.length) otherKinds.undelivered = (otherKinds.undelivered ?? 0) + parsed.undelivered.length;
-  return { entries: sortByTime(parsed.entries), otherKinds, badLines: parsed.badLines };
+  return { entries: sortByTime(parsed.entries), otherKinds, undos: parsed.undos, badLines: parsed.badLines };
 }
 
 export function sortByTime(entries: LedgerEntry[]): LedgerEntry[] {

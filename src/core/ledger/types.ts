@@ -1,5 +1,6 @@
 // One line of <repo>/.kaizen/ledger.jsonl: an improvement's outcome or an undelivered notification.
 import type { LlmAttempt, Mode, Outcome, Proposal, StepName, Strategy } from '../types.js';
+import type { UndoEntry } from '../undo/types.js';
 
 export interface LedgerEntry {
   /** Lines of other kinds share the ledger; improvement lines written before kinds existed have none. */
@@ -15,6 +16,8 @@ export interface LedgerEntry {
   reason: string;
   findingsFixed: number;
   fixedRules: string[];
+  /** The rule family the change was about, as the learner counts it (absent in older lines). */
+  family?: string | null;
   linesAdded: number;
   linesRemoved: number;
   testsBefore: { passed: boolean; cached: boolean; durationMs: number } | null;
@@ -51,4 +54,5 @@ export interface UndeliveredEntry {
 }
 
 /** Every kind of ledger line this version knows; readers skip (and count) kinds they do not. */
-export type LedgerRecord = LedgerEntry | UndeliveredEntry;
+export type LedgerRecord = LedgerEntry | UndeliveredEntry | UndoEntry;
+export type { UndoEntry };

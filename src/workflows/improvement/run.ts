@@ -10,6 +10,7 @@ import type { Config } from '../../core/config/config.js';
 import { durationMs } from '../../core/duration.js';
 import { ProgressTracker } from '../../core/improvement/progress.js';
 import { assessRisk } from '../../core/improvement/risk.js';
+import { primaryFamily } from '../../core/governor/learner.js';
 import { repoName } from '../../core/repository/key.js';
 import type { AnalyseResult, Finding, ImprovementInput, ImprovementResult, LlmAttempt, Mode, Outcome, Proposal, PullRequestLink, StepName, Strategy, TestRun, VerifyFindingsResult, Workspace } from '../../core/types.js';
 import { flakyNote, redRunDetail, StepOutcome } from '../shared/failures.js';
@@ -285,6 +286,8 @@ export class ImprovementRun {
       startedAt: this.startedAt,
     });
     if (this.llmAttempts.length > 0) result.llmAttempts = this.llmAttempts;
+    const family = this.input.governor?.family ?? primaryFamily(this.findings)?.family;
+    if (family && result.commit) result.family = family;
     return result;
   }
 
