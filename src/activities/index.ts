@@ -7,6 +7,7 @@ import { createDeliverActivities } from './workspace/deliver.js';
 import { createWorkspaceActivities } from './workspace/worktree.js';
 import { createLedgerActivities } from './ledger.js';
 import { createNotifyActivities } from './notify.js';
+import { createUndoActivities } from './undo.js';
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createTestActivities(deps),
     ...createLedgerActivities(deps),
     ...createNotifyActivities(deps),
+    ...createUndoActivities(deps),
   };
 }
 

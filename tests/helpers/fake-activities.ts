@@ -18,6 +18,7 @@ export const FAKE_HOST_QUEUE_SUFFIX = '-host';
 export const FAKE_TARGET = 'src/a.js';
 export const FAKE_COMMIT = 'c0ffee0000000000000000000000000000000001';
 export const FAKE_REBASED_COMMIT = 'c0ffee0000000000000000000000000000000002';
+export const FAKE_REVERT_COMMIT = 'c0ffee0000000000000000000000000000000003';
 export const FAKE_BASE_COMMIT = 'ba5e000000000000000000000000000000000001';
 export const FAKE_PULL_REQUEST = { url: 'https://github.com/acme/demo/pull/7', number: 7 };
 
@@ -185,6 +186,16 @@ export function fakeActivities(options: FakeOptions = {}): Fakes {
       return { channel: input.channel.id, event: input.event.kind === 'improvement' ? input.event.result.outcome : input.event.kind };
     },
     async recordUndelivered(input) {
+      return { ledgerPath: `${input.repoRoot}/.kaizen/ledger.jsonl` };
+    },
+    // kaizen undo: nothing in the ledger unless a test says so; a revert commits FAKE_REVERT_COMMIT.
+    async planUndo() {
+      return { targets: [], skipped: [] };
+    },
+    async revertChange() {
+      return { kind: 'reverted', commit: FAKE_REVERT_COMMIT, filesChanged: [FAKE_TARGET] };
+    },
+    async recordUndo(input) {
       return { ledgerPath: `${input.repoRoot}/.kaizen/ledger.jsonl` };
     },
   };
