@@ -7,7 +7,7 @@ import { locateRepository } from '../adapters/repository.js';
 import { NotAGitRepoError, RepoNotFoundError } from '../core/errors.js';
 import { ledgerView, type LedgerView } from '../core/ledger/stats.js';
 import { OUTCOMES, type Outcome } from '../core/types.js';
-import { type LedgerEntry } from '../core/ledger/types.js';
+import { type LedgerEntry, type UndoEntry } from '../core/ledger/types.js';
 import { printJson } from './common.js';
 import { CliError } from './errors.js';
 
@@ -89,9 +89,23 @@ export function firstLine(text: string, max = 100): string {
 
 /** One line per entry; `fileWidth` aligns the columns after the file across lines. */
 export function formatLogLine(e: LedgerEntry, utcOffsetMinutes = 0, fileWidth = 0): string {
-  const where = e.commit ? `commit ${e.commit.slice(0, 12)}${e.branch ? ` on ${e.branch}` : ''}` : e.branch ? `branch ${e.branch}` : '';
+  // A change's id is what `kaizen undo ID` takes.
+  const where = e.commit ? `commit ${e.commit.slice(0, 12)}${e.branch ? ` on ${e.branch}` : ''}  id ${e.workflowId}` : e.branch ? `branch ${e.branch}` : '';
   const parts = [localTime(e.timestamp, utcOffsetMinutes), e.outcome.padEnd(11), (e.file ?? '(no file)').padEnd(fileWidth), String(e.strategy).padEnd(7), firstLine(e.reason)];
   return [...parts, where].filter(Boolean).join('  ');
+}
+
+/** An undo line: what it reverted, with which commit. */
+export function formatUndoLine(u: UndoEntry, utcOffsetMinutes = 0): string {
+  const where = u.commit ? `revert ${u.commit.slice(0, 12)}${u.branch ? ` on ${u.branch}` : ''}` : u.pullRequest ? `pull request ${u.pullRequest.url}` : '';
+  return [localTime(u.timestamp, utcOffsetMinutes), u.outcome.padEnd(11), `undo ${u.undoes}`, firstLine(u.reason), where].filter(Boolean).join('  ');
+}
+
+/** Improvement and undo lines in one list, oldest first (ties keep improvements first). */
+export function formatLogWithUndos(entries: LedgerEntry[], undos: UndoEntry[], utcOffsetMinutes = 0): string[] {
+  const lines = formatLog(entries, utcOffsetMinutes).map((line, i) => ({ at: Date.parse(entries[i]?.timestamp ?? ''), line }));
+  const undone = undos.map((u) => ({ at: Date.parse(u.timestamp), line: formatUndoLine(u, utcOffsetMinutes) }));
+  return [...lines, ...undone].map((x, i) => ({ ...x, i })).sort((a, b) => (a.at || 0) - (b.at || 0) || a.i - b.i).map((x) => x.line);
 }
 
 export function formatLog(entries: LedgerEntry[], utcOffsetMinutes = 0): string[] {
@@ -117,14 +131,17 @@ export async function logCommand(repo: string | undefined, opts: LogOptions): Pr
   const outcomes = opts.outcome ? parseOutcomes(opts.outcome) : undefined;
   const ledger = await loadLedger(repo);
   warnBadLines(ledger);
-  const shown = ledger.entries.filter((e) => (!since || Date.parse(e.timestamp) >= since.getTime()) && (!outcomes || outcomes.includes(e.outcome)));
+  const wanted = (e: { timestamp: string; outcome: Outcome }) => (!since || Date.parse(e.timestamp) >= since.getTime()) && (!outcomes || outcomes.includes(e.outcome));
+  const shown = ledger.entries.filter(wanted);
+  const undos = ledger.undos.filter(wanted);
   if (opts.json) {
-    printJson(shown);
+    // Undo lines carry "kind": "undo"; improvement lines have no kind or "improvement".
+    printJson([...shown, ...undos].sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp)));
     return 0;
   }
   if (!ledger.entries.length) console.log(`no improvements recorded yet in ${ledger.ledgerPath}`);
   else if (!shown.length) console.log(`none of the ${ledger.entries.length} improvements match`);
-  for (const line of formatLog(shown, offset)) console.log(line);
+  for (const line of formatLogWithUndos(shown, undos, offset)) console.log(line);
   const notes = [shown.length !== ledger.entries.length && shown.length ? `${shown.length} of ${ledger.entries.length} improvements shown` : '', otherKindsNote(ledger.otherKinds)];
   for (const note of notes.filter(Boolean)) console.log(`(${note})`);
   return 0;

@@ -69,6 +69,19 @@ export function buildProgram(): Command {
       .option('--json', 'print one JSON object'),
   ).action(lazy(() => import('./improve.js'), (m) => m.improveCommand));
 
+  withTemporal(
+    program
+      .command('undo')
+      .description('revert changes Kaizen landed, as new revert commits tested and landed like any change: one improvement by its id, or every change of REPO --since a time, newest first')
+      .argument('<id-or-repo>', "an improvement's workflow id (as improve and log print it); with --since, the repository")
+      .option('--since <when>', 'undo every change of the repository since a duration ago (30m, 12h, 1d, 2w) or a date (2025-01-31)')
+      .option('--repo <path>', 'with an id: the repository it changed (default: where Temporal says it ran, else the current folder)')
+      .option('--target-branch <branch>', 'the branch the changes landed on (default: config, else the checked-out branch)')
+      .option('--test-cmd <command>', 'test command (run without a shell)')
+      .option('--no-governor', 'no merge lock and no lesson for the learner')
+      .option('--wait', 'wait for the outcome')
+      .option('--json', 'print one JSON object'),
+  ).action(lazy(() => import('./undo.js'), (m) => m.undoCommand));
   withTemporal(program.command('status').description("an improvement's progress: step, percent, updates").argument('<id>', 'workflow id').option('--json', 'print JSON')).action(
     lazy(cli, (m) => m.statusCommand),
   );

@@ -46,9 +46,9 @@ describe('log lines', () => {
       ledgerEntry({ timestamp: '2025-03-10T12:05:00.000Z', outcome: 'proposed', reason: 'ready for review\nmore detail', commit: 'abcdef1234567890', branch: 'kaizen/x' }),
       60,
     );
-    expect(line).toBe('2025-03-10 13:05  proposed     src/a.js  autofix  ready for review  commit abcdef123456 on kaizen/x');
+    expect(line).toBe('2025-03-10 13:05  proposed     src/a.js  autofix  ready for review  commit abcdef123456 on kaizen/x  id improve-app-1');
     expect(formatLog([ledgerEntry({ file: 'src/long/name.ts', strategy: 'llm' }), ledgerEntry({ outcome: 'skipped', file: null, commit: null, branch: null, reason: 'nothing to do' })])).toEqual([
-      '2025-03-10 12:00  proposed     src/long/name.ts  llm      branch kaizen/ab12cd34 is ready for review  commit ffffffffffff on kaizen/ab12cd34',
+      '2025-03-10 12:00  proposed     src/long/name.ts  llm      branch kaizen/ab12cd34 is ready for review  commit ffffffffffff on kaizen/ab12cd34  id improve-app-1',
       '2025-03-10 12:00  skipped      (no file)         autofix  nothing to do',
     ]);
   });

@@ -1,0 +1,133 @@
+// `kaizen undo` as a user runs it: real CLI processes, the real dev server and a worker, real
+// git. Changes land through real improvements (autofix, merge mode); undo reverts exactly the
+// ones asked for with new revert commits, tested and fast-forwarded, newest first, and refuses
+// a revert that conflicts with later commits without touching the repository.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import type { ImprovementResult } from '../../src/core/types.js';
+import type { UndoResult } from '../../src/core/undo/types.js';
+import { createRepo, type TempRepo } from '../helpers/git-repo.js';
+import { kaizenBranches, readLedgerLines, snapshotRepo, startKaizen, worktreesLeft, type E2eKaizen } from '../helpers/e2e.js';
+import { runKaizen, type CliResult } from '../helpers/kaizen-process.js';
+
+let kaizen: E2eKaizen;
+const repos: TempRepo[] = [];
+
+const source = (name: string) => `export function ${name}(a, b) {\n  var result = a + b;\n  return result;\n}\n`;
+
+/** A project with one no-var finding in each of these files, and a test of each. */
+function repoWith(names: string[]): TempRepo {
+  const files: Record<string, string> = {
+    'package.json': JSON.stringify({ name: 'undo-fixture', type: 'module', scripts: { test: 'node --test' } }),
+    'kaizen.config.json': JSON.stringify({ recentChangeMinutes: 0 }),
+  };
+  for (const name of names) {
+    files[`src/${name}.js`] = source(name);
+    files[`test/${name}.test.js`] = `import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { ${name} } from '../src/${name}.js';\n\ntest('${name}', () => assert.equal(${name}(2, 3), 5));\n`;
+  }
+  const repo = createRepo(files);
+  repos.push(repo);
+  return repo;
+}
+
+function kaizenCli(args: string[]): Promise<CliResult> {
+  return runKaizen(args, { ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), KAIZEN_TASK_QUEUE: kaizen.taskQueue }, { timeoutMs: 240_000 });
+}
+
+async function land(repo: TempRepo, name: string): Promise<ImprovementResult> {
+  const result = await kaizen.improve({ repoPath: repo.path, strategy: 'autofix', mode: 'merge', file: `src/${name}.js` });
+  expect(result.outcome, result.reason).toBe('applied');
+  return result;
+}
+
+async function undo(args: string[]): Promise<{ cli: CliResult; result: UndoResult }> {
+  const cli = await kaizenCli(['undo', ...args, '--wait', '--json']);
+  return { cli, result: JSON.parse(cli.stdout) as UndoResult };
+}
+
+const onDisk = (repo: TempRepo, file: string) => readFileSync(join(repo.path, file), 'utf8');
+
+beforeAll(async () => {
+  kaizen = await startKaizen('undo');
+});
+
+afterAll(async () => {
+  await kaizen?.close();
+  for (const repo of repos) repo.cleanup();
+});
+
+describe('kaizen undo', () => {
+  it('reverts exactly the landed change named, leaves later changes in place, and records it', async () => {
+    const repo = repoWith(['add', 'sum']);
+    const first = await land(repo, 'add');
+    const second = await land(repo, 'sum');
+    const fixedSum = onDisk(repo, 'src/sum.js');
+
+    const { cli, result } = await undo([first.workflowId]);
+
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(result.workflowId).toBe(`kaizen-undo-${first.workflowId}`);
+    expect(result.items).toEqual([expect.objectContaining({ undoes: first.workflowId, undoneCommit: first.commit, outcome: 'applied' })]);
+    const revert = result.items[0]?.commit as string;
+    // A new commit on top of the later change: history is not rewritten.
+    expect(repo.head('main')).toBe(revert);
+    expect(repo.git('rev-parse', 'main~1')).toBe(second.commit);
+    expect(repo.git('log', '-1', '--format=%B', 'main')).toContain(`This reverts commit ${first.commit}`);
+    expect(onDisk(repo, 'src/add.js')).toBe(source('add'));
+    expect(onDisk(repo, 'src/sum.js')).toBe(fixedSum);
+    expect(repo.git('status', '--porcelain')).toBe('');
+    expect(worktreesLeft(repo.path)).toEqual([]);
+    expect(kaizenBranches(repo.path)).toEqual([]);
+    expect(readLedgerLines(repo.path).at(-1)).toMatchObject({ kind: 'undo', workflowId: result.workflowId, undoes: first.workflowId, outcome: 'applied', commit: revert });
+
+    const log = await kaizenCli(['log', repo.path]);
+    expect(log.stdout).toContain(`applied      undo ${first.workflowId}`);
+    // Once undone, it is not undone again.
+    const again = await undo([first.workflowId]);
+    expect(again.result.items).toEqual([expect.objectContaining({ outcome: 'skipped', reason: expect.stringMatching(/^already undone by kaizen-undo-/) })]);
+    expect(repo.head('main')).toBe(revert);
+  });
+
+  it('undoes every change of a window newest first, each its own revert commit, skipping one already undone', async () => {
+    const repo = repoWith(['one', 'two', 'three']);
+    const landed = [await land(repo, 'one'), await land(repo, 'two'), await land(repo, 'three')];
+    await undo([landed[1]?.workflowId as string]);
+
+    const { cli, result } = await undo([repo.path, '--since', '1h']);
+
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(result.items.map((i) => [i.undoes, i.outcome])).toEqual([
+      [landed[1]?.workflowId, 'skipped'],
+      [landed[2]?.workflowId, 'applied'],
+      [landed[0]?.workflowId, 'applied'],
+    ]);
+    expect(repo.git('log', '-4', '--format=%s', 'main').split('\n')).toEqual([
+      'Revert "kaizen: fix no-var in src/one.js"',
+      'Revert "kaizen: fix no-var in src/three.js"',
+      'Revert "kaizen: fix no-var in src/two.js"',
+      'kaizen: fix no-var in src/three.js',
+    ]);
+    for (const name of ['one', 'two', 'three']) expect(onDisk(repo, `src/${name}.js`)).toBe(source(name));
+  });
+
+  it('refuses a revert that conflicts with a later commit, naming both, and leaves the repository untouched', async () => {
+    const repo = repoWith(['add']);
+    const landed = await land(repo, 'add');
+    repo.write('src/add.js', onDisk(repo, 'src/add.js').replace(/result/g, 'total'));
+    const later = repo.commitAll('rename result to total');
+    const before = snapshotRepo(repo.path);
+
+    const { cli, result } = await undo([landed.workflowId]);
+
+    expect(cli.code).toBe(1);
+    expect(result.items).toEqual([expect.objectContaining({ outcome: 'failed' })]);
+    expect(result.items[0]?.reason).toBe(
+      `reverting ${landed.commit?.slice(0, 8)} conflicts with later commits in src/add.js (changed since by ${later.slice(0, 8)} "rename result to total"); nothing was changed: revert it by hand (git revert ${landed.commit?.slice(0, 8)}) and resolve the conflict`,
+    );
+    expect(snapshotRepo(repo.path)).toEqual(before);
+    expect(worktreesLeft(repo.path)).toEqual([]);
+    expect(kaizenBranches(repo.path)).toEqual([]);
+    expect(readLedgerLines(repo.path).at(-1)).toMatchObject({ kind: 'undo', undoes: landed.workflowId, outcome: 'failed', commit: null });
+  });
+});
