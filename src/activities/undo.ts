@@ -7,7 +7,10 @@ import { formatLedgerLine } from '../core/ledger/ledger.js';
 import { conflictReason, planUndo, revertMessage, type UndoPlan } from '../core/undo/plan.js';
 import type { UndoEntry } from '../core/undo/types.js';
 import type { Workspace } from '../core/types.js';
-import { git, identityOptions, isAncestor, resolveCommit, runGit, type GitContext } from '../adapters/git.js';
+import { git, identityOptions, isAncestor, resolveCommit, runGit, treeOf, type GitContext } from '../adapters/git.js';
+import type { ForgeConfig } from '../core/config/config.js';
+import { gitDetail } from '../core/forge/push-failure.js';
+import { remoteAccess } from './workspace/deliver.js';
 import type { ActivityDeps } from '../contracts/ports.js';
 import { readLedger, recordInLedger } from './ledger.js';
 import { withCommitConfig } from './workspace/apply.js';
@@ -25,6 +28,11 @@ export interface RevertInput {
   workspace: Workspace;
   /** The commit to revert. */
   commit: string;
+  /**
+   * Revert its change wherever it landed (a pull request merged by squash or rebase has other
+   * commits): no check that the commit itself is on the base.
+   */
+  anywhere?: boolean;
   /** Its improvement's workflow id, and the undo's (both go into the message). */
   undoes: string;
   undoWorkflowId: string;
@@ -45,7 +53,7 @@ export function createUndoActivities(deps: ActivityDeps) {
       const wt = gitContext(deps, workspace.worktree);
       return withHeartbeat(async () => {
         if (!(await resolveCommit(wt, commit))) return { kind: 'not_on_target', reason: `commit ${shortSha(commit)} is not in this repository` };
-        if (!(await isAncestor(wt, commit, workspace.baseCommit))) {
+        if (!input.anywhere && !(await isAncestor(wt, commit, workspace.baseCommit))) {
           return { kind: 'not_on_target', reason: `commit ${shortSha(commit)} is not on ${workspace.targetBranch} (${shortSha(workspace.baseCommit)})` };
         }
         const message = revertMessage({ subject: (await git(wt, ['log', '-1', '--format=%s', commit])).trim(), commit, undoes: input.undoes, undoWorkflowId: input.undoWorkflowId });
@@ -76,6 +84,23 @@ export function createUndoActivities(deps: ActivityDeps) {
         const made = await resolveCommit(wt, 'HEAD');
         if (!made) throw new Error(`git commit in ${workspace.worktree} left no HEAD commit`);
         return reverted(wt, workspace, made);
+      });
+    },
+
+    /**
+     * The remote's tip of the target branch (pr mode: where a merged pull request landed),
+     * fetched into the worktree's own FETCH_HEAD with the forge's token in git's environment only.
+     */
+    async fetchRemoteTarget(input: { workspace: Workspace; remote: string; forge: ForgeConfig }): Promise<{ commit: string; tree: string }> {
+      const { workspace, remote } = input;
+      const wt = gitContext(deps, workspace.worktree);
+      const access = await remoteAccess(deps, gitContext(deps, workspace.repoRoot), remote, input.forge);
+      return withHeartbeat(async () => {
+        const fetched = await runGit(wt, ['fetch', '--quiet', '--no-tags', remote, `refs/heads/${workspace.targetBranch}`], { env: access.env });
+        if (fetched.exitCode !== 0) throw new GitFailedError(`fetch ${remote} ${workspace.targetBranch}`, gitDetail(fetched.stderr || fetched.stdout, access.secrets));
+        const commit = await resolveCommit(wt, 'FETCH_HEAD');
+        if (!commit) throw new GitFailedError(`fetch ${remote} ${workspace.targetBranch}`, `${remote} has no branch ${workspace.targetBranch}`);
+        return { commit, tree: await treeOf(wt, commit) };
       });
     },
 

@@ -18,6 +18,7 @@ export const FAKE_HOST_QUEUE_SUFFIX = '-host';
 export const FAKE_TARGET = 'src/a.js';
 export const FAKE_COMMIT = 'c0ffee0000000000000000000000000000000001';
 export const FAKE_REBASED_COMMIT = 'c0ffee0000000000000000000000000000000002';
+export const FAKE_REMOTE_TIP = 'ba5e000000000000000000000000000000000003';
 export const FAKE_REVERT_COMMIT = 'c0ffee0000000000000000000000000000000003';
 export const FAKE_BASE_COMMIT = 'ba5e000000000000000000000000000000000001';
 export const FAKE_PULL_REQUEST = { url: 'https://github.com/acme/demo/pull/7', number: 7 };
@@ -194,6 +195,9 @@ export function fakeActivities(options: FakeOptions = {}): Fakes {
     },
     async revertChange() {
       return { kind: 'reverted', commit: FAKE_REVERT_COMMIT, filesChanged: [FAKE_TARGET] };
+    },
+    async fetchRemoteTarget() {
+      return { commit: FAKE_REMOTE_TIP, tree: '7ree000000000000000000000000000000000003' };
     },
     async recordUndo(input) {
       return { ledgerPath: `${input.repoRoot}/.kaizen/ledger.jsonl` };

@@ -10,7 +10,7 @@ import type { UndoInput, UndoResult, UndoTarget } from '../../src/core/undo/type
 import type { KaizenActivities } from '../../src/activities/index.js';
 import { undo } from '../../src/workflows/undo.js';
 import { continuousFakes, until } from '../helpers/continuous.js';
-import { FAKE_REPO, FAKE_REVERT_COMMIT, fakeActivities, greenRun, redRun, type CallLog } from '../helpers/fake-activities.js';
+import { FAKE_PULL_REQUEST, FAKE_REMOTE_TIP, FAKE_REPO, FAKE_REVERT_COMMIT, fakeActivities, greenRun, redRun, type CallLog } from '../helpers/fake-activities.js';
 import { useTimeSkipping } from '../helpers/time-skipping.js';
 
 const ts = useTimeSkipping();
@@ -115,5 +115,32 @@ describe('the learner', () => {
     expect(view.recent.at(-1)).toMatchObject({ outcome: 'rolled_back', reason: expect.stringMatching(/^undone: improve-b \(bbbbbbbb\) was reverted by undo-learn-/) });
     expect(view.strategies.find((s) => s.family === 'prefer-const')).toMatchObject({ strategy: 'llm', successes: 0, failures: 1 });
     expect(view.lock).toBeNull();
+  });
+});
+
+describe('a change that came as a pull request', () => {
+  const viaPr = target('improve-c', { outcome: 'proposed', mode: 'pr', branch: 'kaizen/c', pullRequest: { url: 'https://github.com/acme/app/pull/3', number: 3 } });
+
+  it('is reverted on the remote target branch, tested, and opened as a revert pull request', async () => {
+    const { result, log } = await runUndo(planned(viaPr));
+    expect(log.names()).toEqual(['locateRepo', 'planUndo', 'prepareWorkspace', 'fetchRemoteTarget', 'resetWorkspace', 'revertChange', 'runTests:verify', 'pushBranch', 'openPullRequest', 'removeWorkspace', 'recordUndo']);
+    // The revert is made on what the remote has, wherever the squash or merge put the change.
+    expect(log.inputsOf('revertChange')[0]).toMatchObject({ commit: viaPr.commit, anywhere: true, workspace: { baseCommit: FAKE_REMOTE_TIP } });
+    expect(log.inputsOf('pushBranch')[0]).toMatchObject({ commit: FAKE_REVERT_COMMIT, remote: 'origin', workspace: { baseCommit: FAKE_REMOTE_TIP, branch: expect.stringMatching(/^kaizen\/undo-/) } });
+    expect(log.inputsOf('openPullRequest')[0]?.facts).toMatchObject({ commit: FAKE_REVERT_COMMIT, reverts: { workflowId: 'improve-c', commit: viaPr.commit, pullRequest: viaPr.pullRequest }, testsAfter: { passed: true } });
+    expect(log.has('integrate')).toBe(false);
+    // The revert's branch is the pull request's head: it stays.
+    expect(log.inputsOf('removeWorkspace')[0]).toMatchObject({ deleteBranch: false });
+    expect(result.items[0]).toMatchObject({ outcome: 'proposed', commit: FAKE_REVERT_COMMIT, pullRequest: { url: FAKE_PULL_REQUEST.url, number: 7 }, reason: expect.stringMatching(/^opened revert pull request #7/) });
+    expect(log.inputsOf('recordUndo')[0]?.entry).toMatchObject({ outcome: 'proposed', pullRequest: FAKE_PULL_REQUEST });
+  });
+
+  it('has nothing to revert when its pull request was never merged', async () => {
+    const { result, log } = await runUndo({ ...planned(viaPr), revertChange: async () => ({ kind: 'already_undone', reason: 'main no longer has the change' }) });
+    expect(result.items[0]?.reason).toBe(
+      'nothing landed to undo: origin/main does not have its change (not merged, or reverted since); the change of improve-c only sits on its pull request https://github.com/acme/app/pull/3 (branch kaizen/c): close the pull request instead',
+    );
+    expect(log.has('pushBranch')).toBe(false);
+    expect(log.inputsOf('removeWorkspace')[0]).toMatchObject({ deleteBranch: true });
   });
 });

@@ -26,7 +26,7 @@ export interface DeliverInput {
 }
 
 /** The remote as this worker reaches it: its URL, the forge it is on, and git's credentials. */
-interface RemoteAccess {
+export interface RemoteAccess {
   url: string;
   kind: ForgeKind | null;
   /** Environment for git commands that talk to the remote (the token's header, or nothing). */
@@ -95,7 +95,8 @@ async function realConnector(): Promise<ForgeConnector> {
   return (await import('../../adapters/forges/index.js')).connectForge;
 }
 
-async function remoteAccess(deps: ActivityDeps, repo: GitContext, remote: string, forge: ForgeConfig): Promise<RemoteAccess> {
+/** The remote's URL, forge and the environment git needs to reach it (also `kaizen undo`'s fetch of the target branch). */
+export async function remoteAccess(deps: ActivityDeps, repo: GitContext, remote: string, forge: ForgeConfig): Promise<RemoteAccess> {
   const got = await runGit(repo, ['remote', 'get-url', '--push', remote]);
   const url = got.stdout.trim();
   if (got.exitCode !== 0 || url === '') throw new RemoteMissingError(repo.cwd, remote);

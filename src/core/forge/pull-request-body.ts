@@ -27,12 +27,15 @@ export interface PullRequestFacts {
   targetBranch: string;
   baseCommit: string;
   remote: string;
+  /** `kaizen undo`: this pull request reverts an earlier change (its run, commit and pull request). */
+  reverts?: { workflowId: string; commit: string; pullRequest?: { url: string; number: number } };
 }
 
 /** Keeps a body well under every forge's limit (GitHub: 65 536 characters). */
 const MAX_BODY = 60_000;
 
 export function pullRequestBody(facts: PullRequestFacts, webUiLink: string): string {
+  if (facts.reverts) return revertBody(facts, facts.reverts, webUiLink);
   const fixedCount = facts.fixedRules.reduce((n, r) => n + r.count, 0);
   const lines = [
     facts.summary,
@@ -59,6 +62,26 @@ export function pullRequestBody(facts: PullRequestFacts, webUiLink: string): str
   ];
   const body = lines.join('\n');
   return body.length <= MAX_BODY ? body : `${body.slice(0, MAX_BODY)}\n\n… (cut)`;
+}
+
+/** A revert's pull request: what it takes back, its tests, and how to keep the change after all. */
+function revertBody(facts: PullRequestFacts, reverts: NonNullable<PullRequestFacts['reverts']>, webUiLink: string): string {
+  return [
+    `Reverts \`${reverts.commit.slice(0, 12)}\` (Kaizen run ${reverts.workflowId}${reverts.pullRequest ? `, pull request ${reverts.pullRequest.url}` : ''}), asked for with \`kaizen undo\`.`,
+    '',
+    '### Test evidence',
+    ...testLines(facts),
+    '',
+    '### The change',
+    `- ${facts.files.length} file${facts.files.length === 1 ? '' : 's'} changed back: ${facts.files.map((f) => `\`${f}\``).join(', ')}`,
+    `- commit \`${facts.commit.slice(0, 12)}\` on \`${facts.branch}\`, based on \`${facts.targetBranch}\` at \`${facts.baseCommit.slice(0, 12)}\``,
+    `- Kaizen run: [${facts.workflowId}](${webUiLink})`,
+    '',
+    '### To keep the change after all',
+    `Close this pull request; Kaizen's branch can go too: \`git push ${facts.remote} --delete ${facts.branch}\`.`,
+    '',
+    "_Opened by Kaizen, which tested this revert before pushing it; the repository's own checks run on it here._",
+  ].join('\n');
 }
 
 function testLines(facts: PullRequestFacts): string[] {

@@ -2,35 +2,30 @@
 //
 //   step       activities                                   undo when a later step fails
 //   prepare    prepareWorkspace (workspace/worktree.ts)     removeWorkspace: worktree, kaizen/<id>, backup ref
+//              pr: fetchRemoteTarget, resetWorkspace there
 //   apply      revertChange (undo.ts): the revert commit    - (conflict: aborted in the worktree, named)
 //   verify     runTests on the revert; red: resetWorkspace  -
 //              and runTests on the untouched tree
 //   integrate  integrate merge, rebaseWorkspace under the   - (a landed revert keeps its backup ref)
 //              governor's merge lock, as an improvement
+//              pr: pushBranch, openPullRequest (undo/deliver-revert.ts)
 //
 // Where the change landed decides where the revert lands: merged on the target branch, the
-// revert is fast-forwarded there once its tests pass. A change that never reached the target
-// branch (a `kaizen/*` branch left for review, an unmerged pull request) has nothing to revert.
+// revert is fast-forwarded there once its tests pass; a change that came as a pull request is
+// reverted on the remote's target branch and the revert opened as a pull request. A change that
+// never reached the target branch (a `kaizen/*` branch left for review, an unmerged pull
+// request) has nothing to revert.
 import { CancellationScope, isCancellation, uuid4 } from '@temporalio/workflow';
 import type { Config } from '../../core/config/config.js';
-import type { IntegrateResult, TestRun, Workspace } from '../../core/types.js';
-import type { UndoInput, UndoItem, UndoTarget } from '../../core/undo/types.js';
-import { describeFailure, flakyNote, oneLine, redRunDetail, StepOutcome } from '../shared/failures.js';
+import type { IntegrateResult, Workspace } from '../../core/types.js';
+import type { UndoItem, UndoTarget } from '../../core/undo/types.js';
+import { describeFailure, oneLine, StepOutcome } from '../shared/failures.js';
+import { deliverRevert } from './deliver-revert.js';
+import { verifyRevert } from './verify-revert.js';
 import { Compensations } from '../improvement/compensations.js';
-import type { GovernorLink } from '../improvement/governor-link.js';
 import { MAX_INTEGRATE_ROUNDS } from '../improvement/integrate.js';
 import { plannedWorkspace } from '../improvement/result.js';
-import type { StepRunner } from '../improvement/step-runner.js';
-import type { UndoView } from './view.js';
-
-export interface RevertContext {
-  input: UndoInput;
-  repoRoot: string;
-  undoWorkflowId: string;
-  runner: StepRunner;
-  governor: GovernorLink | undefined;
-  view: UndoView;
-}
+import type { RevertContext, RevertLanding } from './context.js';
 
 const REMOVE_WORKSPACE = 'remove worktree and branch';
 const short = (commit: string) => commit.slice(0, 8);
@@ -43,7 +38,7 @@ export async function revertOne(ctx: RevertContext, target: UndoTarget): Promise
   const undo = new Compensations();
   const host = runner.bootstrap(runner.hostQueue, 30 * 60_000, 'prepare: worktree for the revert');
   let workspace: Workspace | undefined;
-  let landing: { kind: 'applied' | 'proposed'; commit: string; branch?: string; reason: string } | undefined;
+  let landing: RevertLanding | undefined;
   let ended: { outcome: UndoItem['outcome']; reason: string } | undefined;
   let cancellation: Error | undefined;
   try {
@@ -56,14 +51,22 @@ export async function revertOne(ctx: RevertContext, target: UndoTarget): Promise
     const { config } = prepared;
     runner.config = config;
 
+    // A pull request landed on the remote: the revert is made on the remote's target branch.
+    const viaPullRequest = target.pullRequest !== undefined;
+    if (viaPullRequest) workspace = await onRemoteTip(ctx, workspace, config);
     view.step('apply', `reverting ${short(target.commit)} on ${workspace.branch}`);
     const ws = workspace;
-    const revert = await runner.timed('apply', () => runner.acts('apply', `undo: revert ${short(target.commit)}`).revertChange({ workspace: ws, commit: target.commit, undoes: target.workflowId, undoWorkflowId: ctx.undoWorkflowId }));
+    const revert = await runner.timed('apply', () =>
+      runner.acts('apply', `undo: revert ${short(target.commit)}`).revertChange({ workspace: ws, commit: target.commit, undoes: target.workflowId, undoWorkflowId: ctx.undoWorkflowId, anywhere: viaPullRequest }),
+    );
     if (revert.kind === 'not_on_target') throw new StepOutcome('skipped', notLanded(target, revert.reason));
-    if (revert.kind === 'already_undone') throw new StepOutcome('skipped', revert.reason);
+    if (revert.kind === 'already_undone') throw new StepOutcome('skipped', viaPullRequest ? notLanded(target, `${config.remote}/${ws.targetBranch} does not have its change (not merged, or reverted since)`) : revert.reason);
     if (revert.kind === 'conflict') throw new StepOutcome('failed', revert.reason);
 
-    landing = await land(ctx, ws, config, revert.commit);
+    if (viaPullRequest) {
+      const testsAfter = await verifyRevert(ctx, ws, config);
+      landing = await deliverRevert(ctx, ws, config, { commit: revert.commit, files: revert.filesChanged, testsAfter }, target);
+    } else landing = await land(ctx, ws, config, revert.commit);
   } catch (err) {
     if (isCancellation(err)) cancellation = err as Error;
     if (err instanceof StepOutcome) ended = { outcome: err.outcome, reason: err.reason };
@@ -78,7 +81,8 @@ export async function revertOne(ctx: RevertContext, target: UndoTarget): Promise
       undo.forget(REMOVE_WORKSPACE);
       // A revert left for review keeps its branch; a fast-forwarded one is spent. The backup ref stays.
       await host.removeWorkspace({ workspace, deleteBranch: landing.kind === 'applied', deleteBackupRef: false }).catch(() => undefined);
-      return { ...base, outcome: landing.kind, reason: landing.reason, commit: landing.commit, ...(landing.branch ? { branch: landing.branch } : {}) } satisfies UndoItem;
+      const where = { ...(landing.branch ? { branch: landing.branch } : {}), ...(landing.pullRequest ? { pullRequest: landing.pullRequest } : {}) };
+      return { ...base, outcome: landing.kind, reason: landing.reason, commit: landing.commit, ...where } satisfies UndoItem;
     }
     const { failed } = await undo.runAll();
     const reason = (ended?.reason ?? 'ended without an outcome') + (failed.length ? ` (clean-up failed: ${failed.join(', ')})` : '');
@@ -95,7 +99,7 @@ export function notLanded(target: UndoTarget, why: string): string {
 }
 
 /** Tests the revert like any change, then lands it where the change landed; returns the landing. */
-async function land(ctx: RevertContext, start: Workspace, config: Config, startCommit: string): Promise<{ kind: 'applied' | 'proposed'; commit: string; branch?: string; reason: string }> {
+async function land(ctx: RevertContext, start: Workspace, config: Config, startCommit: string): Promise<RevertLanding> {
   const { runner, view, governor } = ctx;
   await verifyRevert(ctx, start, config);
   view.step('integrate', `fast-forwarding ${start.targetBranch} to the revert`);
@@ -125,28 +129,16 @@ async function land(ctx: RevertContext, start: Workspace, config: Config, startC
   }
 }
 
-function revertWords(commit: string, ws: Workspace): string {
-  return `reverted as ${short(commit)}, fast-forwarded ${ws.targetBranch} to it`;
+/** The worktree moved to the remote's tip of the target branch (fetched; the user's checkout is not touched). */
+async function onRemoteTip(ctx: RevertContext, ws: Workspace, config: Config): Promise<Workspace> {
+  const { runner, view } = ctx;
+  view.note(`fetching ${config.remote}/${ws.targetBranch}: the pull request landed there`);
+  const tip = await runner.timed('prepare', () => runner.acts('apply', `undo: fetch ${config.remote}/${ws.targetBranch}`).fetchRemoteTarget({ workspace: ws, remote: config.remote, forge: config.forge }));
+  const moved = { ...ws, baseCommit: tip.commit, baseTree: tip.tree };
+  await runner.timed('prepare', () => runner.acts('apply', `undo: worktree at ${config.remote}/${ws.targetBranch}`).resetWorkspace({ workspace: moved }));
+  return moved;
 }
 
-/**
- * The revert's tests, as an improvement's verify: red is run once more (flaky tests pass); red
- * twice sends the worktree back to the untouched tree and tests that — red there too: the
- * repository was red already (skipped), green: the revert breaks the tests (rolled back).
- */
-async function verifyRevert(ctx: RevertContext, ws: Workspace, config: Config): Promise<TestRun> {
-  const { runner, view } = ctx;
-  const command = ctx.input.testCommand ? { command: ctx.input.testCommand } : {};
-  view.step('verify', 'testing the revert');
-  const after = await runner.timed('verify', () => runner.acts('verify', 'verify: tests on the revert').runTests({ workspace: ws, config, phase: 'verify', ...command }));
-  if (after.passed) {
-    view.note(`${after.skipped ? 'no test command: verified by git only' : `tests green on the revert${after.cached ? ' (cached)' : ''}`}${flakyNote(after)}`);
-    return after;
-  }
-  view.note('tests red on the revert: testing the untouched tree to tell whether the revert broke them');
-  await runner.timed('verify', () => runner.acts('apply', 'undo: back to the untouched tree').resetWorkspace({ workspace: ws }));
-  const before = await runner.timed('test', () => runner.acts('test', 'test: the untouched tree').runTests({ workspace: ws, config, phase: 'baseline', ...command }));
-  const why = (run: TestRun) => `${run.command.join(' ')} ${run.timedOut ? 'timed out' : `exited with ${run.exitCode}`}`;
-  if (!before.passed) throw new StepOutcome('skipped', `tests are red before the undo too (${why(before)}); fix them or set test.command: ${redRunDetail(before)}`);
-  throw new StepOutcome('rolled_back', `the revert breaks the tests (${why(after)}): ${redRunDetail(after)}; nothing was changed`);
+function revertWords(commit: string, ws: Workspace): string {
+  return `reverted as ${short(commit)}, fast-forwarded ${ws.targetBranch} to it`;
 }
