@@ -10,17 +10,22 @@ import type { UndoResult } from '../../src/core/undo/types.js';
 import { createRepo, type TempRepo } from '../helpers/git-repo.js';
 import { kaizenBranches, readLedgerLines, snapshotRepo, startKaizen, worktreesLeft, type E2eKaizen } from '../helpers/e2e.js';
 import { runKaizen, type CliResult } from '../helpers/kaizen-process.js';
+import { credentialHelperAuth, git as clientGit } from '../helpers/git-client.js';
+import type { FakeForge } from '../helpers/forges/fake-forge.js';
+import { startFakeGitHub } from '../helpers/forges/github.js';
 
+const TOKEN = 'github-token';
+let github: FakeForge;
 let kaizen: E2eKaizen;
 const repos: TempRepo[] = [];
 
 const source = (name: string) => `export function ${name}(a, b) {\n  var result = a + b;\n  return result;\n}\n`;
 
 /** A project with one no-var finding in each of these files, and a test of each. */
-function repoWith(names: string[]): TempRepo {
+function repoWith(names: string[], config: Record<string, unknown> = {}): TempRepo {
   const files: Record<string, string> = {
     'package.json': JSON.stringify({ name: 'undo-fixture', type: 'module', scripts: { test: 'node --test' } }),
-    'kaizen.config.json': JSON.stringify({ recentChangeMinutes: 0 }),
+    'kaizen.config.json': JSON.stringify({ recentChangeMinutes: 0, ...config }),
   };
   for (const name of names) {
     files[`src/${name}.js`] = source(name);
@@ -49,11 +54,13 @@ async function undo(args: string[]): Promise<{ cli: CliResult; result: UndoResul
 const onDisk = (repo: TempRepo, file: string) => readFileSync(join(repo.path, file), 'utf8');
 
 beforeAll(async () => {
-  kaizen = await startKaizen('undo');
+  github = await startFakeGitHub();
+  kaizen = await startKaizen('undo', { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.apiUrl });
 });
 
 afterAll(async () => {
   await kaizen?.close();
+  await github?.close();
   for (const repo of repos) repo.cleanup();
 });
 
@@ -129,5 +136,35 @@ describe('kaizen undo', () => {
     expect(worktreesLeft(repo.path)).toEqual([]);
     expect(kaizenBranches(repo.path)).toEqual([]);
     expect(readLedgerLines(repo.path).at(-1)).toMatchObject({ kind: 'undo', undoes: landed.workflowId, outcome: 'failed', commit: null });
+  });
+});
+
+describe('kaizen undo of a change that came as a pull request', () => {
+  it('opens a tested revert pull request against what the forge merged, and leaves the local checkout alone', async () => {
+    github.createRepo('acme/undo');
+    const repo = repoWith(['add'], { forge: { kind: 'github' } });
+    const base = repo.head('main');
+    repo.git('remote', 'add', 'origin', github.cloneUrl('acme/undo'));
+    await clientGit(repo.path, [...credentialHelperAuth('x-access-token', TOKEN), 'push', '-q', '--force', 'origin', 'main']);
+    const improved = await kaizen.improve({ repoPath: repo.path, strategy: 'autofix', mode: 'pr', file: 'src/add.js' });
+    expect(improved.outcome, improved.reason).toBe('proposed');
+    // A person squash-merges it on the forge: the change is on the remote's main as another commit.
+    const merged = github.mergePull('acme/undo', improved.pullRequest?.number as number, 'squash');
+
+    const { cli, result } = await undo([improved.workflowId]);
+
+    expect(cli.code, cli.stderr).toBe(0);
+    const item = result.items[0];
+    expect(item, item?.reason).toMatchObject({ undoes: improved.workflowId, outcome: 'proposed', pullRequest: { number: expect.any(Number) } });
+    const pull = github.pulls.list('acme/undo').find((p) => p.number === item?.pullRequest?.number);
+    expect(pull).toMatchObject({ head: item?.branch, base: 'main', state: 'open' });
+    expect(github.pulls.headSha(pull!)).toBe(item?.commit);
+    expect(github.repos.git('acme/undo', ['rev-parse', `${item?.commit}~1`])).toBe(merged);
+    expect(github.repos.git('acme/undo', ['show', `${item?.commit}:src/add.js`])).toBe(source('add').trimEnd());
+    expect(pull?.body).toContain(`Reverts \`${improved.commit?.slice(0, 12)}\``);
+    // Nothing lands locally: the local main and checkout are as they were.
+    expect(repo.head('main')).toBe(base);
+    expect(repo.git('status', '--porcelain')).toBe('');
+    expect(worktreesLeft(repo.path)).toEqual([]);
   });
 });
