@@ -7,7 +7,7 @@ import { mustRun } from './child.js';
 import { copyFixture, type Fixture } from './fixtures/build.js';
 import { improve, type ImprovementJson } from './kaizen.js';
 import { plainImprovement } from './plain.js';
-import { readProbe, totalsSince, type ProbeTotals } from './probe.js';
+import { readProbe, totalsSince, union, type ProbeTotals } from './probe.js';
 
 export interface KaizenSample {
   pair: number;
@@ -25,6 +25,8 @@ export interface KaizenSample {
   testMsReported: number;
   /** Summed per step name, from the result's `steps`. */
   steps: Record<string, number>;
+  /** The time some step was running (steps that run side by side count once). */
+  stepsWallMs: number;
   /** Spawn of `kaizen improve` → the workflow's startedAt, and finishedAt → exit. */
   clientStartMs: number | null;
   clientEndMs: number | null;
@@ -129,6 +131,7 @@ async function kaizenSample(repo: string, options: RepoRunOptions, pair: number,
     testRunsCached: tests.length - real.length,
     testMsReported: real.reduce((total, run) => total + (run?.durationMs ?? 0), 0),
     steps: stepsOf(result),
+    stepsWallMs: stepsWall(result),
     clientStartMs: result ? Date.parse(result.startedAt) - child.spawnedAt : null,
     clientEndMs: result ? child.exitedAt - Date.parse(result.finishedAt) : null,
     workflowMs: result ? Date.parse(result.finishedAt) - Date.parse(result.startedAt) : null,
@@ -166,6 +169,12 @@ function stepsOf(result: ImprovementJson | null): Record<string, number> {
   const steps: Record<string, number> = {};
   for (const step of result?.steps ?? []) steps[step.step] = (steps[step.step] ?? 0) + step.durationMs;
   return steps;
+}
+
+/** The time some step of the run was running: steps side by side count once. */
+export function stepsWall(result: Pick<ImprovementJson, 'steps'> | null): number {
+  const intervals = (result?.steps ?? []).map((step): [number, number] => [Date.parse(step.startedAt), Date.parse(step.startedAt) + step.durationMs]);
+  return union(intervals).reduce((total, [start, end]) => total + end - start, 0);
 }
 
 function seconds(ms: number | undefined): string {

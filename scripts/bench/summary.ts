@@ -99,8 +99,8 @@ export function summarise(pairs: readonly PairResult[]): RepoSummary {
     overheadMs: spread(kaizen.map(overheadOf)),
     clientStartMs: spreadOrNull(kaizen.map((s) => s.clientStartMs)),
     clientEndMs: spreadOrNull(kaizen.map((s) => s.clientEndMs)),
-    orchestrationMs: spreadOrNull(kaizen.map((s) => (s.workflowMs === null ? null : s.workflowMs - stepsTotal(s)))),
-    inStepOverheadMs: spread(kaizen.map((s) => stepsTotal(s) - s.testMsReported - s.probe.lintMs + s.probe.lintTestOverlapMs)),
+    orchestrationMs: spreadOrNull(kaizen.map((s) => (s.workflowMs === null ? null : s.workflowMs - s.stepsWallMs))),
+    inStepOverheadMs: spread(kaizen.map((s) => s.stepsWallMs - s.testMsReported - s.probe.lintMs + s.probe.lintTestOverlapMs)),
     suiteRunMs: { kaizen: perRun(kaizen), plain: perRun(plain) },
     kaizenSteps: medianSteps(kaizen.map((s) => s.steps)),
     plainSteps: medianSteps(plain.map((s) => s.steps)),
@@ -110,10 +110,6 @@ export function summarise(pairs: readonly PairResult[]): RepoSummary {
     ledgerApplied: pairs.reduce((total, pair) => total + pair.ledgerApplied, 0),
     problems: problemsOf(kaizen, plain),
   };
-}
-
-function stepsTotal(sample: KaizenSample): number {
-  return Object.values(sample.steps).reduce((total, ms) => total + ms, 0);
 }
 
 function perRun(samples: readonly { probe: { testRuns: number; testMs: number } }[]): Spread {

@@ -3,22 +3,24 @@
 //   step       activities (src/activities/)                         undo when a later step fails
 //   prepare    locateRepo, prepareWorkspace (workspace/worktree.ts) removeWorkspace: worktree, kaizen/<id>, backup ref
 //   analyse    analyse (analyse/analyse.ts)                         -
-//   test       knownTestRun; runTests baseline for LLM strategies   -
-//              when the tree is not known (tests.ts, test-cache.ts)
+//   test       knownTestRun (started with analyse); runTests        -
+//              baseline for LLM strategies when the tree is not
+//              known (tests.ts, test-cache.ts)
 //   generate   generate (generate/generate.ts)                      - (the proposal is a file on the worker)
 //   apply      applyProposal (workspace/apply.ts)                   resetWorkspace before a repair try
-//   verify     runTests, checkFindings (analyse/analyse.ts); red    resetWorkspace before the late baseline
+//   verify     runTests ∥ checkFindings (analyse/analyse.ts); red   resetWorkspace before the late baseline
 //              with no baseline: resetWorkspace, runTests baseline
 //   integrate  integrate, rebaseWorkspace (workspace/integrate.ts)  - (a landed change keeps its backup ref)
 //              pushBranch, openPullRequest (workspace/deliver.ts)   - (push, pr: the pushed branch stays, named in the outcome)
 //   notify     recordOutcome, notify, deliverNotification           never undone, never cancelled
+//              (∥ removeWorkspace of a landed run)
 //
 // One full test run per landed change (improvement/verify.ts): a tree whose result the cache
 // knows is not tested again; a known red one is skipped before generate; autofix on an unknown
 // tree tests only its change, and the untouched tree only when that is red.
 // Undos run newest first in a scope a cancellation cannot interrupt. The run's state, live view
 // and signals are in improvement/run.ts; the repair loop of LLM strategies in improvement/propose.ts.
-import { CancellationScope } from '@temporalio/workflow';
+import { CancellationScope, patched } from '@temporalio/workflow';
 import { primaryFamily } from '../core/governor/learner.js';
 import { commitMessage } from '../core/improvement/outcome.js';
 import type { ImprovementInput, ImprovementResult, Mode, Workspace } from '../core/types.js';
@@ -29,9 +31,11 @@ import { recordImprovementMetrics } from './improvement/metrics.js';
 import { generateWithGuards, proposeAndVerify } from './improvement/propose.js';
 import { plannedWorkspace } from './improvement/result.js';
 import { ImprovementRun } from './improvement/run.js';
-import { establishBaseline, verifyChange } from './improvement/verify.js';
+import { establishBaseline, lookUpKnownTestRun, verifyChange } from './improvement/verify.js';
 
 const REMOVE_WORKSPACE = 'remove worktree and branch';
+/** knownTestRun beside analyse, checkFindings beside the verify tests, clean-up beside notify. */
+const OVERLAP_INDEPENDENT_STEPS = 'overlap-independent-steps';
 
 const INTEGRATE_WORDS: Record<Mode, (ws: Workspace) => string> = {
   branch: () => 'leaving the branch for review',
@@ -55,11 +59,15 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
     const targetBranch = input.targetBranch ? { targetBranch: input.targetBranch } : {};
     const { workspace, config } = run.prepared(await runner.timed('prepare', () => host.prepareWorkspace({ repoRoot: run.repo, runId: run.runId, ...targetBranch, overrides })));
     await run.checkIn(config);
+    // Steps that read nothing of each other's run side by side (histories from before run in turn).
+    const overlap = patched(OVERLAP_INDEPENDENT_STEPS);
 
     await run.boundary('analyse', 'looking for findings');
     const only = input.file ? { file: input.file } : {};
     const reserved = run.reservedElsewhere.length ? { reserved: run.reservedElsewhere } : {};
-    let analysis = await runner.timed('analyse', () => runner.acts('analyse', `analyse: ${input.file ?? 'whole repository'}`).analyse({ workspace, config, strategy: run.strategy, ...only, ...reserved }));
+    const analysing = runner.timed('analyse', () => runner.acts('analyse', `analyse: ${input.file ?? 'whole repository'}`).analyse({ workspace, config, strategy: run.strategy, ...only, ...reserved }));
+    const knownTestRun = overlap ? lookUpKnownTestRun(run, workspace, config) : undefined;
+    let analysis = await analysing;
     // Another run reserved the target meanwhile: the next free alternative, analysed on its own.
     const reservedFile = await run.reserve(analysis);
     if (reservedFile !== null && reservedFile !== analysis.target) {
@@ -68,7 +76,7 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
     const file = run.targeted(analysis);
 
     await run.boundary('test', 'baseline: what is known of the untouched tree');
-    await establishBaseline(run, workspace, config);
+    await establishBaseline(run, workspace, config, knownTestRun);
 
     // generate → apply → verify; an LLM strategy gets llm.repairAttempts more tries.
     let commit = '';
@@ -92,7 +100,7 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
       },
       verify: async () => {
         await run.boundary('verify', 'tests and quality gates on the change');
-        return verifyChange(run, workspace, config);
+        return verifyChange(run, workspace, config, overlap);
       },
       reset: async () => {
         await runner.timed('apply', () => runner.acts('apply', 'repair: undo the failed try in the worktree').resetWorkspace({ workspace }));
@@ -117,13 +125,16 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
   // Clean-up, compensation and telling people never stop for a cancellation.
   const result = await CancellationScope.nonCancellable(async () => {
     const landed = run.landing;
+    // A landed run's worktree is removed while the outcome is recorded and told (neither needs the other).
+    let removing: Promise<unknown> = Promise.resolve();
     if (landed && run.workspace) {
       undo.forget(REMOVE_WORKSPACE);
       // A proposed branch stays for review; a fast-forwarded one is spent. The backup ref stays.
-      await runner
+      removing = runner
         .bootstrap(runner.hostQueue, 5 * 60_000, 'clean-up: remove the worktree')
         .removeWorkspace({ workspace: run.workspace, deleteBranch: landed.kind === 'applied', deleteBackupRef: false })
         .catch(() => undefined);
+      if (!patched(OVERLAP_INDEPENDENT_STEPS)) await removing;
     } else {
       const { failed } = await undo.runAll();
       if (failed.length) run.reason += ` (clean-up failed: ${failed.join(', ')})`;
@@ -132,6 +143,7 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
     run.enter('notify', `recording ${done.outcome}`);
     const llm = run.proposal?.llm ? { llm: run.proposal.llm } : {};
     await runner.timed('notify', () => recordAndNotify({ result: done, config: run.config, hostQueue: runner.hostQueue, ...llm, note: (m) => run.note(m) }));
+    await removing;
     done.finishedAt = new Date().toISOString();
     run.finished(done);
     recordImprovementMetrics(done);

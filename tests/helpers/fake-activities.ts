@@ -80,9 +80,24 @@ export function fakeProposal(): Proposal {
 export class CallLog {
   readonly calls: Call[] = [];
 
-  /** Activity names in order; runTests shows its phase, e.g. `runTests:verify`. */
+  /**
+   * Activity names in order; runTests shows its phase, e.g. `runTests:verify`. Activities the
+   * saga runs side by side start in whichever order the worker picks them up, so neighbours of
+   * one such group are listed in the order the saga schedules them.
+   */
   names(): string[] {
-    return this.calls.map((c) => (c.name === 'runTests' ? `runTests:${c.input.phase}` : c.name));
+    const names = this.calls.map((c) => (c.name === 'runTests' ? `runTests:${c.input.phase}` : c.name));
+    for (let swapped = true; swapped; ) {
+      swapped = false;
+      for (let i = 0; i + 1 < names.length; i++) {
+        const [a, b] = [names[i] as string, names[i + 1] as string];
+        if (scheduledBefore(b, a)) {
+          [names[i], names[i + 1]] = [b, a];
+          swapped = true;
+        }
+      }
+    }
+    return names;
   }
 
   inputsOf<N extends ActivityName>(name: N): ActivityInput<N>[] {
@@ -105,6 +120,17 @@ export class CallLog {
       await new Promise((r) => setTimeout(r, 20));
     }
   }
+}
+
+/** Activities the improvement saga runs at the same time, each group in the order it schedules them. */
+const SIDE_BY_SIDE = [
+  ['analyse', 'knownTestRun'],
+  ['runTests:verify', 'checkFindings'],
+  ['removeWorkspace', 'recordOutcome', 'notify', 'deliverNotification'],
+];
+
+function scheduledBefore(first: string, second: string): boolean {
+  return SIDE_BY_SIDE.some((group) => group.includes(first) && group.includes(second) && group.indexOf(first) < group.indexOf(second));
 }
 
 export interface FakeOptions {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { stepsFromMarks } from '../../scripts/bench/plain.js';
 import { totalsSince, type ProbeLine } from '../../scripts/bench/probe.js';
-import type { KaizenSample, PairResult, PlainSample } from '../../scripts/bench/run-repo.js';
+import { stepsWall, type KaizenSample, type PairResult, type PlainSample } from '../../scripts/bench/run-repo.js';
 import { overheadOf, spread, summarise } from '../../scripts/bench/summary.js';
 
 const lint = (startedAt: number, durationMs: number): ProbeLine => ({ kind: 'lint', startedAt, durationMs, cwd: '/r', exitCode: 0 });
@@ -48,6 +48,7 @@ function kaizen(pair: number, index: number, over: Partial<KaizenSample> = {}): 
     testRunsCached: 1,
     testMsReported: 3_500,
     steps: { analyse: 1_000, test: 0, verify: 4_000 },
+    stepsWallMs: 5_000,
     clientStartMs: 1_200,
     clientEndMs: 100,
     workflowMs: 8_000,
@@ -110,5 +111,21 @@ describe('summarise', () => {
 
   it('medians an even count as the mean of the middle two', () => {
     expect(spread([4, 1, 3, 2]).median).toBe(2.5);
+  });
+});
+
+describe('stepsWall', () => {
+  it('counts steps the saga runs side by side once, and the gaps between steps not at all', () => {
+    const at = (ms: number) => new Date(Date.UTC(2026, 11, 3, 12, 0, 0, ms)).toISOString();
+    const steps = [
+      { step: 'analyse', startedAt: at(0), durationMs: 1_000 },
+      // The test cache lookup beside the analysis, the findings gate beside the verify tests.
+      { step: 'test', startedAt: at(100), durationMs: 200 },
+      { step: 'verify', startedAt: at(1_500), durationMs: 3_000 },
+      { step: 'verify', startedAt: at(1_600), durationMs: 300 },
+      { step: 'notify', startedAt: at(5_000), durationMs: 100 },
+    ];
+    expect(stepsWall({ steps })).toBe(1_000 + 3_000 + 100);
+    expect(stepsWall(null)).toBe(0);
   });
 });

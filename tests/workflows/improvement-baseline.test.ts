@@ -74,7 +74,8 @@ describe('a tree nothing is known of', () => {
 
     expect(result.outcome).toBe('rolled_back');
     expect(result.reason).toContain('tests failed after the change');
-    expect(log.names().slice(-6)).toEqual(['runTests:verify', 'resetWorkspace', 'runTests:baseline', ...END]);
+    // The findings gate ran beside the tests and had finished before the worktree was reset.
+    expect(log.names().slice(-7)).toEqual(['runTests:verify', 'checkFindings', 'resetWorkspace', 'runTests:baseline', ...END]);
     // The late baseline runs on the untouched base, after the worktree went back to it.
     expect(log.inputsOf('resetWorkspace')).toHaveLength(1);
     expect(log.inputsOf('removeWorkspace')).toEqual([expect.objectContaining({ deleteBranch: true, deleteBackupRef: true })]);
@@ -86,8 +87,8 @@ describe('a tree nothing is known of', () => {
 
     expect(result.outcome).toBe('skipped');
     expect(result.reason).toContain('baseline tests are red before any change');
-    expect(log.names().slice(-6)).toEqual(['runTests:verify', 'resetWorkspace', 'runTests:baseline', ...END]);
-    expect(log.has('checkFindings')).toBe(false);
+    // The findings gate ran beside the tests and had finished before the worktree was reset.
+    expect(log.names().slice(-7)).toEqual(['runTests:verify', 'checkFindings', 'resetWorkspace', 'runTests:baseline', ...END]);
     expect(log.has('integrate')).toBe(false);
     expect(log.inputsOf('removeWorkspace')).toEqual([expect.objectContaining({ deleteBranch: true, deleteBackupRef: true })]);
   });

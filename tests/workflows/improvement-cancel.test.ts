@@ -64,7 +64,7 @@ describe('cancellation', () => {
     expect((failure as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
 
     const names = log.names();
-    expect(names.slice(names.indexOf('runTests:verify'))).toEqual(['runTests:verify', 'removeWorkspace', 'recordOutcome', 'notify']);
+    expect(names.slice(names.indexOf('runTests:verify'))).toEqual(['runTests:verify', 'checkFindings', 'removeWorkspace', 'recordOutcome', 'notify']);
     expect(log.has('integrate')).toBe(false);
     expect(log.inputsOf('removeWorkspace')).toEqual([expect.objectContaining({ deleteBranch: true, deleteBackupRef: true })]);
     expect(log.inputsOf('recordOutcome')[0]?.entry).toMatchObject({ outcome: 'rolled_back', commit: null });
@@ -89,7 +89,8 @@ describe('cancellation', () => {
     });
 
     expect((failure as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
-    expect(log.names()).toEqual(['locateRepo', 'prepareWorkspace', 'analyse', 'removeWorkspace', 'recordOutcome', 'notify']);
+    // The test cache was asked beside the analysis; it changes nothing.
+    expect(log.names()).toEqual(['locateRepo', 'prepareWorkspace', 'analyse', 'knownTestRun', 'removeWorkspace', 'recordOutcome', 'notify']);
     expect(log.inputsOf('recordOutcome')[0]?.entry.reason).toMatch(/cancelled during analyse; nothing was changed/);
   });
 });

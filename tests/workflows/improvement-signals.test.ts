@@ -54,7 +54,8 @@ describe('pause and resume', () => {
       await ts.env.sleep(6 * HOUR);
       const slept = (await ts.env.currentTimeMs()) - before;
       expect(slept).toBeGreaterThanOrEqual(6 * HOUR);
-      expect(log.names()).toEqual(['locateRepo', 'prepareWorkspace', 'analyse']);
+      // The test cache is asked beside the analysis (it only reads); nothing after the boundary runs.
+      expect(log.names()).toEqual(['locateRepo', 'prepareWorkspace', 'analyse', 'knownTestRun']);
       expect((await handle.query(progressQuery)).paused).toBe(true);
 
       await handle.signal(resumeSignal);

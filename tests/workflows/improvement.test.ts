@@ -45,7 +45,8 @@ async function runImprovement(options: FakeOptions = {}, input: Partial<Improvem
 /** Every step up to (and including) the verify tests: autofix on a tree the test cache does not know runs the tests once, on its change. */
 const UP_TO_VERIFY = ['locateRepo', 'prepareWorkspace', 'analyse', 'knownTestRun', 'generate', 'applyProposal', 'runTests:verify'];
 /** After a red verify with no baseline: back to the untouched tree and test it. */
-const LATE_BASELINE = ['resetWorkspace', 'runTests:baseline'];
+// The findings gate runs beside the verify tests and has finished before the worktree goes back.
+const LATE_BASELINE = ['checkFindings', 'resetWorkspace', 'runTests:baseline'];
 
 describe('the happy path', () => {
   it('runs the steps in saga order and lands the change', async () => {
@@ -103,7 +104,6 @@ describe('rollback', () => {
     expect(result.reason).toMatch(/runTests timed out \(start-to-close\)/);
     expect(log.count('runTests:verify')).toBe(1);
     expect(log.has('integrate')).toBe(false);
-    expect(log.has('checkFindings')).toBe(false);
     // The worktree, its branch and the backup ref all go: nothing of the change is left.
     expect(log.inputsOf('removeWorkspace')).toEqual([expect.objectContaining({ deleteBranch: true, deleteBackupRef: true })]);
     expect(log.inputsOf('recordOutcome')[0]?.entry).toMatchObject({ outcome: 'rolled_back', commit: null });

@@ -58,6 +58,7 @@ describe('the repair loop', () => {
       'generate',
       'applyProposal',
       'runTests:verify',
+      'checkFindings',
       'resetWorkspace',
       'generate',
       'applyProposal',

@@ -26,10 +26,21 @@ async function runBaseline(run: ImprovementRun, ws: Workspace, config: Config): 
   run.baseline(await runner.timed('test', () => runner.acts('test', 'test: baseline on the untouched tree').runTests({ workspace: ws, config, phase: 'baseline', ...testCommandOf(run) })));
 }
 
-/** The test step: the baseline when it is known or worth a run now; else it waits for a red verify. */
-export async function establishBaseline(run: ImprovementRun, ws: Workspace, config: Config): Promise<void> {
+/**
+ * Asks the tree-hash cache what is known of the untouched tree. It depends on nothing the
+ * analysis finds, so the saga starts it alongside the analysis; marked handled so a run that
+ * ends before the test step leaves no unhandled rejection behind (awaiting it still throws).
+ */
+export function lookUpKnownTestRun(run: ImprovementRun, ws: Workspace, config: Config): Promise<TestRun | null> {
   const { runner } = run;
-  const known = await runner.timed('test', () => runner.acts('test', 'test: what is known of the untouched tree').knownTestRun({ workspace: ws, config, ...testCommandOf(run) }));
+  const known = runner.timed('test', () => runner.acts('test', 'test: what is known of the untouched tree').knownTestRun({ workspace: ws, config, ...testCommandOf(run) }));
+  known.catch(() => undefined);
+  return known;
+}
+
+/** The test step: the baseline when it is known or worth a run now; else it waits for a red verify. */
+export async function establishBaseline(run: ImprovementRun, ws: Workspace, config: Config, knownRun?: Promise<TestRun | null>): Promise<void> {
+  const known = await (knownRun ?? lookUpKnownTestRun(run, ws, config));
   if (known) return run.baseline(known);
   if (isLlmStrategy(run.strategy)) return runBaseline(run, ws, config);
   run.note('baseline not known: the tests run on the change, and on the untouched tree only if they are red there');
@@ -47,13 +58,16 @@ async function baselineAfterRed(run: ImprovementRun, ws: Workspace, config: Conf
   await runBaseline(run, ws, config);
 }
 
-/** Tests after the change, then the findings gate; throws a rollback outcome when either fails. */
-export async function verifyChange(run: ImprovementRun, ws: Workspace, config: Config): Promise<TestRun> {
+/**
+ * Tests after the change and the findings gate; throws a rollback outcome when either fails.
+ * With `together` both run at once (neither reads what the other writes), so the gate costs
+ * no time of its own; a red test run still decides first.
+ */
+export async function verifyChange(run: ImprovementRun, ws: Workspace, config: Config, together = false): Promise<TestRun> {
   const { runner } = run;
-  const file = run.file ?? ws.worktree;
   // What the gates say is about this verification (a repair or a rebase verifies again).
   run.gateNotes.length = 0;
-  const testsAfter = await runner.timed('verify', () =>
+  const testing = runner.timed('verify', () =>
     runner.acts('verify', 'verify: tests after the change').runTests({
       workspace: ws,
       config,
@@ -63,14 +77,40 @@ export async function verifyChange(run: ImprovementRun, ws: Workspace, config: C
       ...(run.mode === 'auto' && run.strategy !== 'autofix' ? { changedLines: true } : {}),
     }),
   );
+  const gate = together ? checkFindingsOf(run, ws, config) : undefined;
+  gate?.catch(() => undefined);
+  // Whatever the tests end with, the gate has finished reading the worktree before anyone resets it.
+  const testsAfter = await testing.catch(async (err: unknown) => {
+    await gate?.catch(() => undefined);
+    throw err;
+  });
   run.testsAfter = testsAfter;
   if (!testsAfter.passed) {
+    // The gate reads the worktree: it finishes before anything resets it (its answer no longer matters).
+    await gate?.catch(() => undefined);
     // Throws `skipped` when the untouched tree is red as well.
     if (run.testsBefore === undefined) await baselineAfterRed(run, ws, config);
     const why = testsAfter.timedOut ? 'timed out' : `exited with ${testsAfter.exitCode}`;
     throw gateFailed(run, `tests failed after the change (${testsAfter.command.join(' ')} ${why}): ${redRunDetail(testsAfter)}`, testsAfter.outputTail);
   }
-  const check = await runner.timed('verify', () =>
+  const check = await (gate ?? checkFindingsOf(run, ws, config));
+  if (!check.ok) throw gateFailed(run, `quality gate failed: ${check.reason ?? 'findings not fixed'}`, gateDetail(check));
+  run.checked(check);
+  if (run.proposal?.strategy === 'llm-tests') {
+    const gate = compareTestRuns(run.testsBefore, testsAfter);
+    if (!gate.ok) throw gateFailed(run, `test gate failed: ${gate.reason}`, testsAfter.outputTail);
+    run.note(`test gate: ${gate.reason}`);
+    run.gateNotes.push(gate.reason);
+  }
+  run.note(`verified: tests green${testsAfter.cached ? ' (cached)' : ''}, ${run.fixed?.length ?? run.proposal?.targets.length ?? 0} findings gone, none new${run.remaining.length ? `, ${run.remaining.length} left for the next run` : ''}${flakyNote(testsAfter)}`);
+  return testsAfter;
+}
+
+/** The findings gate on the committed change: targeted findings gone, none new. */
+function checkFindingsOf(run: ImprovementRun, ws: Workspace, config: Config): Promise<VerifyFindingsResult> {
+  const { runner } = run;
+  const file = run.file ?? ws.worktree;
+  return runner.timed('verify', () =>
     runner.acts('verify', `verify: findings in ${file}`).checkFindings({
       workspace: ws,
       config,
@@ -82,16 +122,6 @@ export async function verifyChange(run: ImprovementRun, ws: Workspace, config: C
       ...(run.proposal ? { strategy: run.proposal.strategy, proposalPath: run.proposal.proposalPath } : {}),
     }),
   );
-  if (!check.ok) throw gateFailed(run, `quality gate failed: ${check.reason ?? 'findings not fixed'}`, gateDetail(check));
-  run.checked(check);
-  if (run.proposal?.strategy === 'llm-tests') {
-    const gate = compareTestRuns(run.testsBefore, testsAfter);
-    if (!gate.ok) throw gateFailed(run, `test gate failed: ${gate.reason}`, testsAfter.outputTail);
-    run.note(`test gate: ${gate.reason}`);
-    run.gateNotes.push(gate.reason);
-  }
-  run.note(`verified: tests green${testsAfter.cached ? ' (cached)' : ''}, ${run.fixed?.length ?? run.proposal?.targets.length ?? 0} findings gone, none new${run.remaining.length ? `, ${run.remaining.length} left for the next run` : ''}${flakyNote(testsAfter)}`);
-  return testsAfter;
 }
 
 /** The strategy's change failed a gate: a rollback, and a lesson for the governor's learner. */
