@@ -4,6 +4,7 @@ import { createAnalyseActivities } from './analyse/analyse.js';
 import { createGenerateActivities } from './generate/generate.js';
 import { createTestActivities } from './tests.js';
 import { createDeliverActivities } from './workspace/deliver.js';
+import { createPullRequestLifeActivities } from './workspace/pull-request-life.js';
 import { createWorkspaceActivities } from './workspace/worktree.js';
 import { createLedgerActivities } from './ledger.js';
 import { createNotifyActivities } from './notify.js';
@@ -13,6 +14,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createWorkspaceActivities(deps),
     ...createDeliverActivities(deps),
+    ...createPullRequestLifeActivities(deps),
     ...createAnalyseActivities(deps),
     ...createGenerateActivities(deps),
     ...createTestActivities(deps),

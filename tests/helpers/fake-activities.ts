@@ -5,6 +5,7 @@ import { Context } from '@temporalio/activity';
 import type { KaizenActivities } from '../../src/activities/index.js';
 import { Config, type ConfigInput } from '../../src/core/config/config.js';
 import type { AnalyseResult, Finding, Proposal, TestRun, Workspace } from '../../src/core/types.js';
+import type { PullRequestInfo } from '../../src/core/forge/types.js';
 
 export type ActivityName = keyof KaizenActivities;
 export type ActivityInput<N extends ActivityName> = Parameters<KaizenActivities[N]>[0];
@@ -40,6 +41,24 @@ export function fakeWorkspace(runId: string, repoRoot = FAKE_REPO): Workspace {
     baseTree: '7ree000000000000000000000000000000000001',
     stateDir: `${repoRoot}/.kaizen`,
     userDirtyFiles: [],
+  };
+}
+
+/** The pull request pr mode opened, as the forge reports it: open, at the verified commit, checks pending. */
+export function fakePullRequest(overrides: Partial<PullRequestInfo> = {}): PullRequestInfo {
+  return {
+    ...FAKE_PULL_REQUEST,
+    status: 'open',
+    title: 'Fix no-var in src/a.js',
+    draft: false,
+    headBranch: 'kaizen/run',
+    headSha: FAKE_COMMIT,
+    baseBranch: 'main',
+    labels: ['kaizen'],
+    mergeable: true,
+    checks: 'pending',
+    failedChecks: [],
+    ...overrides,
   };
 }
 
@@ -196,6 +215,19 @@ export function fakeActivities(options: FakeOptions = {}): Fakes {
     },
     async openPullRequest() {
       return { url: FAKE_PULL_REQUEST.url, number: FAKE_PULL_REQUEST.number, reused: false };
+    },
+    // A followed pull request: merged by a person at the first look, so a pr-mode run's follower ends at once.
+    async pullRequestState(input) {
+      return fakePullRequest({ number: input.number, status: 'merged' });
+    },
+    async mergePullRequest(input) {
+      return { merged: true, sha: input.sha };
+    },
+    async closePullRequest() {
+      return undefined;
+    },
+    async recordReview(input) {
+      return { ledgerPath: `${input.repoRoot}/.kaizen/ledger.jsonl` };
     },
     async rebaseWorkspace() {
       return { ok: true, commit: FAKE_REBASED_COMMIT, baseCommit: 'ba5e000000000000000000000000000000000002', baseTree: '7ree000000000000000000000000000000000002' };

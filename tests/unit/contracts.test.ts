@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { KAIZEN_SEARCH_ATTRIBUTES, searchAttributesFile } from '../../src/contracts/search-attributes.js';
-import { WORKFLOW_TYPES, type CycleWorkflow, type GovernorWorkflow, type ImprovementWorkflow, type UndoWorkflow } from '../../src/contracts/workflows.js';
+import { WORKFLOW_TYPES, type CycleWorkflow, type FollowPullRequestWorkflow, type GovernorWorkflow, type ImprovementWorkflow, type UndoWorkflow } from '../../src/contracts/workflows.js';
 import * as bundle from '../../src/workflows/index.js';
 
 describe('contracts', () => {
@@ -16,8 +16,8 @@ describe('contracts', () => {
 
   it('the workflow bundle exports exactly the workflow types clients start, with their signatures', () => {
     // A signature that drifts from the contract fails the type check of this file.
-    const workflows: { improvement: ImprovementWorkflow; cycle: CycleWorkflow; governor: GovernorWorkflow; undo: UndoWorkflow } = bundle;
+    const workflows: { improvement: ImprovementWorkflow; cycle: CycleWorkflow; governor: GovernorWorkflow; undo: UndoWorkflow; followPullRequest: FollowPullRequestWorkflow } = bundle;
     expect(Object.keys(bundle).sort()).toEqual(Object.values(WORKFLOW_TYPES).sort());
-    expect(Object.keys(workflows)).toHaveLength(4);
+    expect(Object.keys(workflows)).toHaveLength(5);
   });
 });

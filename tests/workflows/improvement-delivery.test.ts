@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ErrorType } from '../../src/core/errors.js';
 import type { ImprovementInput, ImprovementResult } from '../../src/core/types.js';
 import { improvement } from '../../src/workflows/improvement.js';
+import { pullRequestWorkflowId } from '../../src/core/forge/follow.js';
 import { FAKE_COMMIT, FAKE_PULL_REQUEST, FAKE_REPO, fakeActivities, type CallLog, type FakeOptions } from '../helpers/fake-activities.js';
 import { useTimeSkipping } from '../helpers/time-skipping.js';
 
@@ -22,11 +23,13 @@ async function runImprovement(options: FakeOptions = {}, input: Partial<Improvem
 
 const UP_TO_CHECKS = ['locateRepo', 'prepareWorkspace', 'analyse', 'knownTestRun', 'generate', 'applyProposal', 'runTests:verify', 'checkFindings'];
 const AFTER = ['removeWorkspace', 'recordOutcome', 'notify'];
+/** The follow workflow's activities: it runs beside the saga, so its calls interleave with the saga's. */
+const FOLLOW = ['pullRequestState', 'mergePullRequest', 'closePullRequest', 'recordReview'];
 
 describe('pr mode', () => {
   it('pushes the verified commit, opens its pull request, and says so in the result, the ledger and the notification', async () => {
     const { result, log } = await runImprovement({}, { mode: 'pr' });
-    expect(log.names()).toEqual([...UP_TO_CHECKS, 'pushBranch', 'openPullRequest', ...AFTER]);
+    expect(log.names().filter((n) => !FOLLOW.includes(n))).toEqual([...UP_TO_CHECKS, 'pushBranch', 'openPullRequest', ...AFTER]);
     expect(result).toMatchObject({ outcome: 'proposed', mode: 'pr', commit: FAKE_COMMIT, branch: expect.stringMatching(/^kaizen\//), pullRequest: FAKE_PULL_REQUEST });
     expect(result.reason).toContain(`opened pull request #7 (${FAKE_PULL_REQUEST.url})`);
 
@@ -45,6 +48,18 @@ describe('pr mode', () => {
     expect(log.inputsOf('removeWorkspace')).toEqual([expect.objectContaining({ deleteBranch: false, deleteBackupRef: false })]);
     expect(log.inputsOf('recordOutcome')[0]?.entry).toMatchObject({ outcome: 'proposed', mode: 'pr', pullRequest: FAKE_PULL_REQUEST });
     expect(log.inputsOf('notify')[0]?.result).toMatchObject({ pullRequest: FAKE_PULL_REQUEST });
+
+    // One workflow follows the pull request, named by the repository and its number; it outlives the run.
+    const follower = ts.env.client.workflow.getHandle(pullRequestWorkflowId(FAKE_REPO, FAKE_PULL_REQUEST.number));
+    expect(await follower.result()).toMatchObject({ review: 'merged', pullRequest: FAKE_PULL_REQUEST });
+  });
+
+  it('starts no second follower when the same pull request is found again', async () => {
+    const follower = ts.env.client.workflow.getHandle(pullRequestWorkflowId(FAKE_REPO, FAKE_PULL_REQUEST.number));
+    const before = (await follower.describe()).runId;
+    const { result } = await runImprovement({}, { mode: 'pr' });
+    expect(result.outcome).toBe('proposed');
+    expect((await follower.describe()).runId).toBe(before);
   });
 
   it('takes the mode from the config too', async () => {

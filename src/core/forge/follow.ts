@@ -1,8 +1,52 @@
 // What the workflow that follows one pull request does after each look at it. Pure: the
 // forge's answer, what Kaizen verified and the settings in, one decision out, so every rule
 // is unit-tested without Temporal or a forge (the workflow is src/workflows/pull-request.ts).
-import type { Outcome } from '../types.js';
-import type { MergeMethod, PullRequestInfo } from './types.js';
+import type { ForgeConfig } from '../config/forge.js';
+import { repoKey } from '../repository/key.js';
+import type { Outcome, Strategy } from '../types.js';
+import type { MergeMethod, PullRequestInfo, PullRequestRef } from './types.js';
+
+/** One workflow per pull request: a retried step or a second worker finds it started. */
+export function pullRequestWorkflowId(repoRoot: string, number: number): string {
+  return `kaizen-pr-${repoKey(repoRoot)}-${number}`;
+}
+
+/** What the follow workflow is started with (and continues as new with). Plain JSON, no secrets. */
+export interface FollowPullRequestInput {
+  /** The checkout on the worker's host whose remote the pull request is on. */
+  repoRoot: string;
+  /** That host's queue: the forge is reached through the checkout's remote, the ledger is there. */
+  hostQueue: string;
+  /** Registered with the repository's governor (open count, learner, cooldowns); false with --no-governor. */
+  governed: boolean;
+  improvementWorkflowId: string;
+  pullRequest: PullRequestRef;
+  branch: string;
+  /** The commit Kaizen verified and pushed. */
+  commit: string;
+  file: string | null;
+  family: string | null;
+  strategy: Strategy;
+  remote: string;
+  forge: ForgeConfig;
+  /** When pr mode opened (or found) it, ms since the epoch; absent: when the workflow started. */
+  openedAt?: number;
+  /** Continue as new after this many history events (tests force it lower). */
+  continueAsNewAfterEvents?: number;
+}
+
+/** The follow workflow's result, and what its `pullRequest` query answers while it runs. */
+export interface FollowState {
+  pullRequest: PullRequestRef;
+  /** null while it is open and followed. */
+  review: ReviewResult | null;
+  /** What Kaizen is waiting for, or how it ended. */
+  status: string;
+  checkedAt: string | null;
+  checks: PullRequestInfo['checks'] | null;
+  failedChecks: string[];
+  mergeable: boolean | null;
+}
 
 /** How a followed pull request ended (the `review` of its `"kind":"review"` ledger line). */
 export type ReviewResult =
@@ -17,9 +61,11 @@ export type ReviewResult =
   /** It conflicts with its target branch: Kaizen closed it. */
   | 'conflict'
   /** A person pushed to Kaizen's branch: Kaizen leaves the pull request to them. */
-  | 'taken_over';
+  | 'taken_over'
+  /** Kaizen could no longer ask the forge about it (deleted, token revoked): it stops following. */
+  | 'lost';
 
-export const REVIEW_RESULTS: readonly ReviewResult[] = ['merged', 'closed', 'checks_failed', 'stale', 'conflict', 'taken_over'];
+export const REVIEW_RESULTS: readonly ReviewResult[] = ['merged', 'closed', 'checks_failed', 'stale', 'conflict', 'taken_over', 'lost'];
 
 /** What the learner makes of it: merged is a success, a person's or the CI's "no" a failure, the rest teach nothing. */
 export function reviewOutcome(review: ReviewResult): Outcome | null {

@@ -2,7 +2,7 @@
 // last line; readers skip it (and report it) instead of failing. Lines have a `kind`
 // (absent means `improvement`); kinds this version does not know are counted, not failed.
 import { OUTCOMES } from '../types.js';
-import { type LedgerEntry, type LedgerRecord, type UndeliveredEntry, type UndoEntry } from './types.js';
+import { type LedgerEntry, type LedgerRecord, type ReviewEntry, type UndeliveredEntry, type UndoEntry } from './types.js';
 
 export const LEDGER_FILE = 'ledger.jsonl';
 
@@ -18,6 +18,8 @@ export interface ParsedLedger {
   undelivered: UndeliveredEntry[];
   /** What `kaizen undo` reverted (or could not), in order. */
   undos: UndoEntry[];
+  /** How Kaizen's pull requests ended (absent: a parse without them). */
+  reviews?: ReviewEntry[];
   /** Lines of kinds this version does not know (written by a newer Kaizen), per kind. */
   otherKinds: Record<string, number>;
   /** 1-based numbers of lines that are not ledger entries (a torn write, hand edits). */
@@ -28,6 +30,7 @@ export function parseLedger(text: string): ParsedLedger {
   const entries: LedgerEntry[] = [];
   const undelivered: UndeliveredEntry[] = [];
   const undos: UndoEntry[] = [];
+  const reviews: ReviewEntry[] = [];
   const otherKinds: Record<string, number> = {};
   const badLines: number[] = [];
   const lines = text.split('\n');
@@ -50,10 +53,13 @@ export function parseLedger(text: string): ParsedLedger {
     } else if (kind === 'undo') {
       if (isUndoEntry(value)) undos.push(value);
       else badLines.push(index + 1);
+    } else if (kind === 'review') {
+      if (isReviewEntry(value)) reviews.push(value);
+      else badLines.push(index + 1);
     } else if (typeof kind === 'string') otherKinds[kind] = (otherKinds[kind] ?? 0) + 1;
     else badLines.push(index + 1);
   });
-  return { entries, undelivered, undos, otherKinds, badLines };
+  return { entries, undelivered, undos, reviews, otherKinds, badLines };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -68,6 +74,12 @@ function isUndeliveredEntry(value: unknown): value is UndeliveredEntry {
 function isUndoEntry(value: unknown): value is UndoEntry {
   if (!isObject(value)) return false;
   return ['timestamp', 'workflowId', 'undoes', 'outcome', 'reason'].every((key) => typeof value[key] === 'string') && (OUTCOMES as readonly unknown[]).includes(value.outcome);
+}
+
+function isReviewEntry(value: unknown): value is ReviewEntry {
+  if (!isObject(value)) return false;
+  const pr = value.pullRequest;
+  return typeof value.timestamp === 'string' && typeof value.review === 'string' && isObject(pr) && typeof pr.number === 'number' && typeof pr.url === 'string';
 }
 
 function isLedgerEntry(value: unknown): value is LedgerEntry {

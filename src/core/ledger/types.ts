@@ -1,6 +1,7 @@
 // One line of <repo>/.kaizen/ledger.jsonl: an improvement's outcome or an undelivered notification.
 import type { LlmAttempt, Mode, Outcome, Proposal, StepName, Strategy } from '../types.js';
 import type { UndoEntry } from '../undo/types.js';
+import type { ReviewResult } from '../forge/follow.js';
 
 export interface LedgerEntry {
   /** Lines of other kinds share the ledger; improvement lines written before kinds existed have none. */
@@ -53,6 +54,29 @@ export interface UndeliveredEntry {
   error: string;
 }
 
+/** How one of Kaizen's pull requests ended, written by the workflow that followed it. */
+export interface ReviewEntry {
+  kind: 'review';
+  timestamp: string;
+  /** The follow workflow (`kaizen-pr-<repoKey>-<number>`). */
+  workflowId: string;
+  /** The improvement that opened the pull request. */
+  improvementWorkflowId: string;
+  repo: string;
+  pullRequest: { url: string; number: number };
+  branch: string;
+  /** The commit Kaizen verified and pushed. */
+  commit: string;
+  file: string | null;
+  family: string | null;
+  strategy: Strategy;
+  /** merged, closed (by a person), checks_failed, stale, conflict (closed by Kaizen), taken_over (a person pushed). */
+  review: ReviewResult;
+  /** What it counts as: merged `applied`, closed or red checks `rolled_back`, else null. */
+  outcome: Outcome | null;
+  reason: string;
+}
+
 /** Every kind of ledger line this version knows; readers skip (and count) kinds they do not. */
-export type LedgerRecord = LedgerEntry | UndeliveredEntry | UndoEntry;
+export type LedgerRecord = LedgerEntry | UndeliveredEntry | UndoEntry | ReviewEntry;
 export type { UndoEntry };

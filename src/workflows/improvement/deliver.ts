@@ -8,6 +8,7 @@ import type { PullRequestFacts, TestEvidence } from '../../core/forge/pull-reque
 import { rulesByCount } from '../../core/improvement/outcome.js';
 import type { TestRun, Workspace } from '../../core/types.js';
 import { describeFailure, oneLine } from '../shared/failures.js';
+import { followPullRequestOf } from './follow-link.js';
 import type { ImprovementRun } from './run.js';
 
 export async function deliverChange(run: ImprovementRun, ws: Workspace, config: Config, commit: string): Promise<void> {
@@ -33,6 +34,7 @@ export async function deliverChange(run: ImprovementRun, ws: Workspace, config: 
     const words = `${pr.reused ? 'found' : 'opened'} pull request #${pr.number} (${pr.url}) from ${ws.branch} to ${ws.targetBranch}`;
     run.note(words);
     run.landed({ kind: 'proposed', commit, branch: ws.branch, pullRequest: { url: pr.url, number: pr.number }, reason: words });
+    await followPullRequestOf(run, ws, config, commit, pr);
   } catch (err) {
     return keptAfter(run, ws, commit, err, `${pushedWords}, but no pull request could be opened`, `open one from ${ws.branch} yourself`);
   }
