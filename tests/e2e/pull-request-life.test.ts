@@ -1,0 +1,117 @@
+// A pull request's life as a user sees it: `kaizen improve <checkout> --mode pr --wait` through
+// the CLI, a real worker and dev server, the fake GitHub (requests validated against GitHub's
+// OpenAPI description). The workflow that follows the pull request merges it only once its
+// checks are green, closes it on a red check, and records a close by a person, which cools the
+// file down in the governor.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { pullRequestWorkflowId } from '../../src/core/forge/follow.js';
+import type { FollowState } from '../../src/core/forge/follow.js';
+import type { GovernorView } from '../../src/core/governor/protocol.js';
+import type { ImprovementResult } from '../../src/core/types.js';
+import { pullRequestStateQuery } from '../../src/contracts/pull-request.js';
+import { readLedgerLines, startKaizen, type E2eKaizen } from '../helpers/e2e.js';
+import { credentialHelperAuth, git as clientGit } from '../helpers/git-client.js';
+import { createRepo, type TempRepo } from '../helpers/git-repo.js';
+import type { FakeForge } from '../helpers/forges/fake-forge.js';
+import { startFakeGitHub } from '../helpers/forges/github.js';
+import { runKaizen, SAMPLE_REPO } from '../helpers/kaizen-process.js';
+
+const TOKEN = 'github-token';
+const POLL = { timeout: 90_000, interval: 500 };
+let github: FakeForge;
+let kaizen: E2eKaizen;
+const repos: TempRepo[] = [];
+let count = 0;
+
+beforeAll(async () => {
+  github = await startFakeGitHub();
+  kaizen = await startKaizen('pr-life', { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.apiUrl });
+});
+
+afterAll(async () => {
+  await kaizen?.close();
+  await github?.close();
+  for (const r of repos) r.cleanup();
+});
+
+function cli(args: string[]) {
+  return runKaizen(args, { ...process.env, GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.apiUrl, TEMPORAL_ADDRESS: inject('temporalAddress'), KAIZEN_TASK_QUEUE: kaizen.taskQueue });
+}
+
+/** A team's checkout on the fake GitHub, improved in pr mode; its pull request is open and followed. */
+async function openedPullRequest(forge: Record<string, unknown>): Promise<{ repo: TempRepo; name: string; result: ImprovementResult & { pullRequest: { number: number; url: string } } }> {
+  const name = `acme/life-${++count}`;
+  github.createRepo(name);
+  const repo = createRepo({}, { from: SAMPLE_REPO });
+  repos.push(repo);
+  repo.write('kaizen.config.json', JSON.stringify({ recentChangeMinutes: 0, forge: { kind: 'github', pollInterval: '1s', ...forge } }));
+  repo.commitAll('the shop');
+  repo.git('remote', 'add', 'origin', github.cloneUrl(name));
+  await clientGit(repo.path, [...credentialHelperAuth('x-access-token', TOKEN), 'push', '-q', '--force', 'origin', 'main']);
+  const run = await cli(['improve', repo.path, '--mode', 'pr', '--wait', '--json']);
+  expect(run.code, run.stderr).toBe(0);
+  const result = JSON.parse(run.stdout) as ImprovementResult & { pullRequest: { number: number; url: string } };
+  expect(result, result.reason).toMatchObject({ outcome: 'proposed', pullRequest: { number: expect.any(Number) } });
+  return { repo, name, result };
+}
+
+/** What the follow workflow last saw, once it has looked at least once. */
+async function followerLooked(repoRoot: string, number: number): Promise<FollowState> {
+  const handle = kaizen.client.workflow.getHandle(pullRequestWorkflowId(repoRoot, number));
+  await expect.poll(async () => (await handle.query(pullRequestStateQuery).catch(() => null))?.checkedAt ?? null, POLL).not.toBeNull();
+  return handle.query(pullRequestStateQuery);
+}
+
+function reviewLines(repo: TempRepo) {
+  return readLedgerLines(repo.path).filter((l) => l.kind === 'review');
+}
+
+describe('the life of a pull request Kaizen opened', () => {
+  it('forge.autoMerge merges it only after its checks are green, at the verified commit, and records the merge', async () => {
+    const { repo, name, result } = await openedPullRequest({ autoMerge: true, mergeMethod: 'squash' });
+    const number = result.pullRequest.number;
+    const repoRoot = String(readLedgerLines(repo.path)[0]?.repo);
+
+    github.setChecks(name, number, 'pending');
+    const waiting = await followerLooked(repoRoot, number);
+    expect(waiting.review).toBeNull();
+    expect(github.pull(name, number).state).toBe('open');
+
+    github.setChecks(name, number, 'green');
+    await expect.poll(() => reviewLines(repo), POLL).toHaveLength(1);
+    expect(github.pull(name, number).state).toBe('merged');
+    expect(github.repos.git(name, ['log', '-1', '--format=%s', 'main'])).toContain(`(#${number})`);
+    expect(reviewLines(repo)[0]).toMatchObject({ kind: 'review', review: 'merged', outcome: 'applied', commit: result.commit, pullRequest: result.pullRequest });
+    expect(github.invalidRequests).toEqual([]);
+  });
+
+  it('closes it on a red check with a comment naming the failed check; it counts as rolled back', async () => {
+    const { repo, name, result } = await openedPullRequest({ autoMerge: true });
+    const number = result.pullRequest.number;
+    github.setChecks(name, number, 'red', { names: ['ci/unit-tests'] });
+    await expect.poll(() => reviewLines(repo), POLL).toHaveLength(1);
+    const pull = github.pull(name, number);
+    expect(pull.state).toBe('closed');
+    expect(pull.comments.map((c) => c.body).join('\n')).toContain('ci/unit-tests failed');
+    expect(reviewLines(repo)[0]).toMatchObject({ review: 'checks_failed', outcome: 'rolled_back' });
+    expect(github.repos.branchSha(name, 'main')).toBe(repo.head('main'));
+    expect(github.invalidRequests).toEqual([]);
+  });
+
+  it('records a close by a person, learns from it, and cools the file and rule down in the governor', async () => {
+    const { repo, name, result } = await openedPullRequest({ cooldownAfterClose: '7d' });
+    const number = result.pullRequest.number;
+    github.closePull(name, number);
+    await expect.poll(() => reviewLines(repo), POLL).toHaveLength(1);
+    expect(reviewLines(repo)[0]).toMatchObject({ review: 'closed', outcome: 'rolled_back', file: result.file, reason: expect.stringContaining('closed without merging') });
+    // Kaizen said nothing on a pull request a person closed.
+    expect(github.pull(name, number).comments).toEqual([]);
+
+    const governor = await cli(['governor', repo.path, '--json']);
+    expect(governor.code, governor.stderr).toBe(0);
+    const view = JSON.parse(governor.stdout) as GovernorView;
+    expect(view.cooldowns).toEqual([expect.objectContaining({ file: result.file, number })]);
+    expect(view.pullRequests).toEqual([]);
+    expect(view.strategies).toEqual(expect.arrayContaining([expect.objectContaining({ strategy: result.strategy, failures: 1 })]));
+  });
+});
