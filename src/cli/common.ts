@@ -1,4 +1,6 @@
 // What every client command needs: the Temporal target, a client, and links to the Web UI.
+import { isRepoUrl } from '../core/repository/remote-url.js';
+import { repoName as coreRepoName } from '../core/repository/key.js';
 import { resolve } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { connectClient, resolveTemporalTarget, type TemporalTarget } from '../adapters/temporal/connection.js';
@@ -37,6 +39,7 @@ export function workflowLink(t: TemporalTarget, workflowId: string, env: NodeJS.
 }
 
 export function repoName(path: string): string {
+  if (isRepoUrl(path)) return coreRepoName(path);
   return resolve(path).split('/').filter(Boolean).pop() ?? path;
 }
 

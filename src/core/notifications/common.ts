@@ -1,4 +1,6 @@
 // Shared pieces of every format: names, titles, facts and caps. Pure: no I/O, no clock.
+import { isRepoUrl } from '../repository/remote-url.js';
+import { repoName as keyRepoName } from '../repository/key.js';
 import { formatDuration } from '../duration.js';
 import type { ImprovementResult, Outcome, TestRun } from '../types.js';
 import type { CycleSummary, NotificationEvent, NotificationEventName } from './types.js';
@@ -9,6 +11,7 @@ export function eventName(event: NotificationEvent): NotificationEventName {
 }
 
 export function repoName(path: string): string {
+  if (isRepoUrl(path)) return keyRepoName(path);
   const parts = path.replace(/\/+$/, '').split('/');
   return parts[parts.length - 1] || path;
 }

@@ -1,14 +1,18 @@
-// Names derived from a repository's absolute path: the same on every worker and in the CLI,
-// so a repo always finds its one governor and its one schedule. Pure (workflows use it).
+// Names derived from a repository's absolute path, or for a repository given by URL from its
+// identity (`host/owner/name`, remote-url.ts): the same on every worker and in the CLI, so a
+// repo always finds its one governor and its one schedule. Pure (workflows use it).
+import { parseRepoUrl } from './remote-url.js';
 
 /** `my-app-1a2b3c4d`: the folder name (readable) and a hash of the whole path (unique). */
 export function repoKey(repoRoot: string): string {
-  const path = repoRoot.replace(/\/+$/, '') || '/';
+  const path = parseRepoUrl(repoRoot)?.identity ?? (repoRoot.replace(/\/+$/, '') || '/');
   const name = (path.split('/').pop() || 'root').replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 40);
   return `${name}-${fnv1a32(path)}`;
 }
 
 export function repoName(repoRoot: string): string {
+  const url = parseRepoUrl(repoRoot);
+  if (url) return url.segments[url.segments.length - 1] ?? url.identity;
   const parts = repoRoot.replace(/\/+$/, '').split('/');
   return parts[parts.length - 1] || repoRoot;
 }
