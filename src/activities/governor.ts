@@ -2,6 +2,8 @@
 // queue; they need only a Temporal client) and a cycle's work on the repository's disk (on
 // the host queue). Kept apart from createActivities so the improvement's own activity set
 // (and the fakes typed after it) stays as it is.
+import { parseRepoUrl } from '../core/repository/remote-url.js';
+import { loadMirrorConfig, mirrorPathOf } from './workspace/mirror.js';
 import type { Config } from '../core/config/config.js';
 import type { CycleAnalysis, CycleLedgerEntry } from '../core/governor/cycle.js';
 import type { GovernorView, LockAnswer, LockRequest, ReserveAnswer, ReserveRequest, SlotAnswer, SlotRequest } from '../core/governor/protocol.js';
@@ -39,7 +41,9 @@ export function createGovernorActivities(deps: Pick<ActivityDeps, 'governor'>) {
 export function createCycleActivities(deps: ActivityDeps) {
   return {
     async loadCycleConfig(input: { repoRoot: string }): Promise<{ config: Config }> {
-      return { config: await loadRepoConfig(input.repoRoot) };
+      const url = parseRepoUrl(input.repoRoot);
+      // A repository given by URL: the config on its default branch, as locateRepo fetched it on this host.
+      return { config: url ? await loadMirrorConfig(deps, mirrorPathOf(url, deps.env)) : await loadRepoConfig(input.repoRoot) };
     },
     async analyseForCycle(input: CycleAnalysisInput): Promise<CycleAnalysis> {
       return analyseForCycle(deps, input);

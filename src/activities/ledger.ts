@@ -6,6 +6,7 @@ import type { LedgerEntry, UndeliveredEntry } from '../core/ledger/types.js';
 import type { ActivityDeps } from '../contracts/ports.js';
 import { activityContext } from './context.js';
 import { ownedStateDir, STATE_DIR_NAME } from './state-dir.js';
+import { localRepoRoot } from './workspace/mirror.js';
 
 /** How far back a retried append looks for its own line before writing it again. */
 const RETRY_LOOKBACK_BYTES = 64 * 1024;
@@ -18,7 +19,9 @@ export function ledgerPath(repoRoot: string): string {
  * Appends one line to the repo's ledger, unless the folder is not Kaizen's to write in (no git
  * repository, no commit, an invalid config): then nothing is written and the path is null.
  */
-export async function recordInLedger(deps: ActivityDeps, repoRoot: string, line: string): Promise<{ ledgerPath: string | null }> {
+export async function recordInLedger(deps: ActivityDeps, repo: string, line: string): Promise<{ ledgerPath: string | null }> {
+  // A repository given by URL keeps its ledger in this host's mirror.
+  const repoRoot = localRepoRoot(repo, deps.env);
   const owned = await ownedStateDir(repoRoot, deps.env);
   if ('refused' in owned) {
     activityContext()?.log.warn('ledger line not written: the folder is not a valid Kaizen repository', { repoRoot, problem: owned.refused });

@@ -58,8 +58,8 @@ export async function waitForCycle(c: Client, workflowId: string): Promise<Cycle
 }
 
 export async function cycleCommand(repo: string, opts: CycleOptions): Promise<number> {
-  const { repoRoot, local } = await resolveRepo(repo);
-  if (!local) throw new CliError(`Repository ${repoRoot} does not exist. Pass the path of a git checkout.`);
+  const { repoRoot, local, remote } = await resolveRepo(repo);
+  if (!local && !remote) throw new CliError(`Repository ${repoRoot} does not exist. Pass the path of a git checkout or a clone URL.`);
   const t = target(opts);
   const c = await connect(opts);
   try {

@@ -25,8 +25,11 @@ export interface ImproveOptions extends GlobalOptions {
 }
 
 export async function improvementInput(repo: string, opts: ImproveOptions): Promise<ImprovementInput> {
-  const { repoRoot: repoPath, local } = await resolveRepo(repo);
-  if (!local) throw new CliError(`Repository ${repoPath} does not exist. Pass the path of a git checkout.`);
+  const { repoRoot: repoPath, local, remote } = await resolveRepo(repo);
+  if (!local && !remote) throw new CliError(`Repository ${repoPath} does not exist. Pass the path of a git checkout or a clone URL.`);
+  if (remote && opts.mode === 'branch') {
+    throw new CliError(`--mode branch keeps the change on a branch of the worker's mirror of ${repoPath}, where nobody sees it. Use --mode push, pr or merge (without --mode a repository given by URL gets push).`);
+  }
   let testCommand: string[] | undefined;
   if (opts.testCmd) {
     try {

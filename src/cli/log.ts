@@ -1,5 +1,7 @@
 // `kaizen log [REPO]`: the ledger as one line per improvement, oldest first. Also the ledger
 // loading that `stats` and `report` share: which repository, which file, which lines.
+import { parseRepoUrl } from '../core/repository/remote-url.js';
+import { mirrorPathOf } from '../activities/workspace/mirror.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ledgerPath, readLedger } from '../activities/ledger.js';
@@ -18,6 +20,15 @@ export interface LoadedLedger extends LedgerView {
 
 /** REPO (default: the cwd) resolved to its git top-level. */
 export async function resolveRepoRoot(repo: string | undefined, cwd = process.cwd()): Promise<string> {
+  // A repository given by URL: its ledger is beside this machine's mirror (a worker's home).
+  const url = repo !== undefined && !existsSync(resolve(cwd, repo)) ? parseRepoUrl(repo) : null;
+  if (url) {
+    const mirror = mirrorPathOf(url, process.env);
+    if (!existsSync(mirror)) {
+      throw new CliError(`This machine has no mirror of ${url.url} (${mirror}): its ledger is kept by the workers that ran it. Run this on a worker's host, with the worker's KAIZEN_USER_HOME.`);
+    }
+    return mirror;
+  }
   try {
     return await locateRepository(repo ?? '.', { cwd, env: process.env });
   } catch (err) {

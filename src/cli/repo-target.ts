@@ -6,6 +6,7 @@ import { locateRepository } from '../adapters/repository.js';
 import { NotAGitRepoError } from '../core/errors.js';
 import type { GovernorTarget } from '../core/governor/protocol.js';
 import { governorWorkflowId } from '../core/repository/key.js';
+import { normaliseRepoUrl } from '../core/repository/remote-url.js';
 import { taskQueue } from './common.js';
 
 export interface RepoRef {
@@ -13,6 +14,8 @@ export interface RepoRef {
   repoRoot: string;
   /** The path exists on this machine (else it is taken as a path on the worker's host). */
   local: boolean;
+  /** REPO is a clone URL: `repoRoot` is its normalised URL, and every worker keeps a mirror of it. */
+  remote?: boolean;
 }
 
 export function isDirectory(path: string): boolean {
@@ -29,6 +32,9 @@ export function isDirectory(path: string): boolean {
  * A path that does not exist here is taken as a path on the worker's host.
  */
 export async function resolveRepo(arg: string, env: NodeJS.ProcessEnv = process.env): Promise<RepoRef> {
+  // A clone URL (`https://`, `ssh://`, `file://`, `git@host:owner/name.git`), unless a folder here has that name.
+  const url = normaliseRepoUrl(arg);
+  if (url && (/^[a-z][a-z0-9+.-]*:\/\//i.test(arg) || !existsSync(resolve(arg)))) return { repoRoot: url, local: false, remote: true };
   const path = resolve(arg);
   if (!existsSync(path)) return { repoRoot: path, local: false };
   try {

@@ -84,6 +84,8 @@ export interface Workspace {
   stateDir: string;
   /** Files with uncommitted changes in the user's checkout (capped): never targeted. */
   userDirtyFiles: string[];
+  /** A repository given by URL: its normalised URL (no credentials). `repoRoot` is then this host's mirror. */
+  remoteUrl?: string;
 }
 
 export interface AnalyseResult {

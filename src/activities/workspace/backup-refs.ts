@@ -8,6 +8,7 @@ import type { ActivityDeps } from '../../contracts/ports.js';
 import { BACKUP_REF_PREFIX, backupRefsToPrune } from '../../core/repository/backup-refs.js';
 import { readLedger } from '../ledger.js';
 import { gitContext, STATE_DIR_NAME, worktreesDir } from './common.js';
+import { localRepoRoot } from './mirror.js';
 
 export interface PruneBackupRefsInput {
   repoRoot: string;
@@ -22,7 +23,9 @@ export interface PruneBackupRefsResult {
 
 export function createBackupRefActivities(deps: ActivityDeps) {
   return {
-    async pruneBackupRefs(input: PruneBackupRefsInput): Promise<PruneBackupRefsResult> {
+    async pruneBackupRefs(given: PruneBackupRefsInput): Promise<PruneBackupRefsResult> {
+      // A repository given by URL: its backup refs are in this host's mirror.
+      const input = { ...given, repoRoot: localRepoRoot(given.repoRoot, deps.env) };
       const repo = gitContext(deps, input.repoRoot);
       const listed = await git(repo, ['for-each-ref', '--format=%(refname) %(objectname) %(committerdate:unix)', BACKUP_REF_PREFIX]);
       const refs = listed

@@ -16,6 +16,7 @@ import { git, isAncestor, resolveCommit, runGit, type GitContext } from '../../a
 import type { ActivityDeps, ForgeConnector } from '../../contracts/ports.js';
 import { activityContext, webUiBaseOf } from '../context.js';
 import { BRANCH_PREFIX, gitContext } from './common.js';
+import { MIRROR_REMOTE, remoteAuth } from './mirror.js';
 
 export interface DeliverInput {
   workspace: Workspace;
@@ -39,7 +40,8 @@ export interface RemoteAccess {
 export function createDeliverActivities(deps: ActivityDeps) {
   return {
     /** Pushes the verified commit to `kaizen/<id>` on the remote; done already when it is there. */
-    async pushBranch(input: DeliverInput): Promise<PushResult> {
+    async pushBranch(given: DeliverInput): Promise<PushResult> {
+      const input = onMirror(given);
       const { workspace, commit, remote } = input;
       const { branch } = workspace;
       // The only branches Kaizen ever forces are its own.
@@ -62,7 +64,8 @@ export function createDeliverActivities(deps: ActivityDeps) {
     },
 
     /** Opens the pull request of `kaizen/<id>` against the target branch, or finds the one an earlier attempt opened. */
-    async openPullRequest(input: DeliverInput & { facts: PullRequestFacts }): Promise<PullRequestLink & { reused: boolean }> {
+    async openPullRequest(given: DeliverInput & { facts: PullRequestFacts }): Promise<PullRequestLink & { reused: boolean }> {
+      const input = onMirror(given);
       const { workspace, commit } = input;
       const repo = gitContext(deps, workspace.repoRoot);
       const access = await remoteAccess(deps, repo, input.remote, input.forge);
@@ -90,6 +93,11 @@ export function createDeliverActivities(deps: ActivityDeps) {
   };
 }
 
+/** A repository given by URL is pushed to that URL: the mirror's own remote, whatever `remote` the config names. */
+function onMirror<T extends DeliverInput>(input: T): T {
+  return input.workspace.remoteUrl ? { ...input, remote: MIRROR_REMOTE } : input;
+}
+
 /** The adapters load octokit and gitbeaker: only when a pull request is opened. */
 async function realConnector(): Promise<ForgeConnector> {
   return (await import('../../adapters/forges/index.js')).connectForge;
@@ -104,6 +112,9 @@ export async function remoteAccess(deps: ActivityDeps, repo: GitContext, remote:
   const kind = forge.kind ?? (host ? inferForgeKind(host) : null);
   const settings = kind ? forgeSettings(deps.env, kind) : undefined;
   const token = kind && settings?.token && isHttpRemote(url) ? settings.token : undefined;
+  // No forge token: KAIZEN_GIT_TOKEN, when set, serves any https remote (remote-repositories.md).
+  const generic = token ? undefined : remoteAuth(url, deps.env, kind ?? undefined);
+  if (generic?.tokenVariable) return { url, kind, env: generic.env, tokenVariable: generic.tokenVariable, token: undefined, secrets: generic.secrets };
   return {
     url,
     kind,

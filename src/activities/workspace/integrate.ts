@@ -12,6 +12,8 @@ import { withFileLock } from './file-lock.js';
 import { withCommitConfig } from './apply.js';
 import { gitContext, kaizenIdentity, shortSha, STATE_DIR_NAME, withHeartbeat } from './common.js';
 import { ensureStateDir } from '../state-dir.js';
+import { fetchBranch } from './mirror.js';
+import { fastForwardRemote, remoteOf } from './remote-merge.js';
 
 export const MERGE_LOCK_FILE = 'merge.lock';
 const MERGE_LOCK_STALE_MS = 5 * 60_000;
@@ -25,6 +27,9 @@ export function createIntegrateActivities(deps: ActivityDeps) {
       const { workspace } = input;
       const repo = gitContext(deps, workspace.repoRoot);
       const wt = gitContext(deps, workspace.worktree);
+      // A repository given by URL: the remote's tip is fetched into the mirror first.
+      const remote = remoteOf(workspace);
+      if (remote) await fetchBranch(deps, remote, workspace.repoRoot, workspace.targetBranch);
       const newTip = await targetTip(repo, workspace);
       return withHeartbeat(async () => {
         await abortLeftoverRebase(wt);
@@ -66,7 +71,10 @@ export function createIntegrateActivities(deps: ActivityDeps) {
       return withFileLock(
         join(workspace.stateDir, MERGE_LOCK_FILE),
         { staleMs: MERGE_LOCK_STALE_MS, waitMs: MERGE_LOCK_WAIT_MS, ...(ctx ? { onWait: () => ctx.heartbeat(), signal: ctx.cancellationSignal } : {}) },
-        () => fastForward(deps, workspace, commit),
+        () => {
+          const remote = remoteOf(workspace);
+          return remote ? fastForwardRemote(deps, workspace, remote, commit) : fastForward(deps, workspace, commit);
+        },
       );
     },
   };

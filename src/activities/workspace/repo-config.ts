@@ -19,9 +19,17 @@ export async function loadRepoConfig(repoRoot: string, overrides?: ConfigInput):
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT') throw new ConfigInvalidError(path, [`(file): cannot be read (${code ?? String(err)}); make it readable by the Kaizen worker`]);
   }
-  // A repository configured for Biome, oxlint or ruff is analysed by them unless the file says otherwise.
-  const detected = detectAnalyserPresets(filesAt(repoRoot));
-  const fallback: ConfigInput = detected.length > 0 ? { analysers: detected } : {};
+  return configFromText(text, path, overrides, presetFallback(filesAt(repoRoot)));
+}
+
+/** A repository configured for Biome, oxlint or ruff is analysed by them unless its config file says otherwise. */
+export function presetFallback(files: RepoFiles): ConfigInput {
+  const detected = detectAnalyserPresets(files);
+  return detected.length > 0 ? { analysers: detected } : {};
+}
+
+/** The config a file's text (null: no file) gives over `fallback`, with command-line overrides; `path` names it in errors. */
+export function configFromText(text: string | null, path: string, overrides?: ConfigInput, fallback: ConfigInput = {}): Config {
   const parsed = text === null ? validateConfig(fallback) : parseConfigText(text, fallback);
   if (!parsed.ok) throw new ConfigInvalidError(path, parsed.problems);
   if (!overrides) return parsed.config;

@@ -11,6 +11,8 @@ import { currentBranch, git, isAncestor, listWorktrees, resolveCommit, runGit, s
 import type { ActivityDeps } from '../../contracts/ports.js';
 import { activityContext } from '../context.js';
 import { loadRepoConfig } from './repo-config.js';
+import { loadMirrorConfig, localRepoRoot, mirrorPathOf, syncMirror } from './mirror.js';
+import { parseRepoUrl } from '../../core/repository/remote-url.js';
 import { locateRepository } from '../../adapters/repository.js';
 import { createApplyActivities } from './apply.js';
 import {
@@ -37,6 +39,13 @@ export function createWorkspaceActivities(deps: ActivityDeps) {
     /** Also the config's heartbeat timeout, so prepare (on the host queue) already has it; reads, never writes. */
     async locateRepo(input: { repoPath: string }): Promise<{ repoRoot: string; hostQueue: string; heartbeatTimeoutMs?: number }> {
       const signal = activityContext()?.cancellationSignal;
+      const url = parseRepoUrl(input.repoPath);
+      if (url) {
+        // A repository given by URL: this host's mirror, fetched now; the run stays on this host.
+        const mirror = await withHeartbeat(() => syncMirror(deps, url));
+        const heartbeatTimeout = await loadMirrorConfig(deps, mirror).then((c) => c.heartbeatTimeout, () => undefined);
+        return { repoRoot: url.url, hostQueue: deps.hostQueue, ...(heartbeatTimeout ? { heartbeatTimeoutMs: durationMs(heartbeatTimeout) } : {}) };
+      }
       const repoRoot = await locateRepository(input.repoPath, { env: deps.env, requireCommit: true, ...(signal ? { signal } : {}) });
       // An invalid config is prepare's to report, with every problem: here it only means "the default".
       const heartbeatTimeout = await loadRepoConfig(repoRoot).then((c) => c.heartbeatTimeout, () => undefined);
@@ -46,8 +55,10 @@ export function createWorkspaceActivities(deps: ActivityDeps) {
     /** `repoRoot` as locateRepo found it on this host: the top level of a git repository with a commit. */
     async prepareWorkspace(input: { repoRoot: string; runId: string; targetBranch?: string; overrides?: ConfigInput }): Promise<{ workspace: Workspace; config: Config }> {
       assertSafeRunId(input.runId);
-      const { repoRoot } = input;
-      const loaded = await loadRepoConfig(repoRoot, input.overrides);
+      // A repository given by URL is worked on in this host's mirror (fetched by locateRepo).
+      const url = parseRepoUrl(input.repoRoot);
+      const repoRoot = url ? mirrorPathOf(url, deps.env) : input.repoRoot;
+      const loaded = url ? await loadMirrorConfig(deps, repoRoot, input.targetBranch, input.overrides) : await loadRepoConfig(repoRoot, input.overrides);
       // The model is fixed here, on the worker that reads KAIZEN_MODEL: the cost estimate, the
       // prices and the answer cache of every later step (on any worker) use the same one.
       const config: Config = loaded.llm.model ? loaded : { ...loaded, llm: { ...loaded.llm, model: deps.llm.defaultModel() } };
@@ -66,7 +77,8 @@ export function createWorkspaceActivities(deps: ActivityDeps) {
       await endRecordedGroups(recordPathFor(worktree));
       await withHeartbeat(() => ensureWorktree(deps, repo, worktree, branch, baseCommit));
 
-      const userDirtyFiles = changedPaths(await statusEntries(repo), STATE_DIR_NAME).slice(0, DIRTY_FILES_CAP);
+      // A mirror has no working tree, so nobody's uncommitted changes.
+      const userDirtyFiles = url ? [] : changedPaths(await statusEntries(repo), STATE_DIR_NAME).slice(0, DIRTY_FILES_CAP);
       const dependencies = await prepareDependencies({ repoRoot, worktree, stateDir, config, env: deps.env });
       if (dependencies.missing.length > 0) {
         activityContext()?.log.warn('worktree dependencies not prepared: lockfiles differ from the main checkout and no setup.command is set', {
@@ -85,6 +97,7 @@ export function createWorkspaceActivities(deps: ActivityDeps) {
         baseTree,
         stateDir,
         userDirtyFiles,
+        ...(url ? { remoteUrl: url.url } : {}),
       };
       return { workspace, config };
     },
@@ -93,7 +106,8 @@ export function createWorkspaceActivities(deps: ActivityDeps) {
     ...createIntegrateActivities(deps),
 
     async removeWorkspace(input: { workspace: Workspace; deleteBranch: boolean; deleteBackupRef: boolean }): Promise<void> {
-      const { workspace } = input;
+      // A prepare that failed half-way names the repository as the workflow knows it (a URL: the mirror here).
+      const workspace = parseRepoUrl(input.workspace.repoRoot) ? plannedMirrorWorkspace(deps, input.workspace) : input.workspace;
       if (!(await isDirectory(workspace.repoRoot))) return;
       const repo = gitContext(deps, workspace.repoRoot);
       const worktree = resolve(workspace.worktree);
@@ -126,6 +140,12 @@ export function createWorkspaceActivities(deps: ActivityDeps) {
   };
 }
 
+/** The planned workspace of a run on a repository given by URL, with this host's mirror for its paths. */
+function plannedMirrorWorkspace(deps: ActivityDeps, planned: Workspace): Workspace {
+  const mirror = localRepoRoot(planned.repoRoot, deps.env);
+  const stateDir = join(mirror, STATE_DIR_NAME);
+  return { ...planned, repoRoot: mirror, stateDir, worktree: join(worktreesDir(stateDir), planned.runId) };
+}
 
 async function checkedOutBranch(repo: GitContext): Promise<string> {
   const branch = await currentBranch(repo);

@@ -44,6 +44,7 @@ export const ENVIRONMENT_VARIABLES: readonly VariableDoc[] = [
   { name: 'GITLAB_TOKEN', description: 'push and merge requests on GitLab (scope `api`)', secret: true },
   { name: 'GITLAB_API_URL', description: 'the GitLab API (default https://<remote host>/api/v4)' },
   { name: 'GITEA_TOKEN', description: 'push and pull requests on Gitea/Forgejo (`write:repository`, `write:issue`)', secret: true },
+  { name: 'KAIZEN_GIT_TOKEN', description: 'token git sends (HTTP Basic, user `kaizen`) to an https remote when its forge\'s own variable is not set: repositories given by URL on any host', secret: true },
   { name: 'GITEA_API_URL', description: 'the Gitea/Forgejo API (default https://<remote host>/api/v1)' },
   { name: 'TEMPORAL_CLI', description: 'path of the `temporal` binary (default: PATH, Python scripts folders, .tools/venv)' },
   { name: 'TEMPORAL_TEST_SERVER', description: "path of Temporal's time-skipping test server (tests)" },

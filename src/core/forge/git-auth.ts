@@ -17,9 +17,19 @@ export function isHttpRemote(url: string): boolean {
  * only, appended after any GIT_CONFIG_COUNT entries the worker's environment already has.
  */
 export function gitAuthEnv(remoteUrl: string, kind: ForgeKind, token: string, inherited: NodeJS.ProcessEnv = {}): Record<string, string> {
+  return basicAuthEnv(remoteUrl, BASIC_USER[kind], token, inherited);
+}
+
+/** The user name a forge expects beside a token (`kaizen` for a remote on no known forge). */
+export function basicUserOf(kind: ForgeKind | null): string {
+  return kind ? BASIC_USER[kind] : 'kaizen';
+}
+
+/** As gitAuthEnv, with the Basic user name given (a remote whose forge Kaizen does not know). */
+export function basicAuthEnv(remoteUrl: string, user: string, token: string, inherited: NodeJS.ProcessEnv = {}): Record<string, string> {
   const existing = Number.parseInt(inherited.GIT_CONFIG_COUNT ?? '0', 10);
   const index = Number.isFinite(existing) && existing > 0 ? existing : 0;
-  const basic = Buffer.from(`${BASIC_USER[kind]}:${token}`, 'utf8').toString('base64');
+  const basic = Buffer.from(`${user}:${token}`, 'utf8').toString('base64');
   // The scope is the URL without credentials: git matches it as a prefix of every request URL.
   const scope = describeRemote(remoteUrl).replace(/\/+$/, '');
   return {
@@ -30,6 +40,6 @@ export function gitAuthEnv(remoteUrl: string, kind: ForgeKind, token: string, in
 }
 
 /** The values a message about this token must never contain (the token and its Basic form). */
-export function tokenForms(kind: ForgeKind, token: string): string[] {
-  return [token, Buffer.from(`${BASIC_USER[kind]}:${token}`, 'utf8').toString('base64')];
+export function tokenForms(kind: ForgeKind | null, token: string): string[] {
+  return [token, Buffer.from(`${basicUserOf(kind)}:${token}`, 'utf8').toString('base64')];
 }

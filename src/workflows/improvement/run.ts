@@ -160,7 +160,9 @@ export class ImprovementRun {
     this.analysedCommit = prepared.workspace.baseCommit;
     this.config = prepared.config;
     this.runner.config = prepared.config;
-    this.mode = this.input.mode ?? prepared.config.mode ?? this.input.defaultMode ?? 'branch';
+    const mode = this.input.mode ?? prepared.config.mode ?? this.input.defaultMode ?? 'branch';
+    // A repository given by URL has no checkout to leave a branch in: its branch is pushed instead.
+    this.mode = mode === 'branch' && prepared.workspace.remoteUrl ? 'push' : mode;
     this.note(`worktree ${prepared.workspace.branch} at ${prepared.workspace.baseCommit.slice(0, 8)} of ${prepared.workspace.targetBranch}`);
     return prepared;
   }
@@ -253,7 +255,7 @@ export class ImprovementRun {
   decideByRisk(): void {
     if (this.mode !== 'auto') return;
     const risk = assessRisk(this.strategy, this.testsAfter);
-    this.mode = risk.lowRisk ? 'merge' : 'branch';
+    this.mode = risk.lowRisk ? 'merge' : this.workspace?.remoteUrl ? 'push' : 'branch';
     this.riskNote = risk.reason;
     this.note(risk.reason);
   }
