@@ -50,6 +50,7 @@ export async function followPullRequest(given: FollowPullRequestInput): Promise<
   await tellGovernor(input, (h) =>
     h.signal(pullRequestOpenedSignal, {
       followId: workflowInfo().workflowId,
+      improvementWorkflowId: input.improvementWorkflowId,
       number: input.pullRequest.number,
       url: input.pullRequest.url,
       file: input.file,

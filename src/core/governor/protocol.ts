@@ -43,6 +43,8 @@ export interface SlotRequest {
   enforceBudget: boolean;
   /** The slot is given up after this long without an end report (a terminated run). */
   leaseMs: number;
+  /** The run lands in pr mode: until its pull request is followed it counts against budget.maxOpenPullRequests. Absent in older requests. */
+  opensPullRequest?: boolean;
   /** The repo's LLM caps now: a cap raised since it paused the LLM strategies no longer holds them back. */
   llmLimits?: LlmLimits;
   /** Where and to whom the governor announces a repo-wide pause (the latest run's host and channels). */
@@ -137,7 +139,7 @@ export interface GovernorState {
   version: 1;
   repoPath: string;
   landings: Landing[];
-  active: (ActiveSlot & { family: string | null; strategy: Strategy; enforced: boolean })[];
+  active: (ActiveSlot & { family: string | null; strategy: Strategy; enforced: boolean; opensPullRequest?: boolean })[];
   lock: MergeLock | null;
   /** Runs waiting for the merge lock (told when it is released), with when they last asked. */
   waiters: { workflowId: string; lastSeen: number }[];
@@ -166,6 +168,8 @@ export interface GovernorState {
 export interface OpenPullRequest {
   /** The follow workflow's id: what makes a repeated report harmless. */
   followId: string;
+  /** The improvement that opened it (its slot stops counting as a pull request to come). */
+  improvementWorkflowId?: string;
   number: number;
   url: string;
   file: string | null;

@@ -54,11 +54,16 @@ export function cooldownReason(c: Cooldown): string {
   return `a person closed pull request #${c.number} on ${c.file}${rule} without merging it; Kaizen does not propose it again before ${new Date(c.until).toISOString()} (forge.cooldownAfterClose)`;
 }
 
-/** Why no new run may start while `open` pull requests are open, or null when one may. */
-export function openPullRequestsReason(open: readonly OpenPullRequest[], max: number): string | null {
-  if (open.length < max) return null;
-  const numbers = open.map((p) => `#${p.number}`).join(', ');
-  return `${open.length} of Kaizen's pull requests are open (${numbers || 'none'}); budget.maxOpenPullRequests is ${max}; next slot when one is merged or closed`;
+/**
+ * Why no new run may start, or null when one may: the open pull requests, and the running pr-mode
+ * runs whose pull request is not followed yet (they will open one), reach budget.maxOpenPullRequests.
+ */
+export function openPullRequestsReason(open: readonly OpenPullRequest[], active: readonly { workflowId: string; opensPullRequest?: boolean }[], max: number): string | null {
+  const coming = active.filter((s) => s.opensPullRequest && !open.some((p) => p.improvementWorkflowId === s.workflowId)).length;
+  if (open.length + coming < max) return null;
+  const numbers = open.length ? ` (${open.map((p) => `#${p.number}`).join(', ')})` : '';
+  const running = coming ? ` and ${coming} running pr-mode run${coming === 1 ? '' : 's'} will open more` : '';
+  return `${open.length} of Kaizen's pull requests ${open.length === 1 ? 'is' : 'are'} open${numbers}${running}; budget.maxOpenPullRequests is ${max}; next slot when one is merged or closed`;
 }
 
 /** Reads what an older or newer state carried (missing or malformed parts dropped). */

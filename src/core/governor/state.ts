@@ -129,7 +129,7 @@ export function handleSlotRequest(state: GovernorState, req: SlotRequest, now: n
     }
     ({ strategy, why } = choice);
   }
-  const slot = { workflowId: req.workflowId, file: req.file, grantedAt: now, expiresAt: now + req.leaseMs, landed: false, family: req.family, strategy, enforced: req.enforceBudget };
+  const slot = { workflowId: req.workflowId, file: req.file, grantedAt: now, expiresAt: now + req.leaseMs, landed: false, family: req.family, strategy, enforced: req.enforceBudget, ...(req.opensPullRequest ? { opensPullRequest: true } : {}) };
   return { state: { ...next, active: [...next.active, slot] }, answer: { granted: true, strategy, why, paused: next.pause.paused, reserved: othersFiles(next, req.workflowId) } };
 }
 
@@ -276,5 +276,5 @@ export function governorView(state: GovernorState, now: number): GovernorView {
 
 /** Why budget.maxOpenPullRequests holds new runs back, or null. */
 function pullRequestsReason(state: GovernorState, limits: BudgetLimits): string | null {
-  return openPullRequestsReason(state.pullRequests ?? [], limits.maxOpenPullRequests ?? DEFAULT_MAX_OPEN_PULL_REQUESTS);
+  return openPullRequestsReason(state.pullRequests ?? [], state.active, limits.maxOpenPullRequests ?? DEFAULT_MAX_OPEN_PULL_REQUESTS);
 }

@@ -41,6 +41,7 @@ export async function runImprovements(run: CycleRun, config: Config, target: Gov
         strategies: [...config.strategies],
         limits: config.budget,
         enforceBudget: true,
+        opensPullRequest: config.mode === 'pr',
         leaseMs: slotLeaseMs(config),
         llmLimits: llmLimits(config.llm),
       },

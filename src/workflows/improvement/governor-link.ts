@@ -51,6 +51,7 @@ export class GovernorLink {
         strategy,
         limits: config.budget,
         enforceBudget: this.run.enforceBudget,
+        opensPullRequest: config.mode === 'pr',
         leaseMs: slotLeaseMs(config),
         ...(config.notifications.channels.length ? { notify: { hostQueue, notifications: config.notifications } } : {}),
       },

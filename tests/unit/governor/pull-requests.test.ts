@@ -33,6 +33,21 @@ describe('open pull requests in the governor', () => {
     expect(merged.stats['no-var']?.autofix).toEqual({ successes: 1, failures: 0 });
   });
 
+  it('counts running pr-mode runs as pull requests to come, until their pull request is followed', () => {
+    let s = handleSlotRequest(initialState('/r'), request('w1', { opensPullRequest: true }), T0, random).state;
+    s = handleSlotRequest(s, request('w2', { file: 'src/b.js' }), T0, random).state;
+    expect(handleSlotRequest(s, request('w3', { file: 'src/c.js' }), T0, random).answer).toMatchObject({ granted: true });
+    s = handleSlotRequest(s, request('w4', { file: 'src/d.js', opensPullRequest: true }), T0, random).state;
+    expect(handleSlotRequest(s, request('w5', { file: 'src/e.js' }), T0, random).answer).toMatchObject({
+      granted: false,
+      kind: 'pull_requests',
+      reason: expect.stringContaining("0 of Kaizen's pull requests are open and 2 running pr-mode runs will open more"),
+    });
+    // w1's pull request is now followed: it is counted once, not twice.
+    s = handlePullRequestOpened(s, { ...opened(1), improvementWorkflowId: 'w1' });
+    expect(handleSlotRequest(s, request('w5', { file: 'src/e.js' }), T0, random).answer).toMatchObject({ granted: false, reason: expect.stringContaining('1 of Kaizen\'s pull requests is open (#1) and 1 running pr-mode run will open more') });
+  });
+
   it('learns a failure from a close by a person and cools that file and rule down until forge.cooldownAfterClose has passed', () => {
     let s = handlePullRequestOpened(initialState('/r'), opened(1, 'src/a.js'));
     const until = T0 + 14 * DAY_MS;
