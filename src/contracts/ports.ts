@@ -5,7 +5,7 @@ import type { GovernorTarget, GovernorView, LockAnswer, LockRequest, ReserveAnsw
 
 export type { GovernorTarget } from '../core/governor/protocol.js';
 import type { ForgeTarget } from '../core/forge/target.js';
-import type { MergeAnswer, MergeOptions, NewPullRequest, PullRequestInfo } from '../core/forge/types.js';
+import type { ForgeAccess, MergeAnswer, MergeOptions, NewPullRequest, PullRequestInfo } from '../core/forge/types.js';
 import type { ChannelType, NotificationEvent, RenderContext } from '../core/notifications/types.js';
 import type { LlmCheckAnswer, LlmCheckRequest } from '../core/llm/budget.js';
 import type { ChatAnswer, ChatRequest } from '../core/llm/chat.js';
@@ -67,7 +67,7 @@ export interface GovernorGateway {
 }
 
 export type { ForgeKind, ForgeTarget } from '../core/forge/target.js';
-export type { MergeAnswer, MergeMethod, MergeOptions, NewPullRequest, PullRequestInfo, PullRequestRef } from '../core/forge/types.js';
+export type { ForgeAccess, MergeAnswer, MergeMethod, MergeOptions, NewPullRequest, PullRequestInfo, PullRequestRef } from '../core/forge/types.js';
 
 /**
  * One repository on GitHub, GitLab or Gitea/Forgejo (src/adapters/forges/). Failures are the
@@ -85,6 +85,8 @@ export interface Forge {
   close(number: number): Promise<void>;
   /** Merges only while the head is still `sha`; a refusal (checks, conflicts, moved head) is an answer, not an error. */
   merge(number: number, options: MergeOptions): Promise<MergeAnswer>;
+  /** What the token may do here (`kaizen doctor`): its role in the repository. */
+  access(): Promise<ForgeAccess>;
 }
 
 export interface ForgeCredentials {

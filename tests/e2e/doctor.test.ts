@@ -13,7 +13,7 @@ import { startSmtpReceiver, type SmtpReceiver } from '../helpers/notify-servers.
 import { freePort } from '../helpers/ports.js';
 import { startScriptedOpenAi, type ScriptedOpenAi } from '../helpers/scripted-openai.js';
 
-const ORDER = ['temporal', 'namespace', 'search-attributes', 'worker', 'git', 'repo', 'config', 'target-branch', 'checkout', 'test-command', 'flaky-tests', 'llm', 'smtp'];
+const ORDER = ['temporal', 'namespace', 'search-attributes', 'worker', 'git', 'repo', 'config', 'target-branch', 'checkout', 'test-command', 'remote', 'forge', 'flaky-tests', 'llm', 'smtp'];
 /** The environment without any LLM or SMTP settings the machine running the tests may have. */
 const BASE_ENV: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(GIT_ENV).filter(([k]) => !/^(OPENAI_|SMTP_|KAIZEN_|TEMPORAL_)/.test(k)));
 
@@ -62,7 +62,12 @@ describe('kaizen doctor', () => {
     const run = await runKaizen(['doctor', repo.path, '--json'], env);
     const checks = JSON.parse(run.stdout) as DoctorCheck[];
     expect(checks.map((c) => c.name)).toEqual(ORDER);
-    expect(checks.filter((c) => !c.ok || c.warning || c.skipped), JSON.stringify(checks, null, 2)).toEqual([]);
+    // A checkout without a remote, improved in place: the delivery checks have nothing to check.
+    expect(checks.filter((c) => !c.ok || c.warning || c.skipped).map((c) => [c.name, c.skipped]), JSON.stringify(checks, null, 2)).toEqual([
+      ['remote', true],
+      ['forge', true],
+    ]);
+    expect(byName(checks).remote?.detail).toContain('only modes push and pr need one');
     expect(run.code, run.stderr).toBe(0);
     expect(byName(checks).worker?.detail).toContain(`polling '${kaizen.taskQueue}'`);
     expect(byName(checks).worker?.detail).toContain(`polling this host's '${kaizen.worker.hostQueue}'`);

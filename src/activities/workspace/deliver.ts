@@ -104,7 +104,7 @@ async function realConnector(): Promise<ForgeConnector> {
 }
 
 /** The remote's URL, forge and the environment git needs to reach it (also `kaizen undo`'s fetch of the target branch). */
-export async function remoteAccess(deps: ActivityDeps, repo: GitContext, remote: string, forge: ForgeConfig): Promise<RemoteAccess> {
+export async function remoteAccess(deps: Pick<ActivityDeps, 'env'>, repo: GitContext, remote: string, forge: ForgeConfig): Promise<RemoteAccess> {
   const got = await runGit(repo, ['remote', 'get-url', '--push', remote]);
   const url = got.stdout.trim();
   if (got.exitCode !== 0 || url === '') throw new RemoteMissingError(repo.cwd, remote);

@@ -1,7 +1,7 @@
 // The Forge port on Gitea and Forgejo, over fetch (gitea-js is only a test dependency, and
 // sends nothing fetch cannot). Labels go by id (Gitea 1.20 takes no names); checks are the
 // commit statuses of the head, where Gitea and Forgejo Actions report.
-import type { Forge, ForgeCredentials, ForgeTarget, MergeAnswer, MergeOptions, NewPullRequest, PullRequestInfo } from '../../contracts/ports.js';
+import type { Forge, ForgeAccess, ForgeCredentials, ForgeTarget, MergeAnswer, MergeOptions, NewPullRequest, PullRequestInfo } from '../../contracts/ports.js';
 import { foldChecks } from '../../core/forge/types.js';
 import { callForge, HttpAnswerError, isStatus, splitRepo } from './common.js';
 
@@ -84,6 +84,13 @@ export function connectGitea(target: ForgeTarget, credentials: ForgeCredentials)
     target,
     findOpenPullRequest: find,
     pullRequest: get,
+
+    async access(): Promise<ForgeAccess> {
+      const repo = await request<{ permissions?: { admin?: boolean; push?: boolean; pull?: boolean } }>('read the repository', 'GET', '');
+      const can = repo.permissions;
+      const push = can?.push === true || can?.admin === true;
+      return { role: can?.admin ? 'admin' : push ? 'write' : can?.pull ? 'read' : 'none', push, openPullRequests: push, merge: push };
+    },
 
     async openPullRequest(pr: NewPullRequest): Promise<PullRequestInfo> {
       let number: number;

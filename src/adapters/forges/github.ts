@@ -1,7 +1,7 @@
 // The Forge port on GitHub and GitHub Enterprise Server, through @octokit/rest. Checks are
 // read from both of GitHub's systems: check runs (Actions) and commit statuses.
 import { Octokit } from '@octokit/rest';
-import type { Forge, ForgeCredentials, ForgeTarget, MergeAnswer, MergeOptions, NewPullRequest, PullRequestInfo } from '../../contracts/ports.js';
+import type { Forge, ForgeAccess, ForgeCredentials, ForgeTarget, MergeAnswer, MergeOptions, NewPullRequest, PullRequestInfo } from '../../contracts/ports.js';
 import { foldChecks } from '../../core/forge/types.js';
 import { callForge, isStatus, quietLog, splitRepo } from './common.js';
 
@@ -56,6 +56,15 @@ export function connectGitHub(target: ForgeTarget, credentials: ForgeCredentials
     target,
     findOpenPullRequest: find,
     pullRequest: get,
+
+    async access(): Promise<ForgeAccess> {
+      const { data } = await call('read the repository', () => octokit.rest.repos.get({ owner, repo }));
+      const can = data.permissions;
+      const role = can?.admin ? 'admin' : can?.maintain ? 'maintain' : can?.push ? 'write' : can?.triage ? 'triage' : can?.pull ? 'read' : 'none';
+      // Kaizen opens pull requests from branches of the same repository, which takes push; rulesets may still ask for reviews or checks.
+      const push = can?.push === true;
+      return { role, push, openPullRequests: push, merge: push };
+    },
 
     async openPullRequest(request: NewPullRequest): Promise<PullRequestInfo> {
       let number: number;

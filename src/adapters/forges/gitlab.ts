@@ -2,7 +2,7 @@
 // request is a merge request, its number the project-scoped `iid`; checks are the commit
 // statuses of the head and the merge request's latest pipeline.
 import { Gitlab } from '@gitbeaker/rest';
-import type { Forge, ForgeCredentials, ForgeTarget, MergeAnswer, MergeOptions, NewPullRequest, PullRequestInfo } from '../../contracts/ports.js';
+import type { Forge, ForgeAccess, ForgeCredentials, ForgeTarget, MergeAnswer, MergeOptions, NewPullRequest, PullRequestInfo } from '../../contracts/ports.js';
 import { foldChecks } from '../../core/forge/types.js';
 import { callForge, isStatus } from './common.js';
 
@@ -19,6 +19,10 @@ interface MergeRequestFields {
   detailed_merge_status?: string;
   has_conflicts?: boolean;
 }
+
+const DEVELOPER = 30;
+const MAINTAINER = 40;
+const GITLAB_ROLES: Record<number, string> = { 0: 'No access', 5: 'Minimal access', 10: 'Guest', 15: 'Planner', 20: 'Reporter', 30: 'Developer', 40: 'Maintainer', 50: 'Owner' };
 
 const NOT_YET_KNOWN = ['checking', 'unchecked', 'preparing', 'approvals_syncing'];
 const CONFLICTING = ['conflict', 'need_rebase'];
@@ -68,6 +72,14 @@ export function connectGitLab(target: ForgeTarget, credentials: ForgeCredentials
     target,
     findOpenPullRequest: find,
     pullRequest: get,
+
+    async access(): Promise<ForgeAccess> {
+      const shown = (await call('read the project', () => api.Projects.show(project))) as unknown as { permissions?: { project_access?: { access_level?: number } | null; group_access?: { access_level?: number } | null } };
+      const level = Math.max(shown.permissions?.project_access?.access_level ?? 0, shown.permissions?.group_access?.access_level ?? 0);
+      // Developers push unprotected branches and open merge requests; a protected target's
+      // "allowed to merge" decides for them, Maintainers may by default.
+      return { role: `${GITLAB_ROLES[level] ?? 'level'} (${level})`, push: level >= DEVELOPER, openPullRequests: level >= DEVELOPER, merge: level >= MAINTAINER ? true : level >= DEVELOPER ? null : false };
+    },
 
     async openPullRequest(request: NewPullRequest): Promise<PullRequestInfo> {
       try {

@@ -1,6 +1,7 @@
 // The repository checks of `kaizen doctor`: a git repo with a commit, a valid
-// kaizen.config.json, the target branch, the checkout's state and the test command. Each
-// returns DoctorChecks and never throws.
+// kaizen.config.json, the target branch, the checkout's state, the test command, and the
+// remote and forge push and pr modes deliver to (remote-checks.ts). Each returns DoctorChecks
+// and never throws.
 import { constants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -12,8 +13,9 @@ import { ConfigInvalidError } from '../../core/errors.js';
 import { resolveTestCommand } from '../../core/test-runs/command.js';
 import { messageOf } from './checks.js';
 import { searchPath } from '../../core/config/environment.js';
+import { checkRemote, REMOTE_CHECKS } from './remote-checks.js';
 
-export const REPO_CHECKS = ['repo', 'config', 'target-branch', 'checkout', 'test-command'] as const;
+export const REPO_CHECKS = ['repo', 'config', 'target-branch', 'checkout', 'test-command', ...REMOTE_CHECKS] as const;
 
 export interface RepoCheckOptions {
   /** The REPO argument; undefined means "the current folder, if it is a git repository". */
@@ -57,6 +59,7 @@ export async function checkRepository(options: RepoCheckOptions): Promise<Doctor
   checks.push(await checkTargetBranch(ctx, config, branch));
   checks.push(await checkCheckout(ctx));
   checks.push(config ? await checkTestCommand(root, config, options.env) : skipped('test-command', 'kaizen.config.json is invalid'));
+  checks.push(...(config ? await checkRemote({ root, config, env: options.env }) : REMOTE_CHECKS.map((name) => skipped(name, 'kaizen.config.json is invalid'))));
   return checks;
 }
 

@@ -26,7 +26,7 @@ export function pushRefusalOf(stderr: string): PushRefusal | null {
 
 /** The error for a refused push, with the fix; git's own words (redacted) as the detail. */
 export function pushRefusedError(refusal: PushRefusal, stderr: string, ctx: PushFailureContext, secrets: readonly string[]): PushRefusedError {
-  return new PushRefusedError(refusal, ctx.branch, `git said "${gitDetail(stderr, secrets)}" (remote ${scrub(ctx.remote, secrets)})`, fixFor(refusal, ctx));
+  return new PushRefusedError(refusal, ctx.branch, `git said "${gitDetail(stderr, secrets)}" (remote ${scrub(ctx.remote, secrets)})`, refusalFix(refusal, ctx));
 }
 
 /** The lines of git's output that say what happened, secrets and URL paths removed. */
@@ -44,7 +44,8 @@ export function scrub(text: string, secrets: readonly string[]): string {
   return redactValues(text, secrets).replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s@]*@/gi, '$1');
 }
 
-function fixFor(refusal: PushRefusal, ctx: PushFailureContext): string {
+/** What to do about a refusal, for the push that met it (or a `kaizen doctor` reading the remote). */
+export function refusalFix(refusal: PushRefusal, ctx: PushFailureContext): string {
   switch (refusal) {
     case 'auth':
       if (ctx.tokenVariable) return `The token in ${ctx.tokenVariable} was refused: set it to a valid token that may push to the repository (README.md, "Pull requests", lists the scopes)`;

@@ -36,6 +36,18 @@ export interface NewPullRequest {
   labels: string[];
 }
 
+/** What a token may do in the repository, from the role the forge reports for it. */
+export interface ForgeAccess {
+  /** The role in the forge's words: `write`, `maintain`, `Developer (30)`, … */
+  role: string;
+  /** Push `kaizen/*` branches to the repository. */
+  push: boolean;
+  /** Open pull requests from those branches. */
+  openPullRequests: boolean;
+  /** Merge pull requests through the API; null when the target branch's protection decides. */
+  merge: boolean | null;
+}
+
 export const MERGE_METHODS = ['merge', 'squash', 'rebase'] as const;
 export type MergeMethod = (typeof MERGE_METHODS)[number];
 

@@ -37,6 +37,9 @@ describe('repository checks', () => {
       ['target-branch', true, undefined, undefined],
       ['checkout', true, undefined, undefined],
       ['test-command', true, undefined, undefined],
+      // No remote, and mode merge needs none (doctor-remote.test.ts has the rest).
+      ['remote', true, undefined, true],
+      ['forge', true, undefined, true],
     ]);
     expect(byName(checks)['test-command']?.detail).toMatch(/^`npm test` \(from package.json\), npm is \/.*npm$/);
     expect(byName(checks)['target-branch']?.detail).toContain("'main'");

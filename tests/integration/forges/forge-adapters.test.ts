@@ -62,6 +62,19 @@ describe.each(['github', 'gitlab', 'gitea'] as const)('the %s adapter', (kind) =
     expect(fake.invalidRequests).toEqual([]);
   });
 
+  it("reads the token's role in the repository: write may push, open and merge; read-only may not", async () => {
+    const { fullName } = await repoWithBranch();
+    const connect = (token: string) => connectForge({ kind, repo: fullName, apiUrl: fake.apiUrl }, { token, variable });
+    const writer = await connect(fake.defaultToken).access();
+    expect(writer).toMatchObject({ push: true, openPullRequests: true });
+    // GitLab's Developer merges into a protected branch only when its protection says so.
+    expect(writer.merge).toBe(kind === 'gitlab' ? null : true);
+    expect(writer.role).toBe(kind === 'gitlab' ? 'Developer (30)' : 'write');
+    const reader = await connect(fake.tokens.add(`${kind}-reader`, 'reader', 'read')).access();
+    expect(reader).toMatchObject({ push: false, openPullRequests: false, merge: false });
+    expect(fake.invalidRequests).toEqual([]);
+  });
+
   it('refuses to merge a head someone pushed to after the verified commit, and closes', async () => {
     const { forge, fullName, headSha } = await repoWithBranch();
     const opened = await forge.openPullRequest({ head: 'kaizen/abc123', base: 'main', title: 'Kaizen: fix', body: 'b', labels: [] });
