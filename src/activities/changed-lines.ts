@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { git, runGit } from '../adapters/git.js';
 import type { ActivityDeps } from '../contracts/ports.js';
 import { changedHunks } from '../core/change/hunks.js';
-import { linesExecuted, type ChangedLinesCoverage, type V8ScriptCoverage } from '../core/change/line-coverage.js';
+import { linesExecuted, mappedLinesExecuted, type ChangedLinesCoverage, type V8ScriptCoverage } from '../core/change/line-coverage.js';
+import { mappedLineHits, type MappedScript, type SourceMapCacheEntry } from '../adapters/source-mapped-coverage.js';
 import type { Workspace } from '../core/types.js';
 import { gitContext } from './workspace/common.js';
 import { ensureStateDir } from './state-dir.js';
@@ -46,7 +47,11 @@ export async function changedLinesCoverage(deps: ActivityDeps, workspace: Worksp
     const lines = changedLineNumbers(before, after);
     const path = await realpath(join(workspace.worktree, file)).catch(() => join(workspace.worktree, file));
     const own = scripts.get(path) ?? [];
-    const { withCode, missed } = linesExecuted(after, lines, own);
+    const mapped = own.filter((run): run is MappedScript => run.sourceMap !== undefined);
+    // Transformed code (TypeScript through tsx): its source maps say which original lines ran.
+    const { withCode, missed } = mapped.length
+      ? mappedLinesExecuted(after, lines, await mappedLineHits(path, after, mapped))
+      : linesExecuted(after, lines, own.map((run) => run.script));
     covered += withCode - missed.length;
     if (missed.length > 0) uncovered.push({ file, lines: missed });
   }
@@ -61,14 +66,23 @@ function changedLineNumbers(before: string, after: string): number[] {
   });
 }
 
+/** One process's coverage of a script, with the source map it ran under when a loader transformed it. */
+interface ScriptRun {
+  script: V8ScriptCoverage;
+  sourceMap?: SourceMapCacheEntry;
+}
+
 /** Every script of every coverage file, by real path; URLs that are not files are left out. */
-async function readScripts(folder: string): Promise<Map<string, V8ScriptCoverage[]>> {
-  const byPath = new Map<string, V8ScriptCoverage[]>();
+async function readScripts(folder: string): Promise<Map<string, ScriptRun[]>> {
+  const byPath = new Map<string, ScriptRun[]>();
   for (const name of await readdir(folder).catch(() => [] as string[])) {
     if (!name.endsWith('.json')) continue;
     let result: unknown;
+    let sourceMaps: Record<string, unknown> = {};
     try {
-      result = (JSON.parse(await readFile(join(folder, name), 'utf8')) as { result?: unknown }).result;
+      const written = JSON.parse(await readFile(join(folder, name), 'utf8')) as { result?: unknown; 'source-map-cache'?: Record<string, unknown> };
+      result = written.result;
+      sourceMaps = written['source-map-cache'] ?? {};
     } catch {
       continue; // A process killed while writing: what it ran counts as not run.
     }
@@ -76,8 +90,16 @@ async function readScripts(folder: string): Promise<Map<string, V8ScriptCoverage
     for (const script of result as V8ScriptCoverage[]) {
       if (typeof script?.url !== 'string' || !script.url.startsWith('file:') || !Array.isArray(script.functions)) continue;
       const path = await realpath(fileURLToPath(script.url)).catch(() => fileURLToPath(script.url));
-      byPath.set(path, [...(byPath.get(path) ?? []), script]);
+      const sourceMap = sourceMapEntry(sourceMaps[script.url]);
+      byPath.set(path, [...(byPath.get(path) ?? []), { script, ...(sourceMap ? { sourceMap } : {}) }]);
     }
   }
   return byPath;
+}
+
+/** A `source-map-cache` entry Node wrote for a transformed module, when it is complete. */
+function sourceMapEntry(value: unknown): SourceMapCacheEntry | undefined {
+  const entry = value as Partial<SourceMapCacheEntry> | undefined;
+  if (!entry || !Array.isArray(entry.lineLengths) || typeof entry.data !== 'object' || entry.data === null) return undefined;
+  return { lineLengths: entry.lineLengths, data: entry.data };
 }

@@ -2,7 +2,8 @@
 // NODE_V8_COVERAGE is set (precise block coverage: every function and block with its count).
 // A line counts as executed when the innermost range holding its code (probeOffset) ran; a file
 // no coverage entry describes (never loaded, or compiled from another language) counts as not
-// executed: unknown coverage is no coverage. Pure.
+// executed: unknown coverage is no coverage. Code that ran transformed (TypeScript through tsx)
+// is judged through its source maps (mappedLinesExecuted). Pure.
 
 /** One function of a script in Node's coverage output (`result[].functions[]`). */
 export interface V8FunctionCoverage {
@@ -39,6 +40,30 @@ export function linesExecuted(source: string, lines: readonly number[], scripts:
     if (!executed(ranges, start + at)) missed.push(line);
   }
   return { withCode, missed };
+}
+
+/**
+ * The same for a file that ran transformed (TypeScript through tsx): `hits` are the counts per
+ * original line its source maps give (activities/changed-lines.ts); blank, comment and
+ * bracket-only lines do not count. A line with code the maps say nothing of counts as not
+ * executed: unknown coverage is no coverage.
+ */
+export function mappedLinesExecuted(source: string, lines: readonly number[], hits: ReadonlyMap<number, number>): { withCode: number; missed: number[] } {
+  const text = source.split('\n');
+  let withCode = 0;
+  const missed: number[] = [];
+  for (const line of lines) {
+    if (!looksLikeCode(text[line - 1] ?? '')) continue;
+    withCode++;
+    if (!hits.get(line)) missed.push(line);
+  }
+  return { withCode, missed };
+}
+
+/** Anything but a blank line, a comment line, or only brackets and punctuation. */
+function looksLikeCode(line: string): boolean {
+  const t = line.trim();
+  return t !== '' && !/^(\/\/|\/\*|\*)/.test(t) && !/^[\s{}()[\];,]*$/.test(t);
 }
 
 /** The 1-based lines of `source` among `lines` that hold code and that no run executed. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeUncovered, unexecutedLines, type V8ScriptCoverage } from '../../../src/core/change/line-coverage.js';
+import { describeUncovered, mappedLinesExecuted, unexecutedLines, type V8ScriptCoverage } from '../../../src/core/change/line-coverage.js';
 import { assessRisk } from '../../../src/core/improvement/risk.js';
 import type { TestRun } from '../../../src/core/types.js';
 
@@ -43,5 +43,21 @@ describe('risk in mode auto', () => {
     expect(assessRisk('llm', verify()).lowRisk).toBe(false);
     expect(assessRisk('llm', { ...verify(), skipped: true }).reason).toMatch(/no tests ran/);
     expect(assessRisk('llm-tests', verify({ covered: 0, uncovered: [] })).lowRisk).toBe(false);
+  });
+});
+
+describe('changed lines of transformed code (TypeScript through tsx)', () => {
+  it('the counts its source maps give per line decide; lines without code do not count; a line with code the maps miss did not run', () => {
+    const source = ['interface Opts { twice: boolean }', '', 'export function add(a: number, b: number, o?: Opts): number {', '  // sum it', '  if (o?.twice) {', '    return (a + b) * 2;', '  }', '  return a + b;', '}'].join('\n');
+    const hits = new Map([
+      [1, 1],
+      [3, 1],
+      [5, 1],
+      [6, 0],
+      [7, 0],
+      [8, 1],
+    ]);
+    expect(mappedLinesExecuted(source, [2, 4, 5, 6, 7, 8, 9], hits)).toEqual({ withCode: 3, missed: [6] });
+    expect(mappedLinesExecuted(source, [8], new Map())).toEqual({ withCode: 1, missed: [8] });
   });
 });
