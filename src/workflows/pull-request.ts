@@ -35,7 +35,7 @@ export async function followPullRequest(given: FollowPullRequestInput): Promise<
     retry: { initialInterval: 10_000, backoffCoefficient: 2, maximumInterval: Math.max(60_000, pollMs), maximumAttempts: 8, nonRetryableErrorTypes: [...NON_RETRYABLE_TYPES] },
     summary: `pull request #${input.pullRequest.number}`,
   });
-  const target = { repoRoot: input.repoRoot, remote: input.remote, forge: input.forge, number: input.pullRequest.number };
+  const target = { repoRoot: input.repoRoot, remote: input.remote, ...(input.remoteUrl ? { remoteUrl: input.remoteUrl } : {}), forge: input.forge, number: input.pullRequest.number };
   const state: FollowState = { pullRequest: input.pullRequest, review: null, status: 'looking at it', checkedAt: null, checks: null, failedChecks: [], mergeable: null };
   let woken = false;
   setHandler(pullRequestChangedSignal, () => {
@@ -77,7 +77,7 @@ export async function followPullRequest(given: FollowPullRequestInput): Promise<
 async function lookOnce(
   input: FollowPullRequestInput & { openedAt: number },
   acts: ForgeActivities,
-  target: { repoRoot: string; remote: string; forge: FollowPullRequestInput['forge']; number: number },
+  target: { repoRoot: string; remote: string; remoteUrl?: string; forge: FollowPullRequestInput['forge']; number: number },
   settings: FollowSettings,
   state: FollowState,
   show: (status: string) => void,
@@ -129,7 +129,7 @@ async function finish(input: FollowPullRequestInput, acts: ForgeActivities, stat
     timestamp: new Date().toISOString(),
     workflowId: followId,
     improvementWorkflowId: input.improvementWorkflowId,
-    repo: input.repoRoot,
+    repo: input.repo ?? input.repoRoot,
     pullRequest: input.pullRequest,
     branch: input.branch,
     commit: input.commit,
@@ -140,7 +140,8 @@ async function finish(input: FollowPullRequestInput, acts: ForgeActivities, stat
     outcome: reviewOutcome(review),
     reason,
   };
-  await acts.recordReview({ repoRoot: input.repoRoot, entry });
+  // A repository given by URL keeps its ledger in this host's mirror (recordInLedger finds it).
+  await acts.recordReview({ repoRoot: input.repo ?? input.repoRoot, entry });
   const ended: PullRequestEnded = {
     followId,
     number: input.pullRequest.number,
@@ -158,7 +159,7 @@ async function finish(input: FollowPullRequestInput, acts: ForgeActivities, stat
 async function tellGovernor(input: FollowPullRequestInput, send: (handle: ReturnType<typeof getExternalWorkflowHandle>) => Promise<void>): Promise<void> {
   if (!input.governed) return;
   // A governor that was terminated has nothing to count; a new one starts clean.
-  await send(getExternalWorkflowHandle(governorWorkflowId(input.repoRoot))).catch((err: unknown) => log.warn('governor not told about the pull request', { error: String(err) }));
+  await send(getExternalWorkflowHandle(governorWorkflowId(input.repo ?? input.repoRoot))).catch((err: unknown) => log.warn('governor not told about the pull request', { error: String(err) }));
 }
 
 function permanent(err: unknown): boolean {

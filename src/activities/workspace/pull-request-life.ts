@@ -15,11 +15,14 @@ import type { ActivityDeps, Forge, ForgeConnector } from '../../contracts/ports.
 import { activityContext } from '../context.js';
 import { recordInLedger } from '../ledger.js';
 import { gitContext } from './common.js';
+import { MIRROR_REMOTE } from './mirror.js';
 
 /** One pull request of a repository, as the follow workflow names it: no secrets. */
 export interface PullRequestTarget {
   repoRoot: string;
   remote: string;
+  /** A repository given by URL: `repoRoot` is its mirror, reached through the mirror's own remote. */
+  remoteUrl?: string;
   forge: ForgeConfig;
   number: number;
 }
@@ -55,9 +58,10 @@ export function createPullRequestLifeActivities(deps: ActivityDeps) {
 }
 
 async function forgeOf(deps: ActivityDeps, input: PullRequestTarget): Promise<Forge> {
-  const got = await runGit(gitContext(deps, input.repoRoot), ['remote', 'get-url', '--push', input.remote]);
+  const remote = input.remoteUrl ? MIRROR_REMOTE : input.remote;
+  const got = await runGit(gitContext(deps, input.repoRoot), ['remote', 'get-url', '--push', remote]);
   const url = got.stdout.trim();
-  if (got.exitCode !== 0 || url === '') throw new RemoteMissingError(input.repoRoot, input.remote);
+  if (got.exitCode !== 0 || url === '') throw new RemoteMissingError(input.repoRoot, remote);
   const kind = forgeKindOf(url, input.forge.kind);
   const settings = forgeSettings(deps.env, kind);
   if (!settings.token) {

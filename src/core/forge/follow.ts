@@ -13,8 +13,12 @@ export function pullRequestWorkflowId(repoRoot: string, number: number): string 
 
 /** What the follow workflow is started with (and continues as new with). Plain JSON, no secrets. */
 export interface FollowPullRequestInput {
-  /** The checkout on the worker's host whose remote the pull request is on. */
+  /** The checkout (or, for a repository given by URL, the mirror) on the worker's host whose remote the pull request is on. */
   repoRoot: string;
+  /** The repository as its governor and ledger know it (a path, or a URL); absent: repoRoot. */
+  repo?: string;
+  /** A repository given by URL: the mirror's own remote is used, whatever `remote` says. */
+  remoteUrl?: string;
   /** That host's queue: the forge is reached through the checkout's remote, the ledger is there. */
   hostQueue: string;
   /** Registered with the repository's governor (open count, learner, cooldowns); false with --no-governor. */

@@ -16,9 +16,12 @@ import type { ImprovementRun } from './run.js';
 
 export async function followPullRequestOf(run: ImprovementRun, ws: Workspace, config: Config, commit: string, pr: PullRequestRef): Promise<void> {
   if (!patched('follow-pull-request')) return;
-  const workflowId = pullRequestWorkflowId(ws.repoRoot, pr.number);
+  // A repository given by URL has one identity on every worker (its mirror's path differs per host).
+  const workflowId = pullRequestWorkflowId(run.repo, pr.number);
   const input: FollowPullRequestInput = {
     repoRoot: ws.repoRoot,
+    repo: run.repo,
+    ...(ws.remoteUrl ? { remoteUrl: ws.remoteUrl } : {}),
     hostQueue: run.runner.hostQueue,
     governed: run.governor !== undefined,
     improvementWorkflowId: run.workflowId,
@@ -39,7 +42,7 @@ export async function followPullRequestOf(run: ImprovementRun, ws: Workspace, co
       args: [input],
       parentClosePolicy: ParentClosePolicy.ABANDON,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      staticSummary: `Pull request #${pr.number} of ${repoName(ws.repoRoot)}: ${config.forge.autoMerge ? `merge (${config.forge.mergeMethod}) when checks are green` : 'follow until merged or closed'}`,
+      staticSummary: `Pull request #${pr.number} of ${repoName(run.repo)}: ${config.forge.autoMerge ? `merge (${config.forge.mergeMethod}) when checks are green` : 'follow until merged or closed'}`,
     });
     run.note(`following pull request #${pr.number} in ${workflowId}`);
   } catch (err) {
