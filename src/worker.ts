@@ -31,6 +31,8 @@ export interface WorkerOptions {
   deps?: Partial<ActivityDeps>;
   /** Reuse an already built bundle (tests start many workers); default: the build's, else one built now. */
   workflowBundle?: WorkflowBundleOption;
+  /** The host this worker's disk belongs to (default: the machine's name); tests run several "hosts" in one process. */
+  hostName?: string;
 }
 
 export interface RunningWorker {
@@ -44,7 +46,7 @@ export interface RunningWorker {
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
   const env = options.env ?? process.env;
   const taskQueue = options.taskQueue ?? configuredTaskQueue(env) ?? DEFAULT_TASK_QUEUE;
-  const hostQueue = hostQueueFor(taskQueue, hostname());
+  const hostQueue = hostQueueFor(taskQueue, options.hostName ?? hostname());
   // Before connecting: a malformed key fails fast; no key is announced once.
   const dataConverter = loadDataConverter(env, (notice) => console.warn(notice));
   const connection: NativeConnection = await connectNative(options.target);

@@ -18,15 +18,25 @@ export interface ClusterKaizen {
 }
 
 /** A worker (real activities) and a client on the cluster, like `kaizen worker` with TEMPORAL_ADDRESS. */
-export async function startKaizenOn(address: string, namespace: string, name: string): Promise<ClusterKaizen> {
+export interface WorkerPlacement {
+  /** A task queue shared with other workers (default: one of this worker's own). */
+  taskQueue?: string;
+  /** Extra environment, e.g. KAIZEN_USER_HOME: each "host" its own Kaizen home. */
+  env?: NodeJS.ProcessEnv;
+  /** The host the worker acts as (its host queue), so workers in one process act as several hosts. */
+  hostName?: string;
+}
+
+export async function startKaizenOn(address: string, namespace: string, name: string, placement: WorkerPlacement = {}): Promise<ClusterKaizen> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
   }
   bundle ??= bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: new DefaultLogger('WARN') });
   const target = resolveTemporalTarget({}, { address, namespace });
-  const taskQueue = `cluster-${name}-${Date.now().toString(36)}`;
-  const worker = await startWorker({ target, taskQueue, env: GIT_ENV, notifiers: [], workflowBundle: await bundle });
+  const taskQueue = placement.taskQueue ?? `cluster-${name}-${Date.now().toString(36)}`;
+  const env = { ...GIT_ENV, ...placement.env };
+  const worker = await startWorker({ target, taskQueue, env, notifiers: [], workflowBundle: await bundle, ...(placement.hostName ? { hostName: placement.hostName } : {}) });
   const client = await connectClient(target, loadDataConverter(GIT_ENV));
   return {
     client,
