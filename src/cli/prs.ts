@@ -25,7 +25,8 @@ export interface PullRequestRow extends RecordedPullRequest {
 export async function prsCommand(repo: string | undefined, opts: { json?: boolean }): Promise<number> {
   const ledger = await loadLedger(repo);
   warnBadLines(ledger);
-  const recorded = recordedPullRequests(ledger.entries);
+  // Pull requests whose end a follow workflow recorded are not asked about again.
+  const recorded = recordedPullRequests(ledger.entries, ledger.reviews);
   let forge: Forge | null = null;
   let forgeError: string | undefined;
   if (recorded.length) {

@@ -2,7 +2,7 @@
 // back, which strategies work, how long steps take. Pure: entries and a clock in, numbers out.
 import { parseLedger, type ParsedLedger } from './ledger.js';
 import { OUTCOMES, STEPS, type Outcome, type StepName, type Strategy } from '../types.js';
-import { type LedgerEntry, type UndoEntry } from './types.js';
+import { type LedgerEntry, type ReviewEntry, type UndoEntry } from './types.js';
 
 /** Improvements from a ledger's text; lines of other kinds (`cycle`, `undelivered`, …) are only counted. */
 export interface LedgerView {
@@ -11,6 +11,8 @@ export interface LedgerView {
   otherKinds: Record<string, number>;
   /** What `kaizen undo` did, oldest first. */
   undos: UndoEntry[];
+  /** How Kaizen's pull requests ended (`"kind":"review"`), in file order. */
+  reviews: ReviewEntry[];
   /** 1-based numbers of lines that could not be read (a torn write, hand edits). */
   badLines: number[];
 }
@@ -22,7 +24,7 @@ export function readLedgerView(text: string): LedgerView {
 export function ledgerView(parsed: ParsedLedger): LedgerView {
   const otherKinds = { ...parsed.otherKinds };
   if (parsed.undelivered.length) otherKinds.undelivered = (otherKinds.undelivered ?? 0) + parsed.undelivered.length;
-  return { entries: sortByTime(parsed.entries), otherKinds, undos: parsed.undos, badLines: parsed.badLines };
+  return { entries: sortByTime(parsed.entries), otherKinds, undos: parsed.undos, reviews: parsed.reviews ?? [], badLines: parsed.badLines };
 }
 
 export function sortByTime(entries: LedgerEntry[]): LedgerEntry[] {
