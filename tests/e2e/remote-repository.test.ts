@@ -112,6 +112,30 @@ describe('kaizen improve <url> --mode merge', () => {
     expect(log.stdout).toContain('applied');
   });
 
+  it('without --mode pushes kaizen/<id> to the remote (branch mode would reach nobody) and leaves main alone', async () => {
+    repos.create('acme/default');
+    const url = fileUrl(repos, 'acme/default');
+    const base = await publishSample(url);
+    const cli = await runKaizen(['improve', url, '--wait', '--json'], cliEnv());
+    expect(cli.code, cli.stderr).toBe(0);
+    const result = JSON.parse(cli.stdout) as ImprovementResult;
+    expect(result, result.reason).toMatchObject({ outcome: 'proposed', mode: 'push', branch: expect.stringMatching(/^kaizen\//) });
+    expect(repos.refs('acme/default')).toEqual({ 'refs/heads/main': base, [`refs/heads/${result.branch}`]: result.commit });
+    expect(repos.git('acme/default', ['rev-parse', `${result.commit}~1`])).toBe(base);
+  });
+
+  it('names one governor for every spelling of the URL, in the CLI as in the workers', async () => {
+    // The file:// test above ran an improvement (with the governor) of acme/shop.
+    const spellings = [fileUrl(repos, 'acme/shop'), `file://localhost${repos.path('acme/shop')}/`, fileUrl(repos, 'acme/shop').replace(/\.git$/, '')];
+    const views = await Promise.all(spellings.map((url) => runKaizen(['governor', url, '--json'], cliEnv())));
+    const parsed = views.map((v) => {
+      expect(v.code, v.stderr).toBe(0);
+      return JSON.parse(v.stdout) as { governorId: string; exists: boolean; totals?: Record<string, number> };
+    });
+    expect(new Set(parsed.map((p) => p.governorId)).size).toBe(1);
+    expect(parsed[0]).toMatchObject({ exists: true, totals: { applied: 1 } });
+  });
+
   it('refuses --mode branch with the modes that reach the remote', async () => {
     const cli = await runKaizen(['improve', 'file:///nowhere/shop.git', '--mode', 'branch'], cliEnv());
     expect(cli.code).not.toBe(0);
