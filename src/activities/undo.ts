@@ -11,6 +11,7 @@ import { git, identityOptions, isAncestor, resolveCommit, runGit, treeOf, type G
 import type { ForgeConfig } from '../core/config/config.js';
 import { gitDetail } from '../core/forge/push-failure.js';
 import { remoteAccess } from './workspace/deliver.js';
+import { localRepoRoot, MIRROR_REMOTE } from './workspace/mirror.js';
 import type { ActivityDeps } from '../contracts/ports.js';
 import { readLedger, recordInLedger } from './ledger.js';
 import { withCommitConfig } from './workspace/apply.js';
@@ -42,7 +43,8 @@ export function createUndoActivities(deps: ActivityDeps) {
   return {
     /** What to revert, newest first, as the repository's ledger says (on the host that holds it). */
     async planUndo(input: { repoRoot: string; workflowId?: string; since?: string }): Promise<UndoPlan> {
-      const ledger = await readLedger(input.repoRoot);
+      // A repository given by URL keeps its ledger in this host's mirror.
+      const ledger = await readLedger(localRepoRoot(input.repoRoot, deps.env));
       const request = input.workflowId ? { workflowId: input.workflowId } : { since: new Date(input.since ?? 0) };
       return planUndo(ledger.entries, ledger.undos, request);
     },
@@ -92,7 +94,9 @@ export function createUndoActivities(deps: ActivityDeps) {
      * fetched into the worktree's own FETCH_HEAD with the forge's token in git's environment only.
      */
     async fetchRemoteTarget(input: { workspace: Workspace; remote: string; forge: ForgeConfig }): Promise<{ commit: string; tree: string }> {
-      const { workspace, remote } = input;
+      const { workspace } = input;
+      // A repository given by URL: the mirror's own remote is that URL, whatever the config names.
+      const remote = workspace.remoteUrl ? MIRROR_REMOTE : input.remote;
       const wt = gitContext(deps, workspace.worktree);
       const access = await remoteAccess(deps, gitContext(deps, workspace.repoRoot), remote, input.forge);
       return withHeartbeat(async () => {

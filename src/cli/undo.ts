@@ -7,7 +7,7 @@ import type { ImprovementResult } from '../core/types.js';
 import { WORKFLOW_TYPES, type UndoWorkflow } from '../contracts/workflows.js';
 import { client as connect, printJson, repoName, target, taskQueue, workflowLink, type GlobalOptions } from './common.js';
 import { CliError } from './errors.js';
-import { isDirectory } from './repo-target.js';
+import { isDirectory, resolveRepo } from './repo-target.js';
 import { localOffsetMinutes, parseSince, resolveRepoRoot } from './log.js';
 
 export interface UndoOptions extends GlobalOptions {
@@ -43,9 +43,17 @@ export function undoWorkflowId(input: UndoInput, now: Date): string {
   return `kaizen-undo-${safe(repoName(input.repoPath))}-since-${now.getTime().toString(36)}`;
 }
 
+/** REPO as the worker will find it: a checkout's top level, or a clone URL (the worker's mirror of it). */
+async function repoArgument(arg: string, flag: string): Promise<string> {
+  const ref = await resolveRepo(arg);
+  if (ref.remote) return ref.repoRoot;
+  if (!ref.local) throw new CliError(`${flag} ${arg} does not exist. Pass the path of a git checkout or a clone URL.`);
+  return resolveRepoRoot(arg);
+}
+
 /** The repository of an improvement: --repo, else where its finished workflow says it ran, else the current folder's. */
 async function repoOfImprovement(c: Client, id: string, opts: UndoOptions): Promise<string> {
-  if (opts.repo) return resolveRepoRoot(opts.repo);
+  if (opts.repo) return repoArgument(opts.repo, '--repo');
   const handle = c.workflow.getHandle(id);
   const described = await handle.describe().catch(() => undefined);
   if (described?.status.name === 'COMPLETED') {
@@ -74,7 +82,7 @@ async function undoInput(c: Client, targetArg: string, opts: UndoOptions, now: D
   if (opts.since) {
     if (opts.repo) throw new CliError('With --since, the argument is the repository: kaizen undo REPO --since 1d (no --repo).');
     const since = parseSince(opts.since, now, localOffsetMinutes(now));
-    return { repoPath: await resolveRepoRoot(targetArg), since: since.toISOString(), ...common };
+    return { repoPath: await repoArgument(targetArg, 'Repository'), since: since.toISOString(), ...common };
   }
   if (isDirectory(targetArg)) {
     throw new CliError(`'${targetArg}' is a folder, not an improvement's id: undo one change by its workflow id (kaizen undo ID, as 'kaizen log --json' lists them), or every change of a repository in a window (kaizen undo ${targetArg} --since 1d).`);

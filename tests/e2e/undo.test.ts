@@ -2,7 +2,8 @@
 // git. Changes land through real improvements (autofix, merge mode); undo reverts exactly the
 // ones asked for with new revert commits, tested and fast-forwarded, newest first, and refuses
 // a revert that conflicts with later commits without touching the repository.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import type { ImprovementResult } from '../../src/core/types.js';
@@ -13,8 +14,12 @@ import { runKaizen, type CliResult } from '../helpers/kaizen-process.js';
 import { credentialHelperAuth, git as clientGit } from '../helpers/git-client.js';
 import type { FakeForge } from '../helpers/forges/fake-forge.js';
 import { startFakeGitHub } from '../helpers/forges/github.js';
+import { BareRepos, fileUrl } from '../helpers/bare-repos.js';
 
 const TOKEN = 'github-token';
+/** The worker's Kaizen home: mirrors of repositories given by URL, and their ledgers. */
+const home = mkdtempSync(join(tmpdir(), 'kaizen-home-'));
+const remotes = new BareRepos();
 let github: FakeForge;
 let kaizen: E2eKaizen;
 const repos: TempRepo[] = [];
@@ -23,6 +28,12 @@ const source = (name: string) => `export function ${name}(a, b) {\n  var result 
 
 /** A project with one no-var finding in each of these files, and a test of each. */
 function repoWith(names: string[], config: Record<string, unknown> = {}): TempRepo {
+  const repo = createRepo(fixtureFiles(names, config));
+  repos.push(repo);
+  return repo;
+}
+
+function fixtureFiles(names: string[], config: Record<string, unknown> = {}): Record<string, string> {
   const files: Record<string, string> = {
     'package.json': JSON.stringify({ name: 'undo-fixture', type: 'module', scripts: { test: 'node --test' } }),
     'kaizen.config.json': JSON.stringify({ recentChangeMinutes: 0, ...config }),
@@ -31,17 +42,15 @@ function repoWith(names: string[], config: Record<string, unknown> = {}): TempRe
     files[`src/${name}.js`] = source(name);
     files[`test/${name}.test.js`] = `import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { ${name} } from '../src/${name}.js';\n\ntest('${name}', () => assert.equal(${name}(2, 3), 5));\n`;
   }
-  const repo = createRepo(files);
-  repos.push(repo);
-  return repo;
+  return files;
 }
 
 function kaizenCli(args: string[]): Promise<CliResult> {
-  return runKaizen(args, { ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), KAIZEN_TASK_QUEUE: kaizen.taskQueue }, { timeoutMs: 240_000 });
+  return runKaizen(args, { ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), KAIZEN_TASK_QUEUE: kaizen.taskQueue, KAIZEN_USER_HOME: home }, { timeoutMs: 240_000 });
 }
 
-async function land(repo: TempRepo, name: string): Promise<ImprovementResult> {
-  const result = await kaizen.improve({ repoPath: repo.path, strategy: 'autofix', mode: 'merge', file: `src/${name}.js` });
+async function land(repo: TempRepo | string, name: string): Promise<ImprovementResult> {
+  const result = await kaizen.improve({ repoPath: typeof repo === 'string' ? repo : repo.path, strategy: 'autofix', mode: 'merge', file: `src/${name}.js` });
   expect(result.outcome, result.reason).toBe('applied');
   return result;
 }
@@ -55,13 +64,15 @@ const onDisk = (repo: TempRepo, file: string) => readFileSync(join(repo.path, fi
 
 beforeAll(async () => {
   github = await startFakeGitHub();
-  kaizen = await startKaizen('undo', { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.apiUrl });
+  kaizen = await startKaizen('undo', { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.apiUrl, KAIZEN_USER_HOME: home });
 });
 
 afterAll(async () => {
   await kaizen?.close();
   await github?.close();
   for (const repo of repos) repo.cleanup();
+  remotes.cleanup();
+  rmSync(home, { recursive: true, force: true });
 });
 
 describe('kaizen undo', () => {
@@ -166,5 +177,27 @@ describe('kaizen undo of a change that came as a pull request', () => {
     expect(repo.head('main')).toBe(base);
     expect(repo.git('status', '--porcelain')).toBe('');
     expect(worktreesLeft(repo.path)).toEqual([]);
+  });
+});
+
+describe('kaizen undo of a repository given by URL', () => {
+  it('reverts what landed on the remote, newest first, and pushes the reverts there', async () => {
+    remotes.create('acme/undo-url', { files: fixtureFiles(['add', 'sum']) });
+    const url = fileUrl(remotes, 'acme/undo-url');
+    const first = await land(url, 'add');
+    const second = await land(url, 'sum');
+    expect(remotes.branchSha('acme/undo-url', 'main')).toBe(second.commit);
+
+    const { cli, result } = await undo([url, '--since', '1h']);
+
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(result.items.map((i) => [i.undoes, i.outcome])).toEqual([
+      [second.workflowId, 'applied'],
+      [first.workflowId, 'applied'],
+    ]);
+    const tip = remotes.branchSha('acme/undo-url', 'main') as string;
+    expect(tip).toBe(result.items[1]?.commit);
+    expect(remotes.git('acme/undo-url', ['rev-parse', `${tip}~2`])).toBe(second.commit);
+    for (const name of ['add', 'sum']) expect(remotes.git('acme/undo-url', ['show', `main:src/${name}.js`])).toBe(source(name).trimEnd());
   });
 });
