@@ -135,6 +135,11 @@ export function buildProgram(): Command {
     .option('--latest <n>', 'show this many latest changes', '15')
     .option('--days <n>', 'the per-day chart covers at most this many days', '60')
     .action(lazy(() => import('./report.js'), (m) => m.reportCommand));
+  withTemporal(program.command('webhook-server'))
+    .description('receive forge webhooks (KAIZEN_WEBHOOK_SECRET) and wake the workflows following the pull requests they concern')
+    .option('--port <port>', 'port to listen on', '8787')
+    .option('--host <host>', 'address to listen on', '0.0.0.0')
+    .action(lazy(() => import('./webhook-server.js'), (m) => m.webhookServerCommand));
   program
     .command('codec-server')
     .description("serve the payload codec (KAIZEN_CODEC_KEY) so the Web UI can show encrypted runs decoded")

@@ -142,6 +142,11 @@ export function codecSettings(env: Environment): CodecSettings {
   return { key: env.KAIZEN_CODEC_KEY?.trim() ?? '', keyId: env.KAIZEN_CODEC_KEY_ID?.trim() ?? '', oldKeys: env.KAIZEN_CODEC_OLD_KEYS?.trim() ?? '' };
 }
 
+/** The secret forge webhooks are signed with (`kaizen webhook-server`). */
+export function webhookSecret(env: Environment): string | undefined {
+  return nonEmpty(env.KAIZEN_WEBHOOK_SECRET);
+}
+
 export function codecAuthToken(env: Environment): string | undefined {
   return nonEmpty(env.KAIZEN_CODEC_AUTH_TOKEN);
 }
