@@ -35,6 +35,9 @@ export function formatGovernorView(v: GovernorView, governorId: string): string 
     lines.push(`  LLM (24 h): ${v.llm.calls24h} calls, ${v.llm.tokens24h} tokens${cost}${v.llm.paused ? ` — PAUSED since ${v.llm.paused.since}: ${v.llm.paused.reason}` : ''}`);
   }
   if (v.flaky?.length) lines.push(`  ${describeFlaky(v.flaky)}`);
+  // Views of older governors have neither.
+  for (const p of v.pullRequests ?? []) lines.push(`  open pull request: #${p.number} ${p.file ?? ''} since ${p.openedAt} ${p.url}`);
+  for (const c of v.cooldowns ?? []) lines.push(`  cooling down: ${c.file}${c.family ? ` (${c.family})` : ''} until ${c.until}, after #${c.number} was closed`);
   const totals = Object.entries(v.totals).filter(([, n]) => n > 0);
   if (totals.length) lines.push(`  outcomes so far: ${totals.map(([o, n]) => `${n} ${o}`).join(', ')}`);
   return lines.join('\n');

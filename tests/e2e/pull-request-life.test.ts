@@ -113,5 +113,8 @@ describe('the life of a pull request Kaizen opened', () => {
     expect(view.cooldowns).toEqual([expect.objectContaining({ file: result.file, number })]);
     expect(view.pullRequests).toEqual([]);
     expect(view.strategies).toEqual(expect.arrayContaining([expect.objectContaining({ strategy: result.strategy, failures: 1 })]));
+    const text = await cli(['governor', repo.path]);
+    expect(text.stdout).toContain(`cooling down: ${result.file}`);
+    expect(text.stdout).toContain(`after #${number} was closed`);
   });
 });
