@@ -164,6 +164,18 @@ describe('kaizen improve <url> --mode merge', () => {
     expect(filesContaining(home, [TOKEN, basic]), 'files in the worker home that hold the token').toEqual([]);
   });
 
+  it('pushes kaizen/<id> instead when the remote protects main, so the verified change is not lost', async () => {
+    http.createRepo('acme/locked');
+    const url = http.repoUrl('acme/locked');
+    const base = await publishSample(url, {}, bearerAuth(TOKEN));
+    http.repos.protectBranch('acme/locked', 'main', 'github');
+
+    const result = await improveByUrl(url);
+    expect(result, result.reason).toMatchObject({ outcome: 'proposed', branch: expect.stringMatching(/^kaizen\//) });
+    expect(result.reason).toMatch(/refused the fast-forward of main .*GH006.*pushed kaizen\//);
+    expect(http.repos.refs('acme/locked')).toEqual({ 'refs/heads/main': base, [`refs/heads/${result.branch}`]: result.commit });
+  });
+
   it('rebases onto a remote main that moved while the change waited, and verifies again', async () => {
     repos.create('acme/moving');
     const url = fileUrl(repos, 'acme/moving');

@@ -52,8 +52,28 @@ export async function fastForwardRemote(deps: ActivityDeps, workspace: Workspace
   if (now !== workspace.baseCommit) return moved(now);
   const output = push.stderr || push.stdout;
   const refusal = pushRefusalOf(output);
+  if (refusal === 'protected' || refusal === 'rejected') return keepOnRemote(mirror, workspace, repo, commit, auth, gitDetail(output, auth.secrets));
   if (refusal) throw pushRefusedError(refusal, output, failure, auth.secrets);
   throw new GitFailedError(`push ${repo.url} ${workspace.targetBranch}`, gitDetail(output, auth.secrets));
+}
+
+/**
+ * The remote refused the fast-forward of the target branch (a protected branch, a hook): the
+ * verified change is pushed as `kaizen/<id>` instead (a new branch, never forced), so it is not
+ * lost with the worker's mirror, and the run ends `proposed` saying why.
+ */
+async function keepOnRemote(mirror: GitContext, workspace: Workspace, repo: RepoUrl, commit: string, auth: RemoteAuth, refused: string): Promise<IntegrateResult> {
+  const ref = `refs/heads/${workspace.branch}`;
+  const push = await runGit(mirror, ['push', '--porcelain', '--no-verify', MIRROR_REMOTE, `${commit}:${ref}`], { env: auth.env });
+  if (push.exitCode !== 0) {
+    throw new GitFailedError(`push ${repo.url} ${workspace.branch}`, `the remote refused the fast-forward of ${workspace.targetBranch} (${refused}) and the push of ${workspace.branch}: ${gitDetail(push.stderr || push.stdout, auth.secrets)}`);
+  }
+  return {
+    kind: 'proposed',
+    branch: workspace.branch,
+    commit,
+    reason: `${repo.url} refused the fast-forward of ${workspace.targetBranch} (${refused}); pushed ${workspace.branch} instead: merge it through a pull request, or use --mode pr`,
+  };
 }
 
 async function remoteTip(mirror: GitContext, ref: string, auth: RemoteAuth, failure: PushFailureContext, workspace: Workspace, repo: RepoUrl): Promise<string> {
