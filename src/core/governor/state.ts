@@ -195,7 +195,8 @@ export function handleSlotFinished(state: GovernorState, done: SlotFinished, now
   next = {
     ...released.state,
     active: released.state.active.filter((s) => s.workflowId !== done.workflowId),
-    stats: family ? recordLesson(next.stats, family, done.strategy, done.outcome, done.gatesFailed) : next.stats,
+    // A pull request is judged when it is merged or closed (pull-requests.ts), not when it is opened.
+    stats: family && !(slot?.opensPullRequest && done.outcome === 'proposed') ? recordLesson(next.stats, family, done.strategy, done.outcome, done.gatesFailed) : next.stats,
     totals: { ...next.totals, [done.outcome]: (next.totals[done.outcome] ?? 0) + 1 },
     recent: [...next.recent, run].slice(-RECENT_RUNS),
     ...(done.flaky?.length ? { flaky: recordFlaky(next.flaky, done.workflowId, done.flaky, now) } : {}),

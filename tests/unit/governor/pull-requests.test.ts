@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DAY_MS, type BudgetLimits } from '../../../src/core/governor/budget.js';
 import type { SlotRequest } from '../../../src/core/governor/protocol.js';
 import { handlePullRequestEnded, handlePullRequestOpened, type OpenPullRequest } from '../../../src/core/governor/pull-requests.js';
-import { governorView, handleSlotRequest, initialState, normaliseState, pruneState } from '../../../src/core/governor/state.js';
+import { governorView, handleSlotFinished, handleSlotRequest, initialState, normaliseState, pruneState } from '../../../src/core/governor/state.js';
 import { seededRandom } from '../../../src/core/governor/learner.js';
 
 const T0 = Date.parse('2026-12-01T00:00:00Z');
@@ -46,6 +46,18 @@ describe('open pull requests in the governor', () => {
     // w1's pull request is now followed: it is counted once, not twice.
     s = handlePullRequestOpened(s, { ...opened(1), improvementWorkflowId: 'w1' });
     expect(handleSlotRequest(s, request('w5', { file: 'src/e.js' }), T0, random).answer).toMatchObject({ granted: false, reason: expect.stringContaining('1 of Kaizen\'s pull requests is open (#1) and 1 running pr-mode run will open more') });
+  });
+
+  it('learns nothing from opening a pull request: its merge or close teaches the learner', () => {
+    let s = handleSlotRequest(initialState('/r'), request('w1', { opensPullRequest: true }), T0, random).state;
+    s = handleSlotFinished(s, { workflowId: 'w1', outcome: 'proposed', reason: 'opened #1', strategy: 'autofix', file: 'src/a.js', family: 'no-var' }, T0).state;
+    expect(s.stats).toEqual({});
+    expect(s.totals.proposed).toBe(1);
+    s = handlePullRequestEnded(s, { followId: 'kaizen-pr-r-1', number: 1, file: 'src/a.js', family: 'no-var', strategy: 'autofix', review: 'closed', cooldownUntil: T0 + DAY_MS });
+    expect(s.stats['no-var']?.autofix).toEqual({ successes: 0, failures: 1 });
+    // A branch-mode proposal is still a success when it ends.
+    const branch = handleSlotFinished(handleSlotRequest(initialState('/r'), request('w2'), T0, random).state, { workflowId: 'w2', outcome: 'proposed', reason: 'left for review', strategy: 'autofix', file: 'src/a.js', family: 'no-var' }, T0).state;
+    expect(branch.stats['no-var']?.autofix).toEqual({ successes: 1, failures: 0 });
   });
 
   it('learns a failure from a close by a person and cools that file and rule down until forge.cooldownAfterClose has passed', () => {
