@@ -8,6 +8,8 @@ import { CliError } from './errors.js';
 import { formatProgress, formatResult } from './format.js';
 import { formatServerView, noWorkerLine, queryIfServed, serverView, workerPresence } from './worker-presence.js';
 import { isDirectory } from './repo-target.js';
+import { printUndoStatus } from './undo.js';
+import { undoProgressQuery } from '../contracts/undo.js';
 import { WORKFLOW_TYPES } from '../contracts/workflows.js';
 import { userOf } from '../core/config/environment.js';
 
@@ -30,6 +32,7 @@ export async function statusCommand(id: string, opts: GlobalOptions & { json?: b
     // What the server knows answers at once; the progress query needs a worker on the run's queue.
     const description = await handle.describe();
     const presence = await workerPresence(c, target(opts).namespace, description.taskQueue);
+    if (description.type === WORKFLOW_TYPES.undo) return printUndoStatus(handle, description.status.name, () => queryIfServed(c, presence, () => handle.query(undoProgressQuery)), link, opts.json);
     const progress = await queryIfServed(c, presence, () => handle.query(progressQuery));
     if (progress) {
       if (opts.json) printJson({ ...progress, link });

@@ -1,6 +1,7 @@
 // `kaizen undo ID` and `kaizen undo REPO --since 1d`: start the undo workflow (kaizen-undo-<id>),
 // optionally wait for it and print what each change ended as.
-import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { UndoProgress } from '../contracts/undo.js';
 import { splitCommand } from '../core/config/command-line.js';
 import type { UndoInput, UndoItem, UndoResult } from '../core/undo/types.js';
 import type { ImprovementResult } from '../core/types.js';
@@ -122,4 +123,25 @@ export async function undoCommand(targetArg: string, opts: UndoOptions): Promise
   else console.log(formatUndo(result));
   const bad = result.items.some((i) => i.outcome === 'failed' || i.outcome === 'rolled_back');
   return bad || (result.reason !== undefined && result.items.length === 0) ? 1 : 0;
+}
+
+/** An undo run as the progress query tells it: what it is doing, and each change so far. */
+export function formatUndoProgress(status: string, progress: UndoProgress | undefined): string {
+  if (!progress) return `${status.toLowerCase()}: no worker answered the progress query; 'kaizen log' has what it recorded`;
+  const items = progress.items.flatMap((i) => [`${ICON[i.outcome]} ${i.outcome}: undo ${i.undoes}`, `  ${i.reason}`]);
+  return [`${status.toLowerCase()}: ${progress.current}`, ...items].join('\n');
+}
+
+/** `kaizen status` of an undo: its result once finished, else its progress query. */
+export async function printUndoStatus(handle: WorkflowHandle, status: string, progress: () => Promise<UndoProgress | undefined>, link: string, json?: boolean): Promise<number> {
+  if (status === 'COMPLETED') {
+    const result = (await handle.result()) as UndoResult;
+    if (json) printJson({ status, ...result, link });
+    else console.log(formatUndo(result, link));
+    return 0;
+  }
+  const now = await progress();
+  if (json) printJson({ status, ...(now ?? {}), link });
+  else console.log(`${formatUndoProgress(status, now)}\n  ${link}`);
+  return 0;
 }

@@ -99,6 +99,8 @@ describe('kaizen undo', () => {
     expect(kaizenBranches(repo.path)).toEqual([]);
     expect(readLedgerLines(repo.path).at(-1)).toMatchObject({ kind: 'undo', workflowId: result.workflowId, undoes: first.workflowId, outcome: 'applied', commit: revert });
 
+    const status = JSON.parse((await kaizenCli(['status', result.workflowId, '--json'])).stdout) as UndoResult & { status: string };
+    expect(status).toMatchObject({ status: 'COMPLETED', items: [{ undoes: first.workflowId, outcome: 'applied', commit: revert }] });
     const log = await kaizenCli(['log', repo.path]);
     expect(log.stdout).toContain(`applied      undo ${first.workflowId}`);
     // Once undone, it is not undone again.

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { formatLedgerLine, parseLedger } from '../../../src/core/ledger/ledger.js';
 import { conflictReason, overallOutcome, planUndo, revertMessage, undoEntry } from '../../../src/core/undo/plan.js';
 import type { UndoEntry } from '../../../src/core/undo/types.js';
-import { formatUndo, undoWorkflowId } from '../../../src/cli/undo.js';
+import { formatUndo, formatUndoProgress, undoWorkflowId } from '../../../src/cli/undo.js';
 import { formatLogWithUndos } from '../../../src/cli/log.js';
 import { ledgerEntry } from '../../helpers/ledger-fixture.js';
 
@@ -89,6 +89,9 @@ describe('undo lines in the ledger and the log', () => {
     const text = formatUndo({ workflowId: 'kaizen-undo-improve-b', repo: '/repo/app', startedAt: '', finishedAt: '', items: [{ undoes: 'improve-b', undoneCommit: B.commit, outcome: 'applied', reason: 'reverted as dddddddd', commit: 'd'.repeat(40) }] });
     expect(text).toBe(`✔ applied: undo improve-b (bbbbbbbbbbbb)\n  reverted as dddddddd\n  revert commit dddddddddddd`);
     expect(undoWorkflowId({ repoPath: '/r/app', workflowId: 'improve-app-1' }, new Date(0))).toBe('kaizen-undo-improve-app-1');
+    const item = { undoes: 'improve-b', undoneCommit: null, outcome: 'failed' as const, reason: 'reverting bbbbbbbb conflicts' };
+    expect(formatUndoProgress('RUNNING', { current: 'testing the revert', items: [item], notes: [] })).toBe('running: testing the revert\n✘ failed: undo improve-b\n  reverting bbbbbbbb conflicts');
+    expect(formatUndoProgress('RUNNING', undefined)).toMatch(/^running: no worker answered/);
     expect(undoWorkflowId({ repoPath: '/r/my app', since: '2025-03-10T00:00:00.000Z' }, new Date(36))).toBe('kaizen-undo-my_app-since-10');
   });
 });
