@@ -5,6 +5,7 @@ import { createPayloadCodec } from '../adapters/codec/codec.js';
 import { loadCodecKeys, MAKE_A_KEY } from '../adapters/codec/keys.js';
 import { startCodecServer } from '../adapters/codec/server.js';
 import { CliError } from './errors.js';
+import { untilStopped } from './stop-signal.js';
 import { codecAuthToken } from '../core/config/environment.js';
 
 export const DEFAULT_CODEC_PORT = 8888;
@@ -40,16 +41,7 @@ export async function codecServerCommand(opts: CodecServerCommandOptions, env: N
   ];
   if (!authToken && !isLoopback(host)) lines.push(`Warning: listening on ${host} without KAIZEN_CODEC_AUTH_TOKEN exposes decrypted history to the network.`);
   console.log(`${lines.join('\n')}\nCtrl-C stops it.`);
-  // dev.ts's helpers would load the worker packages; this command needs none of them.
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    const stop = (received: NodeJS.Signals) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve(received);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  const signal = await untilStopped();
   console.log(`${signal}: stopping the codec server…`);
   await server.close();
   return 0;

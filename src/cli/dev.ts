@@ -9,6 +9,7 @@ import { KAIZEN_SEARCH_ATTRIBUTES } from '../contracts/search-attributes.js';
 import { startWorker, type RunningWorker } from '../worker.js';
 import { target, taskQueue, type GlobalOptions } from './common.js';
 import { CliError } from './errors.js';
+import { untilStopped } from './stop-signal.js';
 import { codecEndpoint, metricsPortOf } from '../core/config/environment.js';
 
 export interface ServerOptions {
@@ -78,27 +79,6 @@ export async function startServer(opts: ServerOptions): Promise<DevServer> {
   };
 }
 
-/**
- * Resolves on the first SIGINT or SIGTERM. With `repeated`, later signals call it instead of
- * killing this process: a second Ctrl-C must not leave a half-stopped server behind.
- */
-export function untilStopped(repeated?: (signal: NodeJS.Signals) => void): Promise<NodeJS.Signals> {
-  return new Promise((resolveSignal) => {
-    let first = true;
-    const stop = (signal: NodeJS.Signals) => {
-      if (first) {
-        first = false;
-        resolveSignal(signal);
-      } else repeated?.(signal);
-      if (!repeated) {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-      }
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
 
 const stillStopping = (pid: number) => (signal: NodeJS.Signals) => console.log(`${signal}: still stopping the Temporal server (pid ${pid}); it is killed after 10 s at the latest.`);
 

@@ -6,6 +6,7 @@ import { startWebhookServer } from '../adapters/webhooks/server.js';
 import { webhookSecret } from '../core/config/environment.js';
 import { client as connect, type GlobalOptions } from './common.js';
 import { CliError } from './errors.js';
+import { untilStopped } from './stop-signal.js';
 
 export const DEFAULT_WEBHOOK_PORT = 8787;
 
@@ -33,15 +34,7 @@ export async function webhookServerCommand(opts: WebhookServerCommandOptions, en
       'Ctrl-C stops it.',
     ].join('\n'),
   );
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    const stop = (received: NodeJS.Signals) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve(received);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  const signal = await untilStopped();
   console.log(`${signal}: stopping the webhook server…`);
   await server.close();
   return 0;

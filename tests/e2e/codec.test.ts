@@ -74,9 +74,12 @@ describe('payload encryption (KAIZEN_CODEC_KEY)', () => {
     expect(wire.includes(PLANTED)).toBe(false);
 
     // Every payload is ciphertext under our key id, but search attributes (the server must
-    // index them; Kaizen puts only repo names and outcomes there).
+    // index them; Kaizen puts only repo names and outcomes there) and patch markers (the SDK
+    // writes a patched() marker's id itself, past the codec; it names Kaizen's code, nothing of the repo).
     const payloads = collectPayloads(history);
-    const clear = payloads.filter(({ path, payload }) => !path.includes('.searchAttributes.') && Buffer.from(payload.metadata?.encoding ?? []).toString() !== ENCRYPTED_ENCODING);
+    const patchMarkers = payloads.filter(({ path }) => path.includes('.markerRecordedEventAttributes.details.patch-data.'));
+    for (const { payload } of patchMarkers) expect(JSON.parse(Buffer.from(payload.data ?? []).toString())).toEqual({ id: expect.stringMatching(/^[a-z-]+$/), deprecated: false });
+    const clear = payloads.filter(({ path, payload }) => !path.includes('.searchAttributes.') && !patchMarkers.some((m) => m.path === path) && Buffer.from(payload.metadata?.encoding ?? []).toString() !== ENCRYPTED_ENCODING);
     expect(clear.map((p) => p.path)).toEqual([]);
     expect(payloads.length).toBeGreaterThan(5);
     const encrypted = payloads.filter(({ payload }) => Buffer.from(payload.metadata?.encoding ?? []).toString() === ENCRYPTED_ENCODING);
