@@ -15,6 +15,6 @@ describe('analyser presets in kaizen.config.json', () => {
   it('name the presets when an entry is neither a preset nor an analyser', () => {
     const result = validateConfig({ analysers: ['pylint'] });
     expect(result.ok).toBe(false);
-    expect(JSON.stringify(result)).toContain('expected a preset (biome, ruff) or');
+    expect(JSON.stringify(result)).toContain('expected a preset (biome, oxlint, ruff) or');
   });
 });
