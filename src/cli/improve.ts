@@ -30,14 +30,7 @@ export async function improvementInput(repo: string, opts: ImproveOptions): Prom
   if (remote && opts.mode === 'branch') {
     throw new CliError(`--mode branch keeps the change on a branch of the worker's mirror of ${repoPath}, where nobody sees it. Use --mode push, pr or merge (without --mode a repository given by URL gets push).`);
   }
-  let testCommand: string[] | undefined;
-  if (opts.testCmd) {
-    try {
-      testCommand = splitCommand(opts.testCmd);
-    } catch (err) {
-      throw new CliError(`--test-cmd: ${(err as Error).message}`);
-    }
-  }
+  const testCommand = testCommandOption(opts.testCmd);
   return {
     repoPath,
     ...(opts.file ? { file: opts.file } : {}),
@@ -49,6 +42,16 @@ export async function improvementInput(repo: string, opts: ImproveOptions): Prom
     // but are only refused for budget when asked to be.
     ...(opts.governor === false ? {} : { governor: { enforceBudget: Boolean(opts.respectBudget) } }),
   };
+}
+
+/** `--test-cmd` as an argv, or a CliError that says what is wrong with it. */
+export function testCommandOption(testCmd: string | undefined): string[] | undefined {
+  if (!testCmd) return undefined;
+  try {
+    return splitCommand(testCmd);
+  } catch (err) {
+    throw new CliError(`--test-cmd: ${(err as Error).message}`);
+  }
 }
 
 export function newWorkflowId(repoPath: string): string {

@@ -2,7 +2,7 @@
 // optionally wait for it and print what each change ended as.
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { UndoProgress } from '../contracts/undo.js';
-import { splitCommand } from '../core/config/command-line.js';
+import { testCommandOption } from './improve.js';
 import type { UndoInput, UndoItem, UndoResult } from '../core/undo/types.js';
 import type { ImprovementResult } from '../core/types.js';
 import { WORKFLOW_TYPES, type UndoWorkflow } from '../contracts/workflows.js';
@@ -67,14 +67,7 @@ async function repoOfImprovement(c: Client, id: string, opts: UndoOptions): Prom
 }
 
 async function undoInput(c: Client, targetArg: string, opts: UndoOptions, now: Date): Promise<UndoInput> {
-  let testCommand: string[] | undefined;
-  if (opts.testCmd) {
-    try {
-      testCommand = splitCommand(opts.testCmd);
-    } catch (err) {
-      throw new CliError(`--test-cmd: ${(err as Error).message}`);
-    }
-  }
+  const testCommand = testCommandOption(opts.testCmd);
   const common = {
     ...(testCommand ? { testCommand } : {}),
     ...(opts.targetBranch ? { targetBranch: opts.targetBranch } : {}),

@@ -64,8 +64,8 @@ export function pullRequestFacts(run: ImprovementRun, ws: Workspace, commit: str
     summary: proposal?.summary ?? '',
     fixedRules: rulesByCount(fixed),
     remaining: run.remaining.length,
-    ...(run.testsBefore ? { testsBefore: evidence(run.testsBefore) } : {}),
-    ...(run.testsAfter ? { testsAfter: evidence(run.testsAfter) } : {}),
+    ...(run.testsBefore ? { testsBefore: testEvidenceOf(run.testsBefore) } : {}),
+    ...(run.testsAfter ? { testsAfter: testEvidenceOf(run.testsAfter) } : {}),
     files: proposal?.files ?? [],
     linesAdded: proposal?.linesAdded ?? 0,
     linesRemoved: proposal?.linesRemoved ?? 0,
@@ -77,7 +77,8 @@ export function pullRequestFacts(run: ImprovementRun, ws: Workspace, commit: str
   };
 }
 
-function evidence(run: TestRun): TestEvidence {
+/** A test run as a pull request's body shows it (plain JSON for the activity). */
+export function testEvidenceOf(run: TestRun): TestEvidence {
   const { command, passed, skipped, cached, durationMs, passedCount, failedCount, flaky, coverage } = run;
   return {
     command,

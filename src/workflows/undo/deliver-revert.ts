@@ -2,10 +2,11 @@
 // as `kaizen/undo-<id>` (pushBranch) and its pull request opened against the target branch
 // (openPullRequest), through the same activities as an improvement in pr mode.
 import type { Config } from '../../core/config/config.js';
-import type { PullRequestFacts, TestEvidence } from '../../core/forge/pull-request-body.js';
+import type { PullRequestFacts } from '../../core/forge/pull-request-body.js';
 import type { TestRun, Workspace } from '../../core/types.js';
 import type { UndoTarget } from '../../core/undo/types.js';
 import type { RevertContext, RevertLanding } from './context.js';
+import { testEvidenceOf } from '../improvement/deliver.js';
 
 export interface TestedRevert {
   commit: string;
@@ -30,17 +31,7 @@ export async function deliverRevert(ctx: RevertContext, ws: Workspace, config: C
 }
 
 function revertFacts(ctx: RevertContext, ws: Workspace, config: Config, revert: TestedRevert, target: UndoTarget): PullRequestFacts {
-  const { command, passed, skipped, cached, durationMs, passedCount, failedCount, flaky } = revert.testsAfter;
-  const testsAfter: TestEvidence = {
-    command,
-    passed,
-    skipped,
-    cached,
-    durationMs,
-    ...(passedCount !== undefined ? { passedCount } : {}),
-    ...(failedCount !== undefined ? { failedCount } : {}),
-    ...(flaky ? { flaky } : {}),
-  };
+  const testsAfter = testEvidenceOf(revert.testsAfter);
   return {
     workflowId: ctx.undoWorkflowId,
     file: target.file ?? '',
