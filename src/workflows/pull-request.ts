@@ -5,7 +5,7 @@
 // stale or conflicting, hands off when a person pushed), writes one `"kind":"review"` ledger
 // line, and tells the governor (open count, learner, cooldown). Continues as new before its
 // history grows large.
-import { ActivityFailure, ApplicationFailure, continueAsNew, condition, getExternalWorkflowHandle, isCancellation, log, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, continueAsNew, condition, getExternalWorkflowHandle, isCancellation, log, patched, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { KaizenActivities } from '../activities/index.js';
 import { decideFollow, reviewOutcome, type FollowPullRequestInput, type FollowSettings, type FollowState, type ReviewResult } from '../core/forge/follow.js';
 import { durationMs } from '../core/duration.js';
@@ -62,13 +62,16 @@ export async function followPullRequest(given: FollowPullRequestInput): Promise<
   );
 
   const threshold = input.continueAsNewAfterEvents ?? FOLLOW_CONTINUE_AS_NEW_AFTER;
+  // A signal that arrives during a look asks for another one (older histories dropped it).
+  const keepsSignalsDuringLook = patched('follow-signal-during-look');
   for (;;) {
+    if (keepsSignalsDuringLook) woken = false;
     const ended = await lookOnce(input, acts, target, settings, state, show);
     if (ended) return finish(input, acts, state, ended.review, ended.reason);
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= threshold) {
       await continueAsNew<typeof followPullRequest>(input);
     }
-    woken = false;
+    if (!keepsSignalsDuringLook) woken = false;
     await condition(() => woken, pollMs, { summary: 'next look at the pull request' });
   }
 }
