@@ -11,7 +11,7 @@ export const BRANCH_PREFIX = 'kaizen/';
 export { BACKUP_REF_PREFIX } from '../../core/repository/backup-refs.js';
 export const DIRTY_FILES_CAP = 200;
 
-export function gitContext(deps: ActivityDeps, cwd: string): GitContext {
+export function gitContext(deps: Pick<ActivityDeps, 'env'>, cwd: string): GitContext {
   const signal = activityContext()?.cancellationSignal;
   return { cwd, env: deps.env, ...(signal ? { signal } : {}) };
 }

@@ -30,6 +30,9 @@ export const MIRROR_REMOTE = 'origin';
 const FETCH_LOCK_STALE_MS = 15 * 60_000;
 const FETCH_LOCK_WAIT_MS = 10 * 60_000;
 
+/** What the mirror needs of a worker's deps (doctor and config use it outside a worker too). */
+export type MirrorDeps = Pick<ActivityDeps, 'env'>;
+
 /** How this worker reaches a remote: the environment of its git commands and the secret forms to redact. */
 export interface RemoteAuth {
   env: Record<string, string>;
@@ -72,7 +75,7 @@ export function remoteAuth(url: string, env: NodeJS.ProcessEnv, configuredKind?:
  * Clones the mirror the first time, then fetches every branch but Kaizen's own `kaizen/*`
  * (the mirror's local ones are its runs' worktrees); returns the mirror's path.
  */
-export async function syncMirror(deps: ActivityDeps, repo: RepoUrl): Promise<string> {
+export async function syncMirror(deps: MirrorDeps, repo: RepoUrl): Promise<string> {
   const mirror = mirrorPathOf(repo, deps.env);
   await mkdir(dirname(mirror), { recursive: true });
   const ctx = activityContext();
@@ -92,7 +95,7 @@ export async function syncMirror(deps: ActivityDeps, repo: RepoUrl): Promise<str
 }
 
 /** Fetches the remote's `branch` into the mirror (a rebase onto a moved target needs its objects and ref). */
-export async function fetchBranch(deps: ActivityDeps, repo: RepoUrl, mirror: string, branch: string): Promise<void> {
+export async function fetchBranch(deps: MirrorDeps, repo: RepoUrl, mirror: string, branch: string): Promise<void> {
   const auth = remoteAuth(repo.url, deps.env);
   const ctx = activityContext();
   await withFileLock(`${mirror}.lock`, { staleMs: FETCH_LOCK_STALE_MS, waitMs: FETCH_LOCK_WAIT_MS, ...(ctx ? { onWait: () => ctx.heartbeat(), signal: ctx.cancellationSignal } : {}) }, () =>
@@ -101,7 +104,7 @@ export async function fetchBranch(deps: ActivityDeps, repo: RepoUrl, mirror: str
 }
 
 /** The config in the mirror's `branch` (default: the remote's default branch), with command-line overrides. */
-export async function loadMirrorConfig(deps: ActivityDeps, mirror: string, branch?: string, overrides?: ConfigInput): Promise<Config> {
+export async function loadMirrorConfig(deps: MirrorDeps, mirror: string, branch?: string, overrides?: ConfigInput): Promise<Config> {
   const tree = branch ? `refs/heads/${branch}` : 'HEAD';
   const git = gitContext(deps, mirror);
   const show = async (file: string) => {
@@ -119,7 +122,7 @@ export async function loadMirrorConfig(deps: ActivityDeps, mirror: string, branc
   return configFromText((await show(CONFIG_FILE)) ?? null, `${tree}:${CONFIG_FILE} in ${mirror}`, overrides, fallback);
 }
 
-async function cloneMirror(deps: ActivityDeps, repo: RepoUrl, mirror: string, auth: RemoteAuth): Promise<void> {
+async function cloneMirror(deps: MirrorDeps, repo: RepoUrl, mirror: string, auth: RemoteAuth): Promise<void> {
   // Cloned beside, then renamed: a crash half-way leaves no half mirror where the next run looks.
   const partial = `${mirror}.partial-${randomUUID().slice(0, 8)}`;
   try {
@@ -136,7 +139,7 @@ async function checked(ctx: GitContext, args: string[], repo: RepoUrl, auth: Rem
   if (out.exitCode === 0) return;
   const detail = gitDetail(out.stderr || out.stdout, auth.secrets);
   const hint = /auth|401|403|could not read|terminal prompts|denied|not found|404/i.test(detail) ? ` ${credentialsHint(repo, auth)}` : '';
-  throw new GitFailedError(`${args[0] ?? ''} ${repo.url}`, `${detail}.${hint}`);
+  throw new GitFailedError(`${args[0] ?? ''} ${repo.url}`, `${detail.replace(/\.$/, '')}.${hint}`);
 }
 
 function credentialsHint(repo: RepoUrl, auth: RemoteAuth): string {

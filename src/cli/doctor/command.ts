@@ -5,6 +5,9 @@ import { doctorExitCode, failed, formatReport, skipped, withinTimeLimit, type Do
 import { checkGit, checkLlm, checkNamespace, checkSearchAttributes, checkSmtpServer, checkTemporal, checkWorker, messageOf, type TemporalProbe } from './checks.js';
 import { checkRepository, REPO_CHECKS } from './repo-checks.js';
 import { checkFlakyTests, FLAKY_CHECK } from './flaky-check.js';
+import { checkUrlRepository } from './url-checks.js';
+import { parseRepoUrl, type RepoUrl } from '../../core/repository/remote-url.js';
+import { resolveRepo } from '../repo-target.js';
 import { printJson, target, taskQueue, type GlobalOptions } from '../common.js';
 
 export interface DoctorOptions {
@@ -18,6 +21,8 @@ export interface DoctorOptions {
 const TEMPORAL_LIMIT_MS = 12_000;
 const CHECK_LIMIT_MS = 8_000;
 const REPO_LIMIT_MS = 30_000;
+/** A repository given by URL is mirrored first: the first clone of a large one takes a while. */
+const URL_REPO_LIMIT_MS = 180_000;
 
 /** A check that cannot hang or throw: too slow or crashed becomes a failure naming the cause. */
 function guarded(name: string, ms: number, work: () => Promise<DoctorCheck>, fix: string): Promise<DoctorCheck> {
@@ -57,16 +62,27 @@ async function localChecks(options: DoctorOptions): Promise<DoctorCheck[]> {
   const gitCheck = await guarded('git', CHECK_LIMIT_MS, () => checkGit(options.env, options.cwd), 'Install git 2.25 or newer and put it on PATH.');
   if (!gitCheck.ok) return [gitCheck, ...REPO_CHECKS.map((name) => skipped(name, 'git is not usable'))];
   const rest = (why: string) => REPO_CHECKS.slice(1).map((name) => skipped(name, why));
+  const url = options.repo !== undefined ? await urlOf(options.repo, options.env) : null;
+  const limitMs = url ? URL_REPO_LIMIT_MS : REPO_LIMIT_MS;
   const repo = await withinTimeLimit(
-    REPO_LIMIT_MS,
+    limitMs,
     () =>
-      checkRepository({ ...(options.repo !== undefined ? { repo: options.repo } : {}), cwd: options.cwd, env: options.env }).catch((err: unknown) => [
+      (url ? checkUrlRepository({ repo: url, env: options.env }) : checkRepository({ ...(options.repo !== undefined ? { repo: options.repo } : {}), cwd: options.cwd, env: options.env })).catch((err: unknown) => [
         failed('repo', `the check itself failed: ${messageOf(err)}`, 'Check that the repository is readable by this user.'),
         ...rest('the repository check failed'),
       ]),
-    () => [failed('repo', `no answer within ${REPO_LIMIT_MS / 1000} s`, 'Check that git works in the repository (a huge checkout or a held lock?).'), ...rest('the repository check timed out')],
+    () => [
+      failed('repo', `no answer within ${limitMs / 1000} s`, url ? 'Check that the remote answers (git ls-remote URL); the mirror of a very large repository may need another try.' : 'Check that git works in the repository (a huge checkout or a held lock?).'),
+      ...rest('the repository check timed out'),
+    ],
   );
   return [gitCheck, ...repo];
+}
+
+/** REPO as a clone URL (a folder here of that name wins, as everywhere else), else null. */
+async function urlOf(repo: string, env: NodeJS.ProcessEnv): Promise<RepoUrl | null> {
+  const ref = await resolveRepo(repo, env);
+  return ref.remote ? parseRepoUrl(ref.repoRoot) : null;
 }
 
 /** Every check, in the documented order; independent groups run at the same time. */

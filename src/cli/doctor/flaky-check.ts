@@ -12,8 +12,8 @@ import { passed, skipped, warned, type DoctorCheck } from './report.js';
 export const FLAKY_CHECK = 'flaky-tests';
 
 export async function checkFlakyTests(t: TemporalTarget, repo: string, env: NodeJS.ProcessEnv): Promise<DoctorCheck> {
-  const { repoRoot, local } = await resolveRepo(repo, env);
-  if (!local) return skipped(FLAKY_CHECK, `${repoRoot} is not on this machine`);
+  const { repoRoot, local, remote } = await resolveRepo(repo, env);
+  if (!local && !remote) return skipped(FLAKY_CHECK, `${repoRoot} is not on this machine`);
   const client = await connectClient(t);
   try {
     const handle = client.workflow.getHandle(governorTargetFor(repoRoot).workflowId);

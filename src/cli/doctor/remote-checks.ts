@@ -2,7 +2,7 @@
 // modes deliver to (with the token it would send), and may that token push, open and merge
 // pull requests on the forge? Each missing permission is named with the fix.
 import { remoteAccess } from '../../activities/workspace/deliver.js';
-import { runGit, type GitContext } from '../../adapters/git.js';
+import { currentBranch, runGit, type GitContext } from '../../adapters/git.js';
 import type { Config } from '../../core/config/config.js';
 import { forgeSettings } from '../../core/config/environment.js';
 import { RemoteMissingError } from '../../core/forge/errors.js';
@@ -28,11 +28,13 @@ export interface RemoteCheckOptions {
   env: NodeJS.ProcessEnv;
   /** Tests pass a connector; by default the real adapters (octokit, gitbeaker, fetch). */
   forges?: ForgeConnector;
+  /** `root` is Kaizen's mirror of a repository given by URL: every mode delivers to its remote (merge pushes the fast-forward). */
+  mirror?: boolean;
 }
 
 export async function checkRemote(options: RemoteCheckOptions): Promise<DoctorCheck[]> {
   const { root, config, env } = options;
-  const delivers = config.mode === 'push' || config.mode === 'pr';
+  const delivers = options.mirror === true || config.mode === 'push' || config.mode === 'pr';
   const ctx: GitContext = { cwd: root, env };
   let access: Awaited<ReturnType<typeof remoteAccess>>;
   try {
@@ -43,9 +45,8 @@ export async function checkRemote(options: RemoteCheckOptions): Promise<DoctorCh
     if (!delivers) return [skipped('remote', `${why}: only modes push and pr need one`), skipped('forge', 'no remote')];
     return [failed('remote', `${why}, and mode ${config.mode} pushes there`, `Add it (git remote add ${config.remote} URL) or set "remote" in kaizen.config.json to an existing one.`), skipped('forge', 'no remote')];
   }
-  const shown = `${config.remote} (${describeRemote(access.url)})`;
-  const target = (await runGit(ctx, ['symbolic-ref', '--quiet', '--short', 'HEAD'])).stdout.trim();
-  const branch = config.targetBranch ?? (target || 'main');
+  const shown = options.mirror ? describeRemote(access.url) : `${config.remote} (${describeRemote(access.url)})`;
+  const branch = config.targetBranch ?? (await currentBranch(ctx)) ?? 'main';
   const listed = await runGit(ctx, ['ls-remote', '--heads', config.remote, `refs/heads/${branch}`], { env: { ...env, ...access.env, GIT_TERMINAL_PROMPT: '0' } });
   if (listed.exitCode !== 0) {
     const output = listed.stderr || listed.stdout;

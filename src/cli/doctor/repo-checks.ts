@@ -58,7 +58,7 @@ export async function checkRepository(options: RepoCheckOptions): Promise<Doctor
 
   checks.push(await checkTargetBranch(ctx, config, branch));
   checks.push(await checkCheckout(ctx));
-  checks.push(config ? await checkTestCommand(root, config, options.env) : skipped('test-command', 'kaizen.config.json is invalid'));
+  checks.push(config ? await checkTestCommand(checkoutFiles(root, options.env), config) : skipped('test-command', 'kaizen.config.json is invalid'));
   checks.push(...(config ? await checkRemote({ root, config, env: options.env }) : REMOTE_CHECKS.map((name) => skipped(name, 'kaizen.config.json is invalid'))));
   return checks;
 }
@@ -95,8 +95,23 @@ async function checkCheckout(ctx: GitContext): Promise<DoctorCheck> {
   );
 }
 
-async function checkTestCommand(root: string, config: Config, env: NodeJS.ProcessEnv): Promise<DoctorCheck> {
-  const packageJsonText = await readFile(join(root, 'package.json'), 'utf8').catch(() => null);
+/** Where the test-command check reads the repository: a checkout, or the tree of a mirror's branch. */
+export interface RepoFiles {
+  /** package.json's text, or null when there is none. */
+  packageJson(): Promise<string | null>;
+  /** Where `binary` (a repository path or a name on PATH) resolves to an executable, or null. */
+  executable(binary: string): Promise<string | null>;
+}
+
+function checkoutFiles(root: string, env: NodeJS.ProcessEnv): RepoFiles {
+  return {
+    packageJson: () => readFile(join(root, 'package.json'), 'utf8').catch(() => null),
+    executable: (binary) => findExecutable(binary, root, env),
+  };
+}
+
+export async function checkTestCommand(files: RepoFiles, config: Config): Promise<DoctorCheck> {
+  const packageJsonText = await files.packageJson();
   let resolution: ReturnType<typeof resolveTestCommand>;
   try {
     resolution = resolveTestCommand({ ...(config.test.command !== undefined ? { configured: config.test.command } : {}), packageJsonText, required: config.test.required });
@@ -111,7 +126,7 @@ async function checkTestCommand(root: string, config: Config, env: NodeJS.Proces
   }
   const [binary] = resolution.command;
   const shown = `\`${resolution.command.join(' ')}\` (from ${resolution.source})`;
-  const found = binary ? await findExecutable(binary, root, env) : null;
+  const found = binary ? await files.executable(binary) : null;
   if (!found) {
     return failed('test-command', `${shown}: '${binary ?? ''}' is not on PATH`, `Install ${binary ?? 'it'} on the worker's host, or set "test.command" in kaizen.config.json to a command that exists there.`);
   }
@@ -119,7 +134,7 @@ async function checkTestCommand(root: string, config: Config, env: NodeJS.Proces
 }
 
 /** Where `binary` resolves: a path (relative to the repo) or a name searched on PATH. */
-async function findExecutable(binary: string, root: string, env: NodeJS.ProcessEnv): Promise<string | null> {
+export async function findExecutable(binary: string, root: string, env: NodeJS.ProcessEnv): Promise<string | null> {
   const candidates = binary.includes('/') ? [isAbsolute(binary) ? binary : resolve(root, binary)] : searchPath(env).map((dir) => join(dir, binary));
   for (const candidate of candidates) {
     const ok = await stat(candidate).then((s) => s.isFile(), () => false);
