@@ -25,10 +25,9 @@ export interface CachedRun {
  */
 export async function testCachePath(deps: ActivityDeps, workspace: Workspace, command: string[]): Promise<string | null> {
   const worktree = gitContext(deps, workspace.worktree);
-  const tree = (await git(worktree, ['rev-parse', 'HEAD^{tree}'])).trim();
-  const dirty = (await git(worktree, ['status', '--porcelain', '--untracked-files=no'])).trim();
-  if (dirty !== '') return null;
-  const key = createHash('sha256').update(tree).update('\0').update(JSON.stringify(command)).digest('hex');
+  const [tree, status] = await Promise.all([git(worktree, ['rev-parse', 'HEAD^{tree}']), git(worktree, ['status', '--porcelain', '--untracked-files=no'])]);
+  if (status.trim() !== '') return null;
+  const key = createHash('sha256').update(tree.trim()).update('\0').update(JSON.stringify(command)).digest('hex');
   return join(workspace.stateDir, 'cache', 'tests', `${key}.json`);
 }
 

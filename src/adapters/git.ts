@@ -3,7 +3,7 @@
 import { stat } from 'node:fs/promises';
 import { simpleGit } from 'simple-git';
 import { BinaryMissingError, GitFailedError } from '../core/errors.js';
-import { parseStatusPorcelainZ, parseWorktreeListPorcelain, type StatusEntry, type WorktreeEntry } from '../core/repository/git-porcelain.js';
+import { parseRefTips, parseStatusPorcelainZ, parseWorktreeListPorcelain, type StatusEntry, type WorktreeEntry } from '../core/repository/git-porcelain.js';
 
 export interface GitContext {
   /** Folder git runs in. */
@@ -136,6 +136,20 @@ export function identityOptions(identity: GitIdentity): GitCallOptions {
 export async function resolveCommit(ctx: GitContext, rev: string): Promise<string | null> {
   const out = await runGit(ctx, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
   return out.exitCode === 0 ? out.stdout.trim() : null;
+}
+
+/**
+ * The commit a branch points at and that commit's tree, read in one git call (a ref read once,
+ * so both belong to the same commit); null when the branch does not exist.
+ */
+export async function branchTip(ctx: GitContext, branch: string): Promise<{ commit: string; tree: string } | null> {
+  const ref = `refs/heads/${branch}`;
+  return parseRefTips(await git(ctx, ['for-each-ref', '--format=%(refname)%00%(objectname)%00%(tree)', ref])).get(ref) ?? null;
+}
+
+/** Deletes a ref; one that is already gone is not an error (git exits 0). */
+export async function deleteRef(ctx: GitContext, ref: string): Promise<void> {
+  await git(ctx, ['update-ref', '-d', ref]);
 }
 
 export async function treeOf(ctx: GitContext, commit: string): Promise<string> {

@@ -70,7 +70,9 @@ export function createApplyActivities(deps: ActivityDeps) {
           await git(wt, ['reset', '--quiet']);
         }
         await stage(wt, files, paths);
-        if ((await writeTree(wt)) === (await treeOf(wt, workspace.baseCommit))) {
+        // prepare read the base's tree with its commit (older histories: ask git).
+        const baseTree = workspace.baseTree || (await treeOf(wt, workspace.baseCommit));
+        if ((await writeTree(wt)) === baseTree) {
           throw new NothingToProposeError(`The proposal leaves ${paths.join(', ')} exactly as they are on ${workspace.targetBranch}; there is nothing to commit.`);
         }
         // No --no-verify: the repository's own hooks guard Kaizen's commits too.
@@ -111,8 +113,11 @@ export function withCommitConfig(options: GitCallOptions): GitCallOptions {
 }
 
 async function finish(wt: GitContext, workspace: Workspace, commit: string): Promise<ApplyResult> {
-  await git(wt, ['update-ref', workspace.backupRef, workspace.baseCommit]);
-  const changed = await git(wt, ['diff', '--name-only', '-z', '--no-renames', workspace.baseCommit, commit]);
+  // Neither reads what the other writes.
+  const [, changed] = await Promise.all([
+    git(wt, ['update-ref', workspace.backupRef, workspace.baseCommit]),
+    git(wt, ['diff', '--name-only', '-z', '--no-renames', workspace.baseCommit, commit]),
+  ]);
   return { commit, backupRef: workspace.backupRef, filesChanged: changed.split('\0').filter(Boolean) };
 }
 

@@ -88,11 +88,13 @@ async function fastForward(deps: ActivityDeps, workspace: Workspace, commit: str
   // A retry after the fast-forward landed.
   if (tip === commit) return applied;
   if (tip !== workspace.baseCommit) return targetMoved(workspace, tip);
-  if (!(await isAncestor(repo, workspace.baseCommit, commit))) {
+  // Two questions that need nothing of each other.
+  const [descends, worktrees] = await Promise.all([isAncestor(repo, workspace.baseCommit, commit), listWorktrees(repo)]);
+  if (!descends) {
     throw new GitFailedError(`merge --ff-only ${commit}`, `${shortSha(commit)} does not descend from ${shortSha(workspace.baseCommit)}, so ${workspace.targetBranch} cannot be fast-forwarded to it`);
   }
 
-  const checkouts = (await listWorktrees(repo)).filter((w) => w.branch === ref && !w.bare && !w.prunable);
+  const checkouts = worktrees.filter((w) => w.branch === ref && !w.bare && !w.prunable);
   if (checkouts.length === 0) {
     // Compare-and-swap: only moves the branch if it is still at the base.
     const swap = await runGit(repo, ['update-ref', '-m', `kaizen: fast-forward to ${shortSha(commit)}`, ref, commit, workspace.baseCommit]);

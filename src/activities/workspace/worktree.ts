@@ -7,7 +7,7 @@ import { durationMs } from '../../core/duration.js';
 import { GitFailedError, TargetBranchMissingError } from '../../core/errors.js';
 import { changedPaths } from '../../core/repository/git-porcelain.js';
 import type { Workspace } from '../../core/types.js';
-import { currentBranch, git, isAncestor, listWorktrees, resolveCommit, runGit, statusEntries, treeOf, type GitContext } from '../../adapters/git.js';
+import { branchTip, currentBranch, deleteRef, git, isAncestor, listWorktrees, resolveCommit, runGit, statusEntries, type GitContext, type WorktreeEntry } from '../../adapters/git.js';
 import type { ActivityDeps } from '../../contracts/ports.js';
 import { activityContext } from '../context.js';
 import { loadRepoConfig } from './repo-config.js';
@@ -67,9 +67,9 @@ export function createWorkspaceActivities(deps: ActivityDeps) {
       await ensureStateDir(stateDir, 'worktrees');
 
       const targetBranch = input.targetBranch ?? config.targetBranch ?? (await checkedOutBranch(repo));
-      const baseCommit = await resolveCommit(repo, `refs/heads/${targetBranch}`);
-      if (!baseCommit) throw new TargetBranchMissingError(repoRoot, targetBranch);
-      const baseTree = await treeOf(repo, baseCommit);
+      const tip = await branchTip(repo, targetBranch);
+      if (!tip) throw new TargetBranchMissingError(repoRoot, targetBranch);
+      const { commit: baseCommit, tree: baseTree } = tip;
 
       const branch = `${BRANCH_PREFIX}${input.runId}`;
       const worktree = join(worktreesDir(stateDir), input.runId);
@@ -77,9 +77,11 @@ export function createWorkspaceActivities(deps: ActivityDeps) {
       await endRecordedGroups(recordPathFor(worktree));
       await withHeartbeat(() => ensureWorktree(deps, repo, worktree, branch, baseCommit));
 
-      // A mirror has no working tree, so nobody's uncommitted changes.
-      const userDirtyFiles = url ? [] : changedPaths(await statusEntries(repo), STATE_DIR_NAME).slice(0, DIRTY_FILES_CAP);
-      const dependencies = await prepareDependencies({ repoRoot, worktree, stateDir, config, env: deps.env });
+      // A mirror has no working tree, so nobody's uncommitted changes. Neither needs the other.
+      const [userDirtyFiles, dependencies] = await Promise.all([
+        url ? [] : statusEntries(repo).then((entries) => changedPaths(entries, STATE_DIR_NAME).slice(0, DIRTY_FILES_CAP)),
+        prepareDependencies({ repoRoot, worktree, stateDir, config, env: deps.env }),
+      ]);
       if (dependencies.missing.length > 0) {
         activityContext()?.log.warn('worktree dependencies not prepared: lockfiles differ from the main checkout and no setup.command is set', {
           folders: dependencies.missing,
@@ -116,25 +118,30 @@ export function createWorkspaceActivities(deps: ActivityDeps) {
         resolve(workspace.stateDir) === resolve(workspace.repoRoot, STATE_DIR_NAME) &&
         worktree === join(worktreesDir(resolve(workspace.stateDir)), workspace.runId) &&
         isInside(worktreesDir(resolve(workspace.stateDir)), worktree);
+      const worktrees = await listWorktrees(repo);
+      let removed: WorktreeEntry | undefined;
       if (ownWorktree) {
         // Nothing a dead worker started may keep running in (or recreate files in) a removed worktree.
         await endRecordedGroups(recordPathFor(worktree));
         forgetRecords(recordPathFor(worktree));
-        const registered = await findWorktree(repo, worktree);
-        // git refuses some removals (a worktree with submodules); the folder is ours either way.
-        if (registered) await runGit(repo, ['worktree', 'remove', '--force', '--force', worktree]);
+        const registered = await findWorktreeIn(worktrees, worktree);
+        // git refuses some removals (a worktree with submodules); the folder is ours either way,
+        // and prune then forgets the registration of the folder removed by hand.
+        const gitRemoved = registered ? (await runGit(repo, ['worktree', 'remove', '--force', '--force', worktree])).exitCode === 0 : false;
         await rm(worktree, { recursive: true, force: true });
+        if (registered && !gitRemoved) await git(repo, ['worktree', 'prune']);
+        removed = registered;
       }
-      await git(repo, ['worktree', 'prune']);
 
+      // One transaction each; a ref already gone is fine (a retried removal).
       const branch = workspace.branch;
       if (input.deleteBranch && branch === `${BRANCH_PREFIX}${workspace.runId}` && branch.startsWith(BRANCH_PREFIX)) {
         const ref = `refs/heads/${branch}`;
-        const stillCheckedOut = (await listWorktrees(repo)).some((w) => w.branch === ref);
-        if (!stillCheckedOut && (await resolveCommit(repo, ref))) await git(repo, ['update-ref', '-d', ref]);
+        const stillCheckedOut = worktrees.some((w) => w !== removed && w.branch === ref && !w.prunable);
+        if (!stillCheckedOut) await deleteRef(repo, ref);
       }
       if (input.deleteBackupRef && workspace.backupRef === `${BACKUP_REF_PREFIX}${workspace.runId}`) {
-        if (await resolveCommit(repo, workspace.backupRef)) await git(repo, ['update-ref', '-d', workspace.backupRef]);
+        await deleteRef(repo, workspace.backupRef);
       }
     },
   };
@@ -161,6 +168,12 @@ async function checkedOutBranch(repo: GitContext): Promise<string> {
 async function ensureWorktree(deps: ActivityDeps, repo: GitContext, worktree: string, branch: string, baseCommit: string): Promise<void> {
   const ref = `refs/heads/${branch}`;
   const existing = await findWorktree(repo, worktree);
+  if (!existing && !(await isDirectory(worktree))) {
+    // The usual case, nothing of this run yet: one git call. git refuses, creating nothing, when
+    // an earlier attempt left the branch; the careful way below then checks it holds nothing of its own.
+    const fresh = await runGit(repo, ['worktree', 'add', '--quiet', '-b', branch, worktree, baseCommit]);
+    if (fresh.exitCode === 0) return;
+  }
   if (existing && !existing.prunable && existing.branch === ref && (await isDirectory(worktree))) {
     if (existing.head !== baseCommit) {
       await assertNoOwnCommits(repo, branch, existing.head, baseCommit);
@@ -186,9 +199,13 @@ async function assertNoOwnCommits(repo: GitContext, branch: string, tip: string 
   );
 }
 
-async function findWorktree(repo: GitContext, worktree: string) {
+async function findWorktree(repo: GitContext, worktree: string): Promise<WorktreeEntry | undefined> {
+  return findWorktreeIn(await listWorktrees(repo), worktree);
+}
+
+async function findWorktreeIn(entries: WorktreeEntry[], worktree: string): Promise<WorktreeEntry | undefined> {
   const wanted = await canonicalPath(worktree);
-  for (const entry of await listWorktrees(repo)) {
+  for (const entry of entries) {
     if (entry.path === worktree || (await canonicalPath(entry.path)) === wanted) return entry;
   }
   return undefined;

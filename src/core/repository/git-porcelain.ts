@@ -71,3 +71,16 @@ export function changedPaths(entries: StatusEntry[], stateDirName = '.kaizen'): 
   const prefix = `${stateDirName}/`;
   return entries.map((e) => e.path).filter((p) => p !== prefix && p !== stateDirName && !p.startsWith(prefix));
 }
+
+/**
+ * Parses `git for-each-ref --format=%(refname)%00%(objectname)%00%(tree)`: each ref's commit and
+ * tree, by full ref name (a pattern also matches refs below it, so callers look up the exact name).
+ */
+export function parseRefTips(output: string): Map<string, { commit: string; tree: string }> {
+  const tips = new Map<string, { commit: string; tree: string }>();
+  for (const line of output.split('\n')) {
+    const [ref, commit, tree] = line.split('\0');
+    if (ref && commit && tree) tips.set(ref, { commit, tree });
+  }
+  return tips;
+}

@@ -140,6 +140,24 @@ describe('prepareWorkspace and removeWorkspace', () => {
     expect(git(fourth.workspace.worktree, 'rev-parse', 'HEAD')).toBe(moved);
   });
 
+  it('reuses a branch an earlier attempt left without a worktree, and forgets a worktree deleted by hand', async () => {
+    const r = repo();
+    const acts = workspaceActivities();
+    const runId = runIdFor('leftover');
+    const first = await acts.prepareWorkspace({ repoRoot: r.path, runId });
+    // The worktree went away but its branch stayed (a clean-up that kept the branch).
+    await acts.removeWorkspace({ workspace: first.workspace, deleteBranch: false, deleteBackupRef: false });
+    expect(r.git('rev-parse', `kaizen/${runId}`)).toBe(r.head('main'));
+    const again = await acts.prepareWorkspace({ repoRoot: r.path, runId });
+    expect(git(again.workspace.worktree, 'symbolic-ref', '--short', 'HEAD')).toBe(`kaizen/${runId}`);
+
+    // Someone deleted the folder: the clean-up still leaves no registration and no branch behind.
+    rmSync(again.workspace.worktree, { recursive: true, force: true });
+    await acts.removeWorkspace({ workspace: again.workspace, deleteBranch: true, deleteBackupRef: true });
+    expect(r.git('worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
+    expect(r.git('branch', '--list', 'kaizen/*')).toBe('');
+  });
+
   it('refuses to reuse a kaizen branch that already holds commits of its own', async () => {
     const r = repo();
     const runId = runIdFor('own-commits');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changedPaths, parseStatusPorcelainZ, parseWorktreeListPorcelain } from '../../../src/core/repository/git-porcelain.js';
+import { changedPaths, parseRefTips, parseStatusPorcelainZ, parseWorktreeListPorcelain } from '../../../src/core/repository/git-porcelain.js';
 import { normaliseRepoPath } from '../../../src/core/repository/path.js';
 
 describe('parseStatusPorcelainZ', () => {
@@ -17,6 +17,22 @@ describe('parseStatusPorcelainZ', () => {
 
   it('returns nothing for a clean tree', () => {
     expect(parseStatusPorcelainZ('')).toEqual([]);
+  });
+});
+
+describe('parseRefTips', () => {
+  it('reads each ref its commit and tree by exact name', () => {
+    const output = ['refs/heads/main\0' + 'c'.repeat(40) + '\0' + 'd'.repeat(40), ''].join('\n');
+    expect(parseRefTips(output).get('refs/heads/main')).toEqual({ commit: 'c'.repeat(40), tree: 'd'.repeat(40) });
+  });
+
+  it('does not take a ref below the pattern (refs/heads/main/x when main does not exist) for the branch', () => {
+    const output = 'refs/heads/main/x\0' + 'a'.repeat(40) + '\0' + 'b'.repeat(40) + '\n';
+    expect(parseRefTips(output).get('refs/heads/main')).toBeUndefined();
+  });
+
+  it('reads nothing from an empty answer (no such ref)', () => {
+    expect(parseRefTips('').size).toBe(0);
   });
 });
 
