@@ -7,6 +7,7 @@ import { cycleSummaryQuery } from '../contracts/governor.js';
 import { WORKFLOW_TYPES, type CycleWorkflow } from '../contracts/workflows.js';
 import { client as connect, printJson, target, taskQueue, workflowLink, type GlobalOptions } from './common.js';
 import { CliError } from './errors.js';
+import { warnWhileNoWorker } from './worker-presence.js';
 import { resolveRepo } from './repo-target.js';
 
 export interface CycleOptions extends GlobalOptions {
@@ -72,6 +73,7 @@ export async function cycleCommand(repo: string, opts: CycleOptions): Promise<nu
       return 0;
     }
     if (!opts.json) console.log(`started ${workflowId}, waiting…\n  ${link}`);
+    warnWhileNoWorker(c, t.namespace, taskQueue());
     const summary = await waitForCycle(c, workflowId);
     if (opts.json) printJson({ ...summary, link });
     else console.log(formatCycleSummary(summary, link));

@@ -6,6 +6,7 @@ import { resolveRepo } from './repo-target.js';
 import { progressQuery } from '../contracts/improvement.js';
 import { client as connect, printJson, repoName, target, taskQueue, workflowLink, type GlobalOptions } from './common.js';
 import { CliError } from './errors.js';
+import { warnWhileNoWorker } from './worker-presence.js';
 import { formatResult } from './format.js';
 import { WORKFLOW_TYPES, type ImprovementWorkflow } from '../contracts/workflows.js';
 
@@ -96,6 +97,7 @@ export async function improveCommand(repo: string, opts: ImproveOptions): Promis
     return 0;
   }
   if (!opts.json) console.log(`started ${handle.workflowId}, waiting…\n  ${link}`);
+  warnWhileNoWorker(c, t.namespace, taskQueue());
   const result = await waitForResult(c, handle.workflowId);
   if (opts.json) printJson({ ...result, link });
   else console.log(formatResult(result, link));

@@ -19,6 +19,8 @@ export interface WorkerPresence {
   taskQueue: string;
   /** Workers the server saw poll the queue lately (a stopped or killed one stays listed a few minutes). */
   pollers: { identity: string; lastPoll: string | null }[];
+  /** False when the server could not be asked (then `pollers` says nothing). */
+  known: boolean;
 }
 
 export async function workerPresence(c: Client, namespace: string, taskQueue: string): Promise<WorkerPresence> {
@@ -31,11 +33,21 @@ export async function workerPresence(c: Client, namespace: string, taskQueue: st
       }),
     );
     const pollers = (answer.pollers ?? []).map((p) => ({ identity: p.identity ?? '?', lastPoll: timestampIso(p.lastAccessTime) }));
-    return { taskQueue, pollers };
+    return { taskQueue, pollers, known: true };
   } catch {
     // The queue's pollers are a hint only; the query's deadline still bounds the wait.
-    return { taskQueue, pollers: [] };
+    return { taskQueue, pollers: [], known: false };
   }
+}
+
+/**
+ * For `--wait`: a run whose queue no worker polls would wait in silence until one starts.
+ * Asks the queue beside the wait (it delays nothing) and tells stderr when nobody polls it.
+ */
+export function warnWhileNoWorker(c: Client, namespace: string, taskQueue: string, write: (text: string) => void = (text) => process.stderr.write(text)): void {
+  void workerPresence(c, namespace, taskQueue).then((presence) => {
+    if (presence.known && presence.pollers.length === 0) write(`kaizen: ${noWorkerLine(presence)}; the run waits until one does (Ctrl-C stops the waiting, not the run)\n`);
+  });
 }
 
 /** Runs `query` when a worker may answer it, within QUERY_DEADLINE_MS; undefined when none does. */

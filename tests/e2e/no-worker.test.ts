@@ -91,4 +91,23 @@ describe('status and governor without a worker', () => {
     expect(watch.output()).toContain('still watching');
     await watch.stop();
   });
+
+  it('improve --wait and cycle --wait say at once that no worker polls their queue, and keep waiting', async () => {
+    const repo = sampleRepo();
+    const taskQueue = `no-worker-wait-${Date.now().toString(36)}`;
+    const client = await kit.client();
+    for (const args of [['improve', repo.path, '--wait'], ['cycle', repo.path, '--wait']]) {
+      const waiting = startKaizenProcess(args, envFor(taskQueue));
+      kit.later(() => waiting.stop());
+      await waiting.waitFor(`no worker polls task queue ${taskQueue} — start one with \`kaizen worker\``, 60_000);
+      expect(waiting.output()).toContain('the run waits until one does');
+      await waiting.stop();
+      const workflowId = /started (\S+), waiting/.exec(waiting.output())?.[1];
+      expect(workflowId).toBeDefined();
+      // Ctrl-C stopped the waiting, not the run: it is still there for a worker to take.
+      const handle = client.workflow.getHandle(workflowId ?? '');
+      expect((await handle.describe()).status.name).toBe('RUNNING');
+      await handle.terminate('test over');
+    }
+  });
 });
