@@ -31,6 +31,7 @@ export const ErrorType = {
   ForgeRequestRejected: 'ForgeRequestRejected',
   ForgeUnavailable: 'ForgeUnavailable',
   BaseNotOnRemote: 'BaseNotOnRemote',
+  BranchTakenOver: 'BranchTakenOver',
 } as const;
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
 
@@ -56,6 +57,7 @@ export const NON_RETRYABLE_TYPES: readonly ErrorType[] = [
   ErrorType.ForgeAuthFailed,
   ErrorType.ForgeRequestRejected,
   ErrorType.BaseNotOnRemote,
+  ErrorType.BranchTakenOver,
 ];
 
 export abstract class KaizenError extends Error {

@@ -5,7 +5,7 @@
 import { GitFailedError } from '../../core/errors.js';
 import type { ForgeConfig } from '../../core/config/config.js';
 import { forgeSettings } from '../../core/config/environment.js';
-import { BaseNotOnRemoteError, ForgeNotConfiguredError, RemoteMissingError } from '../../core/forge/errors.js';
+import { BaseNotOnRemoteError, BranchTakenOverError, ForgeNotConfiguredError, RemoteMissingError } from '../../core/forge/errors.js';
 import { gitAuthEnv, isHttpRemote, tokenForms } from '../../core/forge/git-auth.js';
 import { gitDetail, pushRefusalOf, pushRefusedError, type PushFailureContext } from '../../core/forge/push-failure.js';
 import { pullRequestBody, type PullRequestFacts } from '../../core/forge/pull-request-body.js';
@@ -24,6 +24,12 @@ export interface DeliverInput {
   /** The config's `remote` (a remote's name) and `forge` (no secrets in either). */
   remote: string;
   forge: ForgeConfig;
+  /**
+   * A rebased pull request: the commit Kaizen pushed to the branch before. The branch is
+   * replaced only while it is still there (`--force-with-lease` on that commit); anything else
+   * on it is a person's work (BranchTakenOverError).
+   */
+  replaces?: string;
 }
 
 /** The remote as this worker reaches it: its URL, the forge it is on, and git's credentials. */
@@ -54,12 +60,16 @@ export function createDeliverActivities(deps: ActivityDeps) {
 
       const before = await remoteTip(repo, remote, ref, access, failure);
       if (before === commit) return done(true);
+      if (input.replaces !== undefined && before !== input.replaces) throw new BranchTakenOverError(branch, input.replaces, before);
       await requireBaseOnRemote(repo, remote, workspace, access, failure);
-      // --force-with-lease with the value just seen: an earlier attempt's commit may be replaced, nothing else.
+      // --force-with-lease with the value just seen: an earlier attempt's commit (or the one a rebase replaces) may be replaced, nothing else.
       const push = await runGit(repo, ['push', '--porcelain', '--no-verify', `--force-with-lease=${ref}:${before ?? ''}`, remote, `${commit}:${ref}`], { env: access.env });
       if (push.exitCode === 0) return done(false);
       // The push may have landed although git reported a failure (a connection cut after it).
-      if ((await remoteTip(repo, remote, ref, access, failure).catch(() => null)) === commit) return done(false);
+      const after = await remoteTip(repo, remote, ref, access, failure).catch(() => before);
+      if (after === commit) return done(false);
+      // The lease broke: someone pushed between the look and the push.
+      if (input.replaces !== undefined && after !== before) throw new BranchTakenOverError(branch, input.replaces, after);
       throw gitFailure(`push ${remote} ${branch}`, push.stderr || push.stdout, access, failure);
     },
 

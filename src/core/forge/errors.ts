@@ -116,3 +116,23 @@ export class ForgeUnavailableError extends KaizenError {
     return { forge: this.forge, operation: this.operation, status: this.status, ...(this.retryAfterMs !== undefined ? { retryAfterMs: this.retryAfterMs } : {}) };
   }
 }
+
+/**
+ * Kaizen was about to replace its own pushed branch (a rebased pull request) and found another
+ * commit there: a person pushed to it, and Kaizen never overwrites their work.
+ */
+export class BranchTakenOverError extends KaizenError {
+  readonly type = ErrorType.BranchTakenOver;
+  constructor(
+    readonly branch: string,
+    readonly expected: string,
+    readonly found: string | null,
+  ) {
+    super(
+      `${branch} on the remote is at ${found ? found.slice(0, 12) : 'nothing (deleted)'}, not at ${expected.slice(0, 12)}, the commit Kaizen pushed: someone else changed it, so Kaizen leaves it to them. Push or delete the branch yourself, or close its pull request so a later run proposes the change again.`,
+    );
+  }
+  override details() {
+    return { branch: this.branch, found: this.found };
+  }
+}

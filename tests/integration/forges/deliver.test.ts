@@ -109,6 +109,22 @@ describe('pushBranch', () => {
     expect(fake.repos.branchSha(fullName, workspace.branch)).toBe(commit);
   });
 
+  it('a rebased pull request replaces only the commit Kaizen pushed before: a person\'s push is never overwritten', async () => {
+    const { fullName, workspace, commit, acts, input } = await checkoutWithChange();
+    const pushed = fake.repos.commitFiles(fullName, workspace.branch, { 'src/a.js': 'let a = 1;\n' }, { message: 'what Kaizen pushed before', from: 'main' });
+    expect(await acts.pushBranch({ ...input, replaces: pushed })).toMatchObject({ alreadyThere: false });
+    expect(fake.repos.branchSha(fullName, workspace.branch)).toBe(commit);
+    // A retry after that push landed: done, whatever `replaces` says.
+    expect(await acts.pushBranch({ ...input, replaces: pushed })).toMatchObject({ alreadyThere: true });
+
+    const person = fake.repos.commitFiles(fullName, workspace.branch, { 'src/b.js': 'export {};\n' }, { message: 'Review fixes' });
+    const refused = await failureOf(acts.pushBranch({ ...input, commit: pushed, replaces: commit }));
+    expect(refused.type).toBe(ErrorType.BranchTakenOver);
+    expect(refused.message).toContain(`is at ${person.slice(0, 12)}`);
+    expect(refused.message).toContain('Kaizen leaves it to them');
+    expect(fake.repos.branchSha(fullName, workspace.branch)).toBe(person);
+  });
+
   it('names the problem and the fix: no such remote, no token, a refused token, no write access, a protected branch', async () => {
     const { fullName, workspace, acts, input } = await checkoutWithChange();
     const missing = await failureOf(acts.pushBranch({ ...input, remote: 'upstream' }));
