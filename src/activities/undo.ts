@@ -90,20 +90,22 @@ export function createUndoActivities(deps: ActivityDeps) {
     },
 
     /**
-     * The remote's tip of the target branch (pr mode: where a merged pull request landed),
-     * fetched into the worktree's own FETCH_HEAD with the forge's token in git's environment only.
+     * The remote's tip of the target branch (pr mode: where a merged pull request landed), or of
+     * `branch` (a pull request's head), fetched into the worktree's own FETCH_HEAD with the
+     * forge's token in git's environment only.
      */
-    async fetchRemoteTarget(input: { workspace: Workspace; remote: string; forge: ForgeConfig }): Promise<{ commit: string; tree: string }> {
+    async fetchRemoteTarget(input: { workspace: Workspace; remote: string; forge: ForgeConfig; branch?: string }): Promise<{ commit: string; tree: string }> {
       const { workspace } = input;
+      const branch = input.branch ?? workspace.targetBranch;
       // A repository given by URL: the mirror's own remote is that URL, whatever the config names.
       const remote = workspace.remoteUrl ? MIRROR_REMOTE : input.remote;
       const wt = gitContext(deps, workspace.worktree);
       const access = await remoteAccess(deps, gitContext(deps, workspace.repoRoot), remote, input.forge);
       return withHeartbeat(async () => {
-        const fetched = await runGit(wt, ['fetch', '--quiet', '--no-tags', remote, `refs/heads/${workspace.targetBranch}`], { env: access.env });
-        if (fetched.exitCode !== 0) throw new GitFailedError(`fetch ${remote} ${workspace.targetBranch}`, gitDetail(fetched.stderr || fetched.stdout, access.secrets));
+        const fetched = await runGit(wt, ['fetch', '--quiet', '--no-tags', remote, `refs/heads/${branch}`], { env: access.env });
+        if (fetched.exitCode !== 0) throw new GitFailedError(`fetch ${remote} ${branch}`, gitDetail(fetched.stderr || fetched.stdout, access.secrets));
         const commit = await resolveCommit(wt, 'FETCH_HEAD');
-        if (!commit) throw new GitFailedError(`fetch ${remote} ${workspace.targetBranch}`, `${remote} has no branch ${workspace.targetBranch}`);
+        if (!commit) throw new GitFailedError(`fetch ${remote} ${branch}`, `${remote} has no branch ${branch}`);
         return { commit, tree: await treeOf(wt, commit) };
       });
     },

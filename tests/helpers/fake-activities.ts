@@ -226,6 +226,13 @@ export function fakeActivities(options: FakeOptions = {}): Fakes {
     async closePullRequest() {
       return undefined;
     },
+    async commentOnPullRequest() {
+      return undefined;
+    },
+    // The target branch on the remote: null (unknown) unless a test says where it is.
+    async remoteBranchTip() {
+      return null;
+    },
     async recordReview(input) {
       return { ledgerPath: `${input.repoRoot}/.kaizen/ledger.jsonl` };
     },

@@ -22,15 +22,18 @@ const LISTED_DIRTY_FILES = 5;
 
 export function createIntegrateActivities(deps: ActivityDeps) {
   return {
-    /** The target branch moved since baseCommit: replay the kaizen branch onto its new tip. */
-    async rebaseWorkspace(input: { workspace: Workspace }): Promise<RebaseResult> {
+    /**
+     * The target branch moved since baseCommit: replay the kaizen branch onto its new tip, or
+     * onto `onto` (a commit already fetched, such as a pull request's target on the remote).
+     */
+    async rebaseWorkspace(input: { workspace: Workspace; onto?: string }): Promise<RebaseResult> {
       const { workspace } = input;
       const repo = gitContext(deps, workspace.repoRoot);
       const wt = gitContext(deps, workspace.worktree);
       // A repository given by URL: the remote's tip is fetched into the mirror first.
-      const remote = remoteOf(workspace);
+      const remote = input.onto ? null : remoteOf(workspace);
       if (remote) await fetchBranch(deps, remote, workspace.repoRoot, workspace.targetBranch);
-      const newTip = await targetTip(repo, workspace);
+      const newTip = input.onto ?? (await targetTip(repo, workspace));
       return withHeartbeat(async () => {
         await abortLeftoverRebase(wt);
         const head = await resolveCommit(wt, 'HEAD');

@@ -5,7 +5,9 @@
 // Temporal.
 import type { ForgeConfig } from '../../core/config/config.js';
 import { forgeSettings } from '../../core/config/environment.js';
+import { GitFailedError } from '../../core/errors.js';
 import { ForgeNotConfiguredError, RemoteMissingError } from '../../core/forge/errors.js';
+import { gitDetail } from '../../core/forge/push-failure.js';
 import { forgeKindOf, forgeTarget, FORGE_NAMES } from '../../core/forge/target.js';
 import type { MergeAnswer, MergeMethod, PullRequestInfo } from '../../core/forge/types.js';
 import { formatLedgerLine } from '../../core/ledger/ledger.js';
@@ -15,6 +17,7 @@ import type { ActivityDeps, Forge, ForgeConnector } from '../../contracts/ports.
 import { activityContext } from '../context.js';
 import { recordInLedger } from '../ledger.js';
 import { gitContext } from './common.js';
+import { remoteAccess } from './deliver.js';
 import { MIRROR_REMOTE } from './mirror.js';
 
 /** One pull request of a repository, as the follow workflow names it: no secrets. */
@@ -49,6 +52,23 @@ export function createPullRequestLifeActivities(deps: ActivityDeps) {
       if (now.status !== 'open') return;
       await forge.comment(input.number, input.comment);
       await forge.close(input.number);
+    },
+
+    /** Says something on the pull request (a rebase and what verified it); a retry may say it twice, never loses it. */
+    async commentOnPullRequest(input: PullRequestTarget & { comment: string }): Promise<void> {
+      await (await forgeOf(deps, input)).comment(input.number, input.comment);
+    },
+
+    /** The commit `branch` (the pull request's target) is at on the remote now, or null when it has no such branch. */
+    async remoteBranchTip(input: Omit<PullRequestTarget, 'number'> & { branch: string }): Promise<string | null> {
+      const remote = input.remoteUrl ? MIRROR_REMOTE : input.remote;
+      const repo = gitContext(deps, input.repoRoot);
+      const access = await remoteAccess(deps, repo, remote, input.forge);
+      const ref = `refs/heads/${input.branch}`;
+      const listed = await runGit(repo, ['ls-remote', remote, ref], { env: access.env });
+      if (listed.exitCode !== 0) throw new GitFailedError(`ls-remote ${remote} ${input.branch}`, gitDetail(listed.stderr || listed.stdout, access.secrets));
+      const line = listed.stdout.split('\n').find((l) => l.endsWith(`\t${ref}`));
+      return line?.split('\t')[0] ?? null;
     },
 
     async recordReview(input: { repoRoot: string; entry: ReviewEntry }): Promise<{ ledgerPath: string | null }> {
