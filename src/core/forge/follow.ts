@@ -3,7 +3,7 @@
 // is unit-tested without Temporal or a forge (the workflow is src/workflows/pull-request.ts).
 import type { ForgeConfig } from '../config/forge.js';
 import { repoKey } from '../repository/key.js';
-import type { Outcome, Strategy } from '../types.js';
+import type { Finding, Outcome, Strategy } from '../types.js';
 import type { MergeMethod, PullRequestInfo, PullRequestRef } from './types.js';
 
 /** One workflow per pull request: a retried step or a second worker finds it started. */
@@ -26,8 +26,16 @@ export interface FollowPullRequestInput {
   improvementWorkflowId: string;
   pullRequest: PullRequestRef;
   branch: string;
-  /** The commit Kaizen verified and pushed. */
+  /** The commit Kaizen verified and pushed (after a rebase: the rebased one). */
   commit: string;
+  /** The target branch's commit `commit` was made (or rebased) on; absent in older histories: its parent. */
+  baseCommit?: string;
+  /** What verify checked, so a rebase verifies the same way; absent in older histories: tests only. */
+  verify?: FollowVerify;
+  /** Commits Kaizen pushed to the branch before rebasing it: a forge that still shows one has not seen the push yet. */
+  earlierCommits?: string[];
+  /** The rebases so far, carried over a continue-as-new. */
+  rebases?: FollowRebase[];
   file: string | null;
   family: string | null;
   strategy: Strategy;
@@ -37,6 +45,30 @@ export interface FollowPullRequestInput {
   openedAt?: number;
   /** Continue as new after this many history events (tests force it lower). */
   continueAsNewAfterEvents?: number;
+}
+
+/** The findings gate's baseline and the test command of the improvement that opened the pull request. */
+export interface FollowVerify {
+  /** `--test-cmd`, when the run had one. */
+  testCommand?: string[];
+  /** The target's findings before the change (capped) and the per-rule counts of all of them. */
+  before: Finding[];
+  beforeRuleCounts: Record<string, number>;
+  /** The findings the change fixes. */
+  targets: Finding[];
+  /** The commit the findings were found on. */
+  analysedCommit?: string;
+}
+
+/** One rebase of the pull request's branch onto its moved target, verified and pushed. */
+export interface FollowRebase {
+  at: string;
+  /** The target branch's commit it now sits on. */
+  onto: string;
+  /** The rebased commit, verified and pushed. */
+  commit: string;
+  /** What verified it: the test command and whether its result came from the tree-hash cache. */
+  tests: { command: string[]; passed: boolean; cached: boolean };
 }
 
 /** The follow workflow's result, and what its `pullRequest` query answers while it runs. */
@@ -50,6 +82,8 @@ export interface FollowState {
   checks: PullRequestInfo['checks'] | null;
   failedChecks: string[];
   mergeable: boolean | null;
+  /** Rebases onto a moved target, oldest first (absent before the first). */
+  rebases?: FollowRebase[];
 }
 
 /** How a followed pull request ended (the `review` of its `"kind":"review"` ledger line). */
@@ -64,17 +98,19 @@ export type ReviewResult =
   | 'stale'
   /** It conflicts with its target branch: Kaizen closed it. */
   | 'conflict'
+  /** Rebased onto its moved target, the change failed Kaizen's tests or findings gate: Kaizen closed it. */
+  | 'verify_failed'
   /** A person pushed to Kaizen's branch: Kaizen leaves the pull request to them. */
   | 'taken_over'
   /** Kaizen could no longer ask the forge about it (deleted, token revoked): it stops following. */
   | 'lost';
 
-export const REVIEW_RESULTS: readonly ReviewResult[] = ['merged', 'closed', 'checks_failed', 'stale', 'conflict', 'taken_over', 'lost'];
+export const REVIEW_RESULTS: readonly ReviewResult[] = ['merged', 'closed', 'checks_failed', 'stale', 'conflict', 'verify_failed', 'taken_over', 'lost'];
 
 /** What the learner makes of it: merged is a success, a person's or the CI's "no" a failure, the rest teach nothing. */
 export function reviewOutcome(review: ReviewResult): Outcome | null {
   if (review === 'merged') return 'applied';
-  if (review === 'closed' || review === 'checks_failed') return 'rolled_back';
+  if (review === 'closed' || review === 'checks_failed' || review === 'verify_failed') return 'rolled_back';
   return null;
 }
 
@@ -82,6 +118,8 @@ export interface FollowSettings {
   autoMerge: boolean;
   mergeMethod: MergeMethod;
   staleAfterMs: number;
+  /** Rebase (verify again, push) a pull request whose target moved or that conflicts, instead of closing a conflicting one. */
+  rebase?: boolean;
 }
 
 export interface FollowFacts {
@@ -92,6 +130,11 @@ export interface FollowFacts {
   openedAt: number;
   now: number;
   settings: FollowSettings;
+  /** The commit the verified one sits on, and where the target branch is on the remote now (null: unknown). */
+  verifiedBase?: string;
+  targetSha?: string | null;
+  /** Commits Kaizen pushed before a rebase: the forge may still show one for a moment. */
+  earlierCommits?: string[];
 }
 
 export type FollowDecision =
@@ -100,6 +143,8 @@ export type FollowDecision =
   | { kind: 'merge'; method: MergeMethod; sha: string }
   /** Comment, then close; it ends as `review`. */
   | { kind: 'close'; review: 'checks_failed' | 'stale' | 'conflict'; comment: string }
+  /** The target moved or it conflicts: rebase onto the target, verify again, push (settings.rebase). */
+  | { kind: 'rebase'; why: string }
   /** It has ended (or is no longer Kaizen's): record it and stop following. */
   | { kind: 'ended'; review: 'merged' | 'closed' | 'taken_over'; reason: string };
 
@@ -108,6 +153,9 @@ export function decideFollow(facts: FollowFacts): FollowDecision {
   const ref = `pull request #${info.number}`;
   if (info.status === 'merged') return { kind: 'ended', review: 'merged', reason: `${ref} was merged into ${info.baseBranch}` };
   if (info.status === 'closed') return { kind: 'ended', review: 'closed', reason: `${ref} was closed without merging` };
+  if (info.headSha !== verifiedSha && facts.earlierCommits?.includes(info.headSha)) {
+    return { kind: 'wait', why: `waiting for the forge to show the rebased ${short(verifiedSha)} (it still shows ${short(info.headSha)})` };
+  }
   if (info.headSha !== verifiedSha) {
     return {
       kind: 'ended',
@@ -130,6 +178,16 @@ export function decideFollow(facts: FollowFacts): FollowDecision {
       review: 'stale',
       comment: `Kaizen closes this pull request: it has been open for ${days(age)} without being merged (forge.staleAfter is ${days(settings.staleAfterMs)}). The branch stays; a later run may propose the change again on the current ${info.baseBranch}.`,
     };
+  }
+  if (settings.rebase) {
+    const moved = facts.targetSha && facts.verifiedBase && facts.targetSha !== facts.verifiedBase;
+    if (moved) {
+      const how = info.mergeable === false ? `it conflicts with ${info.baseBranch}, which` : info.baseBranch;
+      return { kind: 'rebase', why: `${how} moved from ${short(facts.verifiedBase ?? '')} to ${short(facts.targetSha ?? '')}` };
+    }
+    // The forge says it conflicts, git sees the target where it was (the forge lags, or the look did not reach git).
+    if (info.mergeable === false && facts.targetSha !== facts.verifiedBase) return { kind: 'rebase', why: `it conflicts with ${info.baseBranch}` };
+    if (info.mergeable === false) return { kind: 'wait', why: `the forge says it conflicts with ${info.baseBranch}, which has not moved from ${short(facts.verifiedBase ?? '')}; looking again` };
   }
   if (info.mergeable === false) {
     return {

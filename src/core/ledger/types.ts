@@ -70,7 +70,7 @@ export interface ReviewEntry {
   file: string | null;
   family: string | null;
   strategy: Strategy;
-  /** merged, closed (by a person), checks_failed, stale, conflict (closed by Kaizen), taken_over (a person pushed). */
+  /** merged, closed (by a person), checks_failed, stale, conflict, verify_failed (closed by Kaizen), taken_over (a person pushed), lost. */
   review: ReviewResult;
   /** What it counts as: merged `applied`, closed or red checks `rolled_back`, else null. */
   outcome: Outcome | null;

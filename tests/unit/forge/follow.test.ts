@@ -70,4 +70,40 @@ describe('following a pull request', () => {
     expect(decideFollow(facts({ checks: 'pending' }, { now: T0 + 14 * DAY - 1 }))).toMatchObject({ kind: 'wait' });
     expect(decideFollow(facts({ mergeable: false }))).toMatchObject({ kind: 'close', review: 'conflict', comment: expect.stringContaining('conflicts with main') });
   });
+
+  describe('with rebasing on (forge histories from before close a conflicting one)', () => {
+    const BASE = 'c'.repeat(40);
+    const MOVED = 'd'.repeat(40);
+    const rebase = (info: Partial<PullRequestInfo>, extra: Partial<FollowFacts> = {}, autoMerge = true) =>
+      decideFollow(facts(info, { settings: { autoMerge, mergeMethod: 'squash', staleAfterMs: 14 * DAY, rebase: true }, verifiedBase: BASE, ...extra }));
+
+    it('rebases when the target moved past the verified base, with or without autoMerge, before merging', () => {
+      expect(rebase({}, { targetSha: MOVED })).toEqual({ kind: 'rebase', why: `main moved from ${BASE.slice(0, 8)} to ${MOVED.slice(0, 8)}` });
+      expect(rebase({ checks: 'pending' }, { targetSha: MOVED }, false)).toMatchObject({ kind: 'rebase' });
+      expect(rebase({}, { targetSha: BASE })).toMatchObject({ kind: 'merge' });
+      // Where the target is could not be asked: nothing to rebase for.
+      expect(rebase({}, { targetSha: null })).toMatchObject({ kind: 'merge' });
+    });
+
+    it('rebases a conflicting pull request instead of closing it, and waits while git sees the target unmoved', () => {
+      expect(rebase({ mergeable: false }, { targetSha: MOVED })).toMatchObject({ kind: 'rebase', why: expect.stringContaining('conflicts with main') });
+      expect(rebase({ mergeable: false }, { targetSha: null })).toMatchObject({ kind: 'rebase', why: 'it conflicts with main' });
+      expect(rebase({ mergeable: false }, { targetSha: BASE })).toMatchObject({ kind: 'wait', why: expect.stringContaining('has not moved') });
+    });
+
+    it('never rebases what is not Kaizen\'s to rebase: red checks close, a person\'s push hands off', () => {
+      expect(rebase({ checks: 'failure', failedChecks: ['ci'] }, { targetSha: MOVED })).toMatchObject({ kind: 'close', review: 'checks_failed' });
+      expect(rebase({ headSha: 'b'.repeat(40) }, { targetSha: MOVED })).toMatchObject({ kind: 'ended', review: 'taken_over' });
+    });
+
+    it('waits while the forge still shows the commit the rebase replaced', () => {
+      const old = 'e'.repeat(40);
+      expect(rebase({ headSha: old }, { earlierCommits: [old], targetSha: BASE })).toMatchObject({ kind: 'wait', why: expect.stringContaining('rebased') });
+    });
+
+    it('counts a change that fails verify after the rebase as rolled back', () => {
+      expect(reviewOutcome('verify_failed')).toBe('rolled_back');
+      expect(reviewOutcome('conflict')).toBeNull();
+    });
+  });
 });
