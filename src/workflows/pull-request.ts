@@ -2,11 +2,13 @@
 // mode and following the pull request until it is merged or closed: it asks the forge every
 // forge.pollInterval (sooner on a `pullRequestChanged` signal), decides with the pure rules of
 // core/forge/follow.ts (merge on green when forge.autoMerge is on, close on a red check, when
-// stale or conflicting, hands off when a person pushed), writes one `"kind":"review"` ledger
-// line, and tells the governor (open count, learner, cooldown). Continues as new before its
-// history grows large.
+// stale, hands off when a person pushed), rebases it when its target moved or it conflicts
+// (pull-request/rebase.ts: verify again, push; close with a comment when that fails), writes
+// one `"kind":"review"` ledger line, and tells the governor (open count, learner, cooldown).
+// Continues as new before its history grows large.
 import { ActivityFailure, ApplicationFailure, continueAsNew, condition, getExternalWorkflowHandle, isCancellation, log, patched, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { KaizenActivities } from '../activities/index.js';
+import type { PullRequestTarget } from '../activities/workspace/pull-request-life.js';
 import { decideFollow, reviewOutcome, type FollowPullRequestInput, type FollowSettings, type FollowState, type ReviewResult } from '../core/forge/follow.js';
 import { durationMs } from '../core/duration.js';
 import { NON_RETRYABLE_TYPES } from '../core/errors.js';
@@ -16,18 +18,31 @@ import { governorWorkflowId } from '../core/repository/key.js';
 import { pullRequestEndedSignal, pullRequestOpenedSignal } from '../contracts/governor.js';
 import { pullRequestChangedSignal, pullRequestStateQuery } from '../contracts/pull-request.js';
 import { describeFailure, oneLine } from './shared/failures.js';
+import { rebasePullRequest } from './pull-request/rebase.js';
 
 /** History events after which the follow workflow starts a fresh run. */
 export const FOLLOW_CONTINUE_AS_NEW_AFTER = 1000;
 /** An open pull request stays counted by the governor this long past forge.staleAfter without news from its follower. */
 const GOVERNOR_GRACE_MS = 86_400_000;
 
-type ForgeActivities = Pick<KaizenActivities, 'pullRequestState' | 'mergePullRequest' | 'closePullRequest' | 'recordReview'>;
+type ForgeActivities = Pick<KaizenActivities, 'pullRequestState' | 'mergePullRequest' | 'closePullRequest' | 'commentOnPullRequest' | 'remoteBranchTip' | 'recordReview'>;
+
+/** What a look needs besides the forge: the input as it is now (a rebase moves its commit) and the target tip a rebase gave up on. */
+interface Follow {
+  input: FollowPullRequestInput & { openedAt: number };
+  settings: FollowSettings;
+  state: FollowState;
+  show: (status: string) => void;
+  /** The target's commit a rebase last could not be blamed on the change (red there too, a step failed): not tried again. */
+  gaveUpOnto: string | null;
+}
 
 export async function followPullRequest(given: FollowPullRequestInput): Promise<FollowState> {
   const input: FollowPullRequestInput & { openedAt: number } = { ...given, openedAt: given.openedAt ?? Date.now() };
   const pollMs = durationMs(input.forge.pollInterval);
-  const settings: FollowSettings = { autoMerge: input.forge.autoMerge, mergeMethod: input.forge.mergeMethod, staleAfterMs: durationMs(input.forge.staleAfter) };
+  // Rebasing a moved or conflicting pull request (histories from before close a conflicting one).
+  const rebases = patched('follow-rebase');
+  const settings: FollowSettings = { autoMerge: input.forge.autoMerge, mergeMethod: input.forge.mergeMethod, staleAfterMs: durationMs(input.forge.staleAfter), rebase: rebases };
   const acts = proxyActivities<ForgeActivities>({
     taskQueue: input.hostQueue,
     startToCloseTimeout: 2 * 60_000,
@@ -36,7 +51,7 @@ export async function followPullRequest(given: FollowPullRequestInput): Promise<
     summary: `pull request #${input.pullRequest.number}`,
   });
   const target = { repoRoot: input.repoRoot, remote: input.remote, ...(input.remoteUrl ? { remoteUrl: input.remoteUrl } : {}), forge: input.forge, number: input.pullRequest.number };
-  const state: FollowState = { pullRequest: input.pullRequest, review: null, status: 'looking at it', checkedAt: null, checks: null, failedChecks: [], mergeable: null };
+  const state: FollowState = { pullRequest: input.pullRequest, review: null, status: 'looking at it', checkedAt: null, checks: null, failedChecks: [], mergeable: null, ...(input.rebases ? { rebases: input.rebases } : {}) };
   let woken = false;
   setHandler(pullRequestChangedSignal, () => {
     woken = true;
@@ -64,12 +79,13 @@ export async function followPullRequest(given: FollowPullRequestInput): Promise<
   const threshold = input.continueAsNewAfterEvents ?? FOLLOW_CONTINUE_AS_NEW_AFTER;
   // A signal that arrives during a look asks for another one (older histories dropped it).
   const keepsSignalsDuringLook = patched('follow-signal-during-look');
+  const follow: Follow = { input, settings, state, show, gaveUpOnto: null };
   for (;;) {
     if (keepsSignalsDuringLook) woken = false;
-    const ended = await lookOnce(input, acts, target, settings, state, show);
-    if (ended) return finish(input, acts, state, ended.review, ended.reason);
+    const ended = await lookOnce(follow, acts, target);
+    if (ended) return finish(follow.input, acts, state, ended.review, ended.reason);
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= threshold) {
-      await continueAsNew<typeof followPullRequest>(input);
+      await continueAsNew<typeof followPullRequest>({ ...follow.input, ...(state.rebases ? { rebases: state.rebases } : {}) });
     }
     if (!keepsSignalsDuringLook) woken = false;
     await condition(() => woken, pollMs, { summary: 'next look at the pull request' });
@@ -77,14 +93,8 @@ export async function followPullRequest(given: FollowPullRequestInput): Promise<
 }
 
 /** One look at the pull request and what follows from it; the end, when it has ended. */
-async function lookOnce(
-  input: FollowPullRequestInput & { openedAt: number },
-  acts: ForgeActivities,
-  target: { repoRoot: string; remote: string; remoteUrl?: string; forge: FollowPullRequestInput['forge']; number: number },
-  settings: FollowSettings,
-  state: FollowState,
-  show: (status: string) => void,
-): Promise<{ review: ReviewResult; reason: string } | null> {
+async function lookOnce(follow: Follow, acts: ForgeActivities, target: PullRequestTarget): Promise<{ review: ReviewResult; reason: string } | null> {
+  const { input, settings, state, show } = follow;
   let info;
   try {
     info = await acts.pullRequestState(target);
@@ -92,12 +102,31 @@ async function lookOnce(
     return forgeFailed(err, input, show);
   }
   Object.assign(state, { checkedAt: new Date().toISOString(), checks: info.checks, failedChecks: info.failedChecks, mergeable: info.mergeable });
-  const decision = decideFollow({ info, verifiedSha: input.commit, openedAt: input.openedAt, now: Date.now(), settings });
+  // Where the target is on the remote (git, not the forge): only for an open pull request still Kaizen's.
+  let targetSha: string | null = null;
+  if (settings.rebase && info.status === 'open' && info.headSha === input.commit) {
+    const { number: _number, ...remote } = target;
+    targetSha = await acts.remoteBranchTip({ ...remote, branch: info.baseBranch }).catch((err: unknown) => {
+      if (isCancellation(err)) throw err;
+      return null;
+    });
+  }
+  const decision = decideFollow({
+    info,
+    verifiedSha: input.commit,
+    openedAt: input.openedAt,
+    now: Date.now(),
+    settings,
+    targetSha,
+    ...(input.baseCommit ? { verifiedBase: input.baseCommit } : {}),
+    ...(input.earlierCommits ? { earlierCommits: input.earlierCommits } : {}),
+  });
   if (decision.kind === 'wait') {
     show(decision.why);
     return null;
   }
   if (decision.kind === 'ended') return { review: decision.review, reason: decision.reason };
+  if (decision.kind === 'rebase') return rebaseOnce(follow, acts, target, info.baseBranch, targetSha, decision.why);
   try {
     if (decision.kind === 'close') {
       await acts.closePullRequest({ ...target, comment: decision.comment });
@@ -106,6 +135,38 @@ async function lookOnce(
     const answer = await acts.mergePullRequest({ ...target, method: decision.method, sha: decision.sha });
     if (answer.merged) return { review: 'merged', reason: `Kaizen merged pull request #${input.pullRequest.number} (${decision.method}) at ${decision.sha.slice(0, 8)} once every check was green` };
     show(`checks green, but the forge refused the merge: ${oneLine(answer.reason, 300)}; trying again at the next look`);
+    return null;
+  } catch (err) {
+    return forgeFailed(err, input, show);
+  }
+}
+
+/** Rebases, verifies and pushes; a pushed rebase is followed from its new commit, a failed one closes the pull request. */
+async function rebaseOnce(follow: Follow, acts: ForgeActivities, target: PullRequestTarget, baseBranch: string, targetSha: string | null, why: string): Promise<{ review: ReviewResult; reason: string } | null> {
+  const { input, state, show } = follow;
+  const number = input.pullRequest.number;
+  if (targetSha !== null && targetSha === follow.gaveUpOnto) {
+    show(`${why}; the last rebase onto ${targetSha.slice(0, 8)} could not be verified, so Kaizen waits for ${baseBranch} to move again`);
+    return null;
+  }
+  show(`${why}: rebasing, verifying again and pushing`);
+  const end = await rebasePullRequest(input, baseBranch);
+  if (end.kind === 'taken_over') return { review: 'taken_over', reason: end.reason };
+  if (end.kind === 'wait') {
+    follow.gaveUpOnto = targetSha;
+    show(end.why);
+    return null;
+  }
+  try {
+    if (end.kind === 'close') {
+      await acts.closePullRequest({ ...target, comment: end.comment });
+      return { review: end.review, reason: end.comment.replace(/^Kaizen closes this pull request: /, `Kaizen closed pull request #${number}: `) };
+    }
+    follow.input = { ...input, commit: end.commit, baseCommit: end.baseCommit, earlierCommits: [...(input.earlierCommits ?? []), input.commit].slice(-20) };
+    state.rebases = [...(state.rebases ?? []), end.rebase];
+    show(`rebased onto ${baseBranch} (${end.baseCommit.slice(0, 8)}), verified and pushed as ${end.commit.slice(0, 8)}`);
+    // What a reviewer sees: why the branch was force-pushed, and what verified it.
+    await acts.commentOnPullRequest({ ...target, comment: end.comment });
     return null;
   } catch (err) {
     return forgeFailed(err, input, show);

@@ -28,6 +28,15 @@ export async function followPullRequestOf(run: ImprovementRun, ws: Workspace, co
     pullRequest: { url: pr.url, number: pr.number },
     branch: ws.branch,
     commit,
+    baseCommit: ws.baseCommit,
+    // A rebase of the pull request verifies the way this run did: its tests and its findings gate.
+    verify: {
+      ...(run.input.testCommand ? { testCommand: run.input.testCommand } : {}),
+      before: run.findings,
+      beforeRuleCounts: run.targetRuleCounts,
+      targets: run.proposal?.targets ?? [],
+      ...(run.analysedCommit ? { analysedCommit: run.analysedCommit } : {}),
+    },
     file: run.file ?? null,
     family: primaryFamily(run.findings)?.family ?? null,
     strategy: run.strategy,
