@@ -2,7 +2,11 @@
 // the CLI, a real worker and dev server, the fake GitHub (requests validated against GitHub's
 // OpenAPI description). The workflow that follows the pull request merges it only once its
 // checks are green, closes it on a red check, and records a close by a person, which cools the
-// file down in the governor.
+// file down in the governor. When the target branch moves on the remote, it rebases Kaizen's
+// commit, tests it again and force-pushes (with a lease) only Kaizen's branch; a conflict closes
+// the pull request with a comment naming the file.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { pullRequestWorkflowId } from '../../src/core/forge/follow.js';
 import type { FollowState } from '../../src/core/forge/follow.js';
@@ -118,3 +122,67 @@ describe('the life of a pull request Kaizen opened', () => {
     expect(text.stdout).toContain(`after #${number} was closed`);
   });
 });
+
+/** Worktrees and branches a rebase made in the checkout (none once it has ended, whatever the outcome). */
+function rebaseLeftovers(repo: TempRepo): string[] {
+  const worktrees = join(repo.path, '.kaizen', 'worktrees');
+  const folders = existsSync(worktrees) ? readdirSync(worktrees).filter((f) => f.includes('-rebase-')) : [];
+  const branches = repo.git('branch', '--list', 'kaizen/*-rebase-*').split('\n').map((l) => l.trim()).filter(Boolean);
+  return [...folders, ...branches];
+}
+
+describe('a pull request whose target branch moved', () => {
+  it('is rebased onto the new main, tested again and force-pushed as exactly one Kaizen commit; it stays open', async () => {
+    const { repo, name, result } = await openedPullRequest({ autoMerge: false });
+    const number = result.pullRequest.number;
+    const branch = String(result.branch);
+    const repoRoot = String(readLedgerLines(repo.path)[0]?.repo);
+    expect(github.repos.branchSha(name, branch)).toBe(result.commit);
+    await followerLooked(repoRoot, number);
+
+    // A teammate's unrelated commit lands on main on the remote.
+    const moved = github.repos.commitFiles(name, 'main', { 'NOTES.md': '# Notes\n' }, { message: 'Add notes' });
+    await expect.poll(() => github.repos.branchSha(name, branch), POLL).not.toBe(result.commit);
+    const head = String(github.repos.branchSha(name, branch));
+    expect(github.repos.git(name, ['rev-parse', `${head}^`])).toBe(moved);
+    expect(github.repos.git(name, ['rev-list', '--count', `main..${branch}`])).toBe('1');
+    // The same change, by Kaizen: the file it fixed, nothing of the teammate's undone.
+    expect(github.repos.git(name, ['diff', '--name-only', `main...${branch}`])).toBe(result.file);
+    expect(github.repos.git(name, ['log', '-1', '--format=%an%n%s', head])).toBe(repo.git('log', '-1', '--format=%an%n%s', String(result.commit)));
+
+    const handle = kaizen.client.workflow.getHandle(pullRequestWorkflowId(repoRoot, number));
+    await expect.poll(async () => (await handle.query(pullRequestStateQuery)).rebases?.length ?? 0, POLL).toBe(1);
+    const state = await handle.query(pullRequestStateQuery);
+    // The tests ran again on the rebased tree (not a cache hit of the old one).
+    expect(state.rebases?.[0]).toMatchObject({ onto: moved, commit: head, tests: { command: ['npm', 'test'], passed: true, cached: false } });
+    expect(state.review).toBeNull();
+    await expect.poll(() => github.pull(name, number).comments.map((c) => c.body).join('\n'), POLL).toContain('Kaizen rebased this pull request onto main');
+    expect(github.pull(name, number).comments.at(-1)?.body).toContain('`npm test` green');
+    expect(github.pull(name, number).state).toBe('open');
+    // main itself was never pushed to by Kaizen.
+    expect(github.repos.branchSha(name, 'main')).toBe(moved);
+    await expect.poll(() => rebaseLeftovers(repo), POLL).toEqual([]);
+    expect(github.invalidRequests).toEqual([]);
+    github.closePull(name, number);
+    await expect.poll(() => reviewLines(repo), POLL).toHaveLength(1);
+  });
+
+  it('closes it with a comment naming the file in conflict when main changed the same lines, and leaves no worktree behind', async () => {
+    const { repo, name, result } = await openedPullRequest({ autoMerge: true });
+    const number = result.pullRequest.number;
+    const file = String(result.file);
+    await followerLooked(String(readLedgerLines(repo.path)[0]?.repo), number);
+
+    github.repos.commitFiles(name, 'main', { [file]: 'export const rewritten = true;\n' }, { message: `Rewrite ${file}` });
+    await expect.poll(() => reviewLines(repo), POLL).toHaveLength(1);
+    const pull = github.pull(name, number);
+    expect(pull.state).toBe('closed');
+    expect(pull.comments.map((c) => c.body).join('\n')).toMatch(new RegExp(`conflicts in .*${file.replace(/[.]/g, '\\.')}`));
+    expect(reviewLines(repo)[0]).toMatchObject({ review: 'conflict', reason: expect.stringContaining(file) });
+    // Kaizen's branch on the remote is left as it was verified.
+    expect(github.repos.branchSha(name, String(result.branch))).toBe(result.commit);
+    expect(rebaseLeftovers(repo)).toEqual([]);
+    expect(github.invalidRequests).toEqual([]);
+  });
+});
+
