@@ -13,7 +13,7 @@
 //   integrate  integrate, rebaseWorkspace (workspace/integrate.ts)  - (a landed change keeps its backup ref)
 //              pushBranch, openPullRequest (workspace/deliver.ts)   - (push, pr: the pushed branch stays, named in the outcome)
 //   notify     recordOutcome, notify, deliverNotification           never undone, never cancelled
-//              (∥ removeWorkspace of a landed run)
+//              (∥ removeWorkspace of a landed run, ∥ the governor's slotFinished)
 //
 // One full test run per landed change (improvement/verify.ts): a tree whose result the cache
 // knows is not tested again; a known red one is skipped before generate; autofix on an unknown
@@ -26,7 +26,7 @@ import { commitMessage } from '../core/improvement/outcome.js';
 import type { ImprovementInput, ImprovementResult, Mode, Workspace } from '../core/types.js';
 import { recordAndNotify } from './shared/notify.js';
 import { Compensations } from './improvement/compensations.js';
-import { integrateChange } from './improvement/integrate.js';
+import { GOVERNOR_SIGNALS_BESIDE_STEPS, integrateChange } from './improvement/integrate.js';
 import { recordImprovementMetrics } from './improvement/metrics.js';
 import { generateWithGuards, proposeAndVerify } from './improvement/propose.js';
 import { plannedWorkspace } from './improvement/result.js';
@@ -141,13 +141,17 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
     }
     const done = run.result();
     run.enter('notify', `recording ${done.outcome}`);
+    // The governor hears the end (slot, learning) while the outcome is recorded and told.
+    const finish = () => run.governor?.finish(done, primaryFamily(run.findings)?.family ?? null, run.gatesFailed);
+    const finishing = patched(GOVERNOR_SIGNALS_BESIDE_STEPS) ? finish() : undefined;
     const llm = run.proposal?.llm ? { llm: run.proposal.llm } : {};
     await runner.timed('notify', () => recordAndNotify({ result: done, config: run.config, hostQueue: runner.hostQueue, ...llm, note: (m) => run.note(m) }));
     await removing;
     done.finishedAt = new Date().toISOString();
     run.finished(done);
     recordImprovementMetrics(done);
-    await run.governor?.finish(done, primaryFamily(run.findings)?.family ?? null, run.gatesFailed);
+    await (finishing ?? finish());
+    await run.governor?.sent();
     return done;
   });
 

@@ -158,6 +158,20 @@ describe('what an improvement holds is freed however it ends', () => {
     expect(view.strategies).toEqual([]);
   });
 
+  it('a landed run has freed its lock and slot, and been counted and learned from, when its result arrives', async () => {
+    const repo = '/repos/landed';
+    const fakes = continuousFakes(ts.plainClient);
+    const { result, view } = await ts.withWorker(fakes.activities, async (taskQueue) => {
+      const result = await ts.plainClient.workflow.execute(improvement, { taskQueue, workflowId: `landed-${++seq}`, args: [{ repoPath: repo, file: 'src/a.js', mode: 'merge', governor: { enforceBudget: false } }] });
+      return { result, view: await viewOf(repo) };
+    });
+
+    expect(result.outcome).toBe('applied');
+    expect(view).toMatchObject({ lock: null, active: [], waiting: [], totals: { applied: 1 }, recent: [expect.objectContaining({ workflowId: result.workflowId, outcome: 'applied' })] });
+    expect(view.landings).toEqual([expect.objectContaining({ workflowId: result.workflowId, file: 'src/a.js', outcome: 'applied' })]);
+    expect(view.strategies.length).toBeGreaterThan(0);
+  });
+
   it('a manual run over budget ends skipped with the next slot; without --respect-budget it runs and counts', async () => {
     const repo = '/repos/manual';
     const fakes = continuousFakes(ts.plainClient);

@@ -16,6 +16,8 @@ const LOCK_POLL_MS = 10 * 60_000;
 export class GovernorLink {
   private lockFree = false;
   private askedForLock = false;
+  /** Signals sent without waiting for them; the run waits for them before it completes. */
+  private readonly sending: Promise<void>[] = [];
 
   constructor(
     private readonly workflowId: string,
@@ -78,11 +80,21 @@ export class GovernorLink {
     }
   }
 
-  /** Frees the lock (also when integration failed or was cancelled) and records a landing. */
-  async releaseMergeLock(landed: LockRelease['landed']): Promise<void> {
+  /**
+   * Frees the lock (also when integration failed or was cancelled) and records a landing.
+   * `beside`: the run goes on while the signal is delivered (`sent()` waits for it).
+   */
+  async releaseMergeLock(landed: LockRelease['landed'], options: { beside?: boolean } = {}): Promise<void> {
     if (!this.askedForLock) return;
     this.askedForLock = false;
-    await this.signal('releaseMergeLock', (h) => h.signal(releaseMergeLockSignal, { workflowId: this.workflowId, landed }));
+    const sending = this.signal('releaseMergeLock', (h) => h.signal(releaseMergeLockSignal, { workflowId: this.workflowId, landed }));
+    if (options.beside) this.sending.push(sending);
+    else await sending;
+  }
+
+  /** Waits for the signals sent beside the run's next steps (they never throw). */
+  async sent(): Promise<void> {
+    await Promise.all(this.sending);
   }
 
   /** Reports the end: frees the slot and its file, and the outcome is counted and learned from. */

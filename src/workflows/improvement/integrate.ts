@@ -2,12 +2,16 @@
 // branch (merge) or leave the branch for review (branch) — activity integrate — or push it and
 // open a pull request (push, pr: ./deliver.ts). A target that moved meanwhile is rebased onto
 // (rebaseWorkspace) and verified again, a few rounds at most.
+import { patched } from '@temporalio/workflow';
 import type { Config } from '../../core/config/config.js';
 import type { IntegrateResult, Workspace } from '../../core/types.js';
 import { StepOutcome } from '../shared/failures.js';
 import { deliverChange } from './deliver.js';
 import type { ImprovementRun } from './run.js';
 import { verifyChange } from './verify.js';
+
+/** The merge lock's release and the run's end reach the governor while the run goes on. */
+export const GOVERNOR_SIGNALS_BESIDE_STEPS = 'governor-signals-beside-steps';
 
 /** Rebase-and-verify rounds when the target branch keeps moving during integration. */
 export const MAX_INTEGRATE_ROUNDS = 3;
@@ -22,7 +26,9 @@ export async function integrateChange(run: ImprovementRun, ws: Workspace, config
     if (run.mode === 'push' || run.mode === 'pr') await deliverChange(run, ws, config, commit);
     else await landOrRebase(run, ws, config, commit);
   } finally {
-    await run.governor?.releaseMergeLock(run.landing ? { file: run.file, outcome: run.landing.kind } : null);
+    // The run records and tells its outcome while the release reaches the governor (histories from before wait for it).
+    const beside = patched(GOVERNOR_SIGNALS_BESIDE_STEPS);
+    await run.governor?.releaseMergeLock(run.landing ? { file: run.file, outcome: run.landing.kind } : null, { beside });
   }
 }
 
