@@ -3,8 +3,9 @@
 // (`kaizen-undo-<id>`): find the repository, plan from its ledger (one id, or every change since
 // an instant, newest first; already undone ones skipped), then revert one change after the
 // other. Each outcome gets a ledger line (kind `undo`) and, when a revert landed, the governor's
-// learner counts a failure for the undone change's rule family and strategy.
-import { CancellationScope, getExternalWorkflowHandle, log, workflowInfo } from '@temporalio/workflow';
+// learner counts a failure for the undone change's rule family and strategy. The channels that
+// list `undo` get one message at the end (core/notifications/undo.ts).
+import { CancellationScope, getExternalWorkflowHandle, log, patched, workflowInfo } from '@temporalio/workflow';
 import { slotFinishedSignal } from '../contracts/governor.js';
 import { DEFAULT_TASK_QUEUE } from '../contracts/task-queues.js';
 import { governorWorkflowId } from '../core/repository/key.js';
@@ -13,8 +14,12 @@ import type { UndoInput, UndoItem, UndoResult, UndoTarget } from '../core/undo/t
 import { GovernorLink } from './improvement/governor-link.js';
 import { StepRunner } from './improvement/step-runner.js';
 import { describeFailure } from './shared/failures.js';
+import { deliverEvent } from './shared/notify.js';
 import { revertOne } from './undo/revert-one.js';
 import { UndoView } from './undo/view.js';
+
+/** Histories from before undo runs told the channels replay without it. */
+const UNDO_NOTIFIES = 'undo-notifies';
 
 export async function undo(input: UndoInput): Promise<UndoResult> {
   const info = workflowInfo();
@@ -56,8 +61,16 @@ export async function undo(input: UndoInput): Promise<UndoResult> {
     reason = failure.message;
   }
   view.finish();
+  const result: UndoResult = { workflowId: info.workflowId, repo: repoRoot, items: view.items, ...(reason ? { reason } : {}), startedAt, finishedAt: new Date().toISOString() };
+  // The channels hear of every undo that reverted or tried to (the config is known once a revert was prepared).
+  const { config } = runner;
+  if (config && result.items.some((i) => i.outcome !== 'skipped') && patched(UNDO_NOTIFIES)) {
+    await CancellationScope.nonCancellable(() =>
+      deliverEvent({ event: { kind: 'undo', result }, notifications: config.notifications, repoRoot, taskQueue: runner.hostQueue, note: (m) => view.note(m) }),
+    );
+  }
   if (cancellation !== undefined) throw cancellation;
-  return { workflowId: info.workflowId, repo: repoRoot, items: view.items, ...(reason ? { reason } : {}), startedAt, finishedAt: new Date().toISOString() };
+  return result;
 }
 
 /** The ledger line of one change, and for a landed revert a lesson for the learner. Never throws. */

@@ -15,12 +15,17 @@ import { credentialHelperAuth, git as clientGit } from '../helpers/git-client.js
 import type { FakeForge } from '../helpers/forges/fake-forge.js';
 import { startFakeGitHub } from '../helpers/forges/github.js';
 import { BareRepos, fileUrl } from '../helpers/bare-repos.js';
+import { startHttpReceiver, type HttpReceiver } from '../helpers/notify-servers.js';
+import type { WebhookPayload } from '../../src/core/notifications/webhook.js';
 
 const TOKEN = 'github-token';
 /** The worker's Kaizen home: mirrors of repositories given by URL, and their ledgers. */
 const home = mkdtempSync(join(tmpdir(), 'kaizen-home-'));
 const remotes = new BareRepos();
 let github: FakeForge;
+/** The team's webhook: a channel that listens for undo runs only. */
+let hook: HttpReceiver;
+const UNDO_CHANNEL = { notifications: { channels: [{ id: 'team', type: 'webhook', events: ['undo'], urlEnv: 'UNDO_HOOK_URL' }] } };
 let kaizen: E2eKaizen;
 const repos: TempRepo[] = [];
 
@@ -63,21 +68,22 @@ async function undo(args: string[]): Promise<{ cli: CliResult; result: UndoResul
 const onDisk = (repo: TempRepo, file: string) => readFileSync(join(repo.path, file), 'utf8');
 
 beforeAll(async () => {
-  github = await startFakeGitHub();
-  kaizen = await startKaizen('undo', { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.apiUrl, KAIZEN_USER_HOME: home });
+  [github, hook] = await Promise.all([startFakeGitHub(), startHttpReceiver()]);
+  kaizen = await startKaizen('undo', { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.apiUrl, KAIZEN_USER_HOME: home, UNDO_HOOK_URL: hook.url, KAIZEN_WEBHOOK_SECRET: 'undo-hook-secret' });
 });
 
 afterAll(async () => {
   await kaizen?.close();
   await github?.close();
+  await hook?.close();
   for (const repo of repos) repo.cleanup();
   remotes.cleanup();
   rmSync(home, { recursive: true, force: true });
 });
 
 describe('kaizen undo', () => {
-  it('reverts exactly the landed change named, leaves later changes in place, and records it', async () => {
-    const repo = repoWith(['add', 'sum']);
+  it('reverts exactly the landed change named, leaves later changes in place, records it and tells the team', async () => {
+    const repo = repoWith(['add', 'sum'], UNDO_CHANNEL);
     const first = await land(repo, 'add');
     const second = await land(repo, 'sum');
     const fixedSum = onDisk(repo, 'src/sum.js');
@@ -103,10 +109,17 @@ describe('kaizen undo', () => {
     expect(status).toMatchObject({ status: 'COMPLETED', items: [{ undoes: first.workflowId, outcome: 'applied', commit: revert }] });
     const log = await kaizenCli(['log', repo.path]);
     expect(log.stdout).toContain(`applied      undo ${first.workflowId}`);
+    // The channel that listens for undo runs heard of this one (and of no improvement).
+    expect(hook.requests.map((r) => r.headers['x-kaizen-event'])).toEqual(['undo']);
+    const told = JSON.parse(hook.requests[0]?.body ?? '{}') as WebhookPayload;
+    expect(told).toMatchObject({ event: 'undo', title: expect.stringMatching(/^undo: kaizen-repo-\w+ \(1 reverted\)$/), undo: { workflowId: result.workflowId, items: [{ undoes: first.workflowId, outcome: 'applied', commit: revert }] } });
+    expect(told.undo?.items[0]?.link).toContain(encodeURIComponent(first.workflowId));
     // Once undone, it is not undone again.
     const again = await undo([first.workflowId]);
     expect(again.result.items).toEqual([expect.objectContaining({ outcome: 'skipped', reason: expect.stringMatching(/^already undone by kaizen-undo-/) })]);
     expect(repo.head('main')).toBe(revert);
+    // Nothing was reverted this time: nobody is told.
+    expect(hook.requests).toHaveLength(1);
   });
 
   it('undoes every change of a window newest first, each its own revert commit, skipping one already undone', async () => {

@@ -1,6 +1,7 @@
 // A Notifier that writes one human-readable line per event (the worker's log).
 import type { Notifier } from '../../contracts/ports.js';
 import { countsLine, repoName } from '../../core/notifications/common.js';
+import { undoIntro } from '../../core/notifications/undo.js';
 
 export function createLogNotifier(write: (line: string) => void = (line) => console.log(line)): Notifier {
   return {
@@ -8,6 +9,10 @@ export function createLogNotifier(write: (line: string) => void = (line) => cons
     send(event) {
       if (event.kind === 'cycle_summary') {
         write(`kaizen: cycle over ${event.repo}: ${countsLine(event.summary) || 'no improvements'}`);
+        return Promise.resolve();
+      }
+      if (event.kind === 'undo') {
+        write(`kaizen: ${undoIntro(event.result, event.result.repo)}`);
         return Promise.resolve();
       }
       if (event.kind === 'paused') {

@@ -4,6 +4,7 @@ import { repoName as keyRepoName } from '../repository/key.js';
 import { formatDuration } from '../duration.js';
 import type { ImprovementResult, Outcome, TestRun } from '../types.js';
 import type { CycleSummary, NotificationEvent, NotificationEventName } from './types.js';
+import { undoCountsLine, undoTone } from './undo.js';
 
 /** The name a channel subscribes to for this event. */
 export function eventName(event: NotificationEvent): NotificationEventName {
@@ -17,12 +18,12 @@ export function repoName(path: string): string {
 }
 
 export function eventRepo(event: NotificationEvent): string {
-  return event.kind === 'improvement' ? event.result.repo : event.repo;
+  return event.kind === 'improvement' || event.kind === 'undo' ? event.result.repo : event.repo;
 }
 
 /** The workflow a message links to, if any. */
 export function eventWorkflowId(event: NotificationEvent): string | undefined {
-  if (event.kind === 'improvement') return event.result.workflowId;
+  if (event.kind === 'improvement' || event.kind === 'undo') return event.result.workflowId;
   if (event.kind === 'cycle_summary') return event.summary.cycleId;
   return event.workflowId;
 }
@@ -42,6 +43,7 @@ export type Tone = 'good' | 'neutral' | 'bad' | 'warn';
 
 export function eventTone(event: NotificationEvent): Tone {
   if (event.kind === 'paused') return 'warn';
+  if (event.kind === 'undo') return undoTone(event.result);
   if (event.kind === 'cycle_summary') {
     const { counts } = event.summary;
     return counts.failed + counts.rolled_back > 0 ? 'warn' : counts.applied + counts.proposed > 0 ? 'good' : 'neutral';
@@ -63,6 +65,8 @@ export function title(event: NotificationEvent): string {
       return `cycle_summary: ${repoName(event.repo)} (${countsLine(event.summary) || 'no improvements'})`;
     case 'paused':
       return `paused: ${repoName(event.repo)}`;
+    case 'undo':
+      return `undo: ${repoName(event.result.repo)} (${undoCountsLine(event.result) || 'nothing undone'})`;
   }
 }
 

@@ -3,6 +3,7 @@
 // never ping @everyone.
 import { cap, countsLine, eventTone, fenceSafe, improvementFacts, linesChanged, OUTCOME_WORDS, repoName, subject, title, type Tone } from './common.js';
 import type { NotificationEvent, RenderContext } from './types.js';
+import { undoIntro, undoLines } from './undo.js';
 
 export const DISCORD_DESCRIPTION_CHARS = 4096;
 const EMBED_TOTAL_CHARS = 6000;
@@ -60,6 +61,12 @@ export function renderDiscord(event: NotificationEvent, ctx: RenderContext): Dis
     );
     const head = `**${repoName(event.repo)}**: ${countsLine(summary) || 'no improvements'}`;
     embed.description = cap([head, ...lines].join('\n'), DISCORD_DESCRIPTION_CHARS);
+  } else if (event.kind === 'undo') {
+    const { result } = event;
+    embed.url = ctx.link(result.workflowId);
+    embed.timestamp = result.finishedAt;
+    const lines = undoLines(result).map((l) => `• **${l.word}** [${l.label}](${ctx.link(l.workflowId)})${l.detail ? `: ${l.detail.slice(0, 200)}` : ''}`);
+    embed.description = cap([undoIntro(result, repoName(result.repo)), ...lines].join('\n'), DISCORD_DESCRIPTION_CHARS);
   } else {
     if (event.workflowId) embed.url = ctx.link(event.workflowId);
     embed.timestamp = event.at;

@@ -14,6 +14,7 @@ import {
   type Tone,
 } from './common.js';
 import type { NotificationEvent, RenderContext } from './types.js';
+import { undoIntro, undoLines } from './undo.js';
 
 export const EMAIL_DIFF_CHARS = 20_000;
 
@@ -30,7 +31,8 @@ export function escapeHtml(text: string): string {
 const TONE_COLOURS: Record<Tone, string> = { good: '#1a7f37', neutral: '#57606a', bad: '#cf222e', warn: '#9a6700' };
 
 export function renderEmail(event: NotificationEvent, ctx: RenderContext): RenderedEmail {
-  const body = event.kind === 'improvement' ? improvementBody(event, ctx) : event.kind === 'cycle_summary' ? cycleBody(event, ctx) : pausedBody(event, ctx);
+  const body =
+    event.kind === 'improvement' ? improvementBody(event, ctx) : event.kind === 'cycle_summary' ? cycleBody(event, ctx) : event.kind === 'undo' ? undoBody(event, ctx) : pausedBody(event, ctx);
   const html = [
     '<!doctype html><html><body style="font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;font-size:14px;color:#24292f">',
     `<h2 style="color:${TONE_COLOURS[eventTone(event)]};margin:0 0 12px">${escapeHtml(title(event))}</h2>`,
@@ -85,6 +87,28 @@ function cycleBody(event: Extract<NotificationEvent, { kind: 'cycle_summary' }>,
       ? `<table style="border-collapse:collapse"><tr><th align="left">Outcome</th><th align="left">File</th><th align="left">Lines</th><th align="left">Fixed</th><th align="left">Reason</th></tr>\n${rows}</table>`
       : '<p>No changes to report.</p>',
     `<p><a href="${escapeHtml(link)}">Open the cycle in the Temporal Web UI</a></p>`,
+  ].join('\n');
+  return { text, html };
+}
+
+function undoBody(event: Extract<NotificationEvent, { kind: 'undo' }>, ctx: RenderContext): Part {
+  const { result } = event;
+  const link = ctx.link(result.workflowId);
+  const intro = undoIntro(result, repoName(result.repo));
+  const lines = undoLines(result);
+  const text = [intro, '', ...lines.map((l) => `- ${l.word}: ${l.label}${l.detail ? ` — ${l.detail}` : ''}\n  ${ctx.link(l.workflowId)}`), '', `Web UI: ${link}`].join('\n');
+  const rows = lines
+    .map(
+      (l) =>
+        `<tr><td style="padding:4px 8px">${escapeHtml(l.word)}</td>` +
+        `<td style="padding:4px 8px"><a href="${escapeHtml(ctx.link(l.workflowId))}"><code>${escapeHtml(l.label)}</code></a></td>` +
+        `<td style="padding:4px 8px">${escapeHtml(l.detail)}</td></tr>`,
+    )
+    .join('\n');
+  const html = [
+    `<p>${escapeHtml(intro)}</p>`,
+    rows ? `<table style="border-collapse:collapse"><tr><th align="left">Outcome</th><th align="left">Change</th><th align="left">Detail</th></tr>\n${rows}</table>` : '',
+    `<p><a href="${escapeHtml(link)}">Open the undo run in the Temporal Web UI</a></p>`,
   ].join('\n');
   return { text, html };
 }

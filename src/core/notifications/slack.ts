@@ -2,6 +2,7 @@
 // notifications. Limits: header 150 chars, section text 3000, 10 fields of 2000, 50 blocks.
 import { cap, countsLine, fenceSafe, improvementFacts, linesChanged, OUTCOME_WORDS, repoName, subject, title } from './common.js';
 import type { NotificationEvent, RenderContext } from './types.js';
+import { undoIntro, undoLines } from './undo.js';
 
 export const SLACK_TEXT_CHARS = 3000;
 const HEADER_CHARS = 150;
@@ -52,6 +53,12 @@ export function renderSlack(event: NotificationEvent, ctx: RenderContext): Slack
     );
     for (const chunk of chunks(lines, SLACK_TEXT_CHARS).slice(0, MAX_LIST_SECTIONS)) blocks.push(section(chunk));
     blocks.push(section(linkTo(ctx.link(summary.cycleId), 'Open the cycle in the Temporal Web UI')));
+  } else if (event.kind === 'undo') {
+    const { result } = event;
+    blocks.push(section(escapeSlack(undoIntro(result, repoName(result.repo)))));
+    const lines = undoLines(result).map((l) => `• *${l.word}* ${linkTo(ctx.link(l.workflowId), escapeSlack(l.label))}${l.detail ? `: ${escapeSlack(l.detail)}` : ''}`);
+    for (const chunk of chunks(lines, SLACK_TEXT_CHARS).slice(0, MAX_LIST_SECTIONS)) blocks.push(section(chunk));
+    blocks.push(section(linkTo(ctx.link(result.workflowId), 'Open the undo run in the Temporal Web UI')));
   } else {
     blocks.push(section(`Paused by *${escapeSlack(event.by)}* since ${event.at}\n${escapeSlack(event.reason)}`));
     if (event.workflowId) blocks.push(section(linkTo(ctx.link(event.workflowId), 'Open it in the Temporal Web UI')));

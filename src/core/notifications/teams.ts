@@ -3,6 +3,7 @@
 // Markdown, so "- removed line" stays a diff line instead of becoming a bullet.
 import { cap, countsLine, eventTone, improvementFacts, linesChanged, OUTCOME_WORDS, repoName, title, type Tone } from './common.js';
 import type { NotificationEvent, RenderContext } from './types.js';
+import { undoIntro, undoLines } from './undo.js';
 
 /** Teams refuses cards over ~28 KB; the diff gets at most this much of it. */
 export const TEAMS_DIFF_CHARS = 10_000;
@@ -51,6 +52,12 @@ export function renderTeams(event: NotificationEvent, ctx: RenderContext): Teams
       });
     }
     actions.push(openUrl(ctx.link(summary.cycleId), 'Open the cycle in the Temporal Web UI'));
+  } else if (event.kind === 'undo') {
+    const { result } = event;
+    body.push(text(cap(undoIntro(result, repoName(result.repo)), 2000)));
+    const lines = undoLines(result);
+    if (lines.length) body.push({ type: 'FactSet', facts: lines.slice(0, 50).map((l) => ({ title: l.word, value: `[${l.label}](${ctx.link(l.workflowId)})${l.detail ? `: ${l.detail.slice(0, 200)}` : ''}` })) });
+    actions.push(openUrl(ctx.link(result.workflowId), 'Open the undo run in the Temporal Web UI'));
   } else {
     body.push(text(`Paused by ${event.by} since ${event.at}`));
     body.push(text(cap(event.reason, 2000)));

@@ -20,7 +20,21 @@ const ctx = { link: LINK };
 const improvement = (overrides = {}): NotificationEvent => ({ kind: 'improvement', result: sampleResult(overrides), ledgerPath: '/srv/repos/demo/.kaizen/ledger.jsonl' });
 const cycle: NotificationEvent = { kind: 'cycle_summary', repo: '/srv/repos/demo', summary: sampleSummary() };
 const paused: NotificationEvent = { kind: 'paused', repo: '/srv/repos/demo', by: 'alice', reason: 'release freeze', at: '2025-03-01T11:00:00.000Z', workflowId: 'governor-demo' };
-const ALL: [string, NotificationEvent][] = [['improvement', improvement()], ['cycle_summary', cycle], ['paused', paused]];
+const undone: NotificationEvent = {
+  kind: 'undo',
+  result: {
+    workflowId: 'kaizen-undo-improvement-a',
+    repo: 'https://github.com/acme/shop',
+    startedAt: '2025-03-01T12:00:00.000Z',
+    finishedAt: '2025-03-01T12:01:00.000Z',
+    items: [
+      { undoes: 'improvement-a', undoneCommit: 'a'.repeat(40), outcome: 'applied', reason: 'reverted and fast-forwarded main', commit: 'b'.repeat(40), file: 'src/<b>a</b>.js' },
+      { undoes: 'improvement-b', undoneCommit: 'c'.repeat(40), outcome: 'proposed', reason: 'revert pull request opened', pullRequest: { url: 'https://github.com/acme/shop/pull/7', number: 7 }, file: 'src/b.js' },
+      { undoes: 'improvement-c', undoneCommit: 'd'.repeat(40), outcome: 'failed', reason: 'the revert conflicts with 1234abcd in src/c.js', file: 'src/c.js' },
+    ],
+  },
+};
+const ALL: [string, NotificationEvent][] = [['improvement', improvement()], ['cycle_summary', cycle], ['paused', paused], ['undo', undone]];
 const hugeDiff = `@@ -1,5000 +1,5000 @@\n${Array.from({ length: 5000 }, (_, i) => `-old line ${i}\n+new line ${i}`).join('\n')}`;
 
 describe('email', () => {
@@ -137,7 +151,32 @@ describe('every format renders every event', () => {
       JSON.stringify(renderTeams(event, ctx)),
       JSON.stringify(renderWebhook(event, ctx, 'd1')),
     ];
-    for (const text of texts) expect(text).toContain(event.kind === 'improvement' ? 'proposed' : event.kind === 'paused' ? 'release freeze' : 'improvement-b');
+    const expected = { improvement: 'proposed', paused: 'release freeze', cycle_summary: 'improvement-b', undo: 'the revert conflicts with 1234abcd' }[event.kind];
+    for (const text of texts) expect(text).toContain(expected);
+  });
+});
+
+describe('an undo run', () => {
+  it('is titled by its counts in revert words, and each format lists every change with its link and where the revert is', () => {
+    expect(subject(undone)).toBe('[Kaizen] undo: shop (1 reverted, 1 revert proposed, 1 not reverted)');
+    const email = renderEmail(undone, ctx);
+    for (const part of ['reverted: improvement-a (src/<b>a</b>.js) — revert commit bbbbbbbbbbbb', 'revert pull request https://github.com/acme/shop/pull/7', LINK('improvement-c'), LINK('kaizen-undo-improvement-a')]) {
+      expect(email.text).toContain(part);
+    }
+    expect(email.html).not.toContain('<b>a</b>');
+    const slack = JSON.stringify(renderSlack(undone, ctx));
+    expect(slack).toContain(`<${LINK('improvement-b')}|improvement-b (src/b.js)>`);
+    expect(slack).toContain('&lt;b&gt;a&lt;/b&gt;');
+    expect(renderDiscord(undone, ctx).embeds[0]).toMatchObject({ url: LINK('kaizen-undo-improvement-a'), timestamp: '2025-03-01T12:01:00.000Z' });
+    // A revert that did not go through is bad news, in every colour scheme.
+    expect(JSON.stringify(renderTeams(undone, ctx))).toContain('"color":"Attention"');
+    const payload = renderWebhook(undone, ctx, 'u');
+    expect(payload).toMatchObject({ event: 'undo', repo: 'https://github.com/acme/shop', link: LINK('kaizen-undo-improvement-a') });
+    expect(payload.undo?.items.map((i) => [i.undoes, i.outcome, i.link])).toEqual([
+      ['improvement-a', 'applied', LINK('improvement-a')],
+      ['improvement-b', 'proposed', LINK('improvement-b')],
+      ['improvement-c', 'failed', LINK('improvement-c')],
+    ]);
   });
 });
 
@@ -158,8 +197,8 @@ describe('who hears what', () => {
   const failures = channel({ id: 'alerts', type: 'webhook', events: ['failed', 'rolled_back'] });
   const channels = [perChange, digest, failures];
 
-  it('defaults a channel to every outcome but skipped, plus cycle_summary and paused', () => {
-    expect(perChange.events).toEqual(['applied', 'proposed', 'rolled_back', 'failed', 'cycle_summary', 'paused']);
+  it('defaults a channel to every outcome but skipped, plus cycle_summary, paused and undo', () => {
+    expect(perChange.events).toEqual(['applied', 'proposed', 'rolled_back', 'failed', 'cycle_summary', 'paused', 'undo']);
     expect(perChange).toMatchObject({ digest: false, timeout: '30s' });
   });
 
@@ -176,6 +215,8 @@ describe('who hears what', () => {
     expect(daily.kind === 'cycle_summary' && daily.summary.results.map((r) => r.workflowId)).toEqual(['improvement-a', 'improvement-b']);
     expect(daily.kind === 'cycle_summary' && daily.summary.counts).toEqual(sampleSummary().counts);
     expect(deliveriesFor(channels, paused).map((d) => d.channel.id)).toEqual(['team']);
+    // An undo run goes to the channels that list `undo` (the default does), digest or not.
+    expect(deliveriesFor(channels, undone).map((d) => d.channel.id)).toEqual(['team']);
   });
 
   it('gives every attempt of one delivery the same id', () => {
