@@ -19,9 +19,9 @@ export class FaultKit {
     this.cleanups.push(cleanup);
   }
 
-  /** A `kaizen worker` process polling `taskQueue` (and its host queue), stopped after the file. */
-  async worker(taskQueue: string): Promise<KaizenProcess> {
-    const proc = startKaizenProcess(['worker'], { ...process.env, ...GIT_ENV, TEMPORAL_ADDRESS: this.address, KAIZEN_TASK_QUEUE: taskQueue });
+  /** A `kaizen worker` process polling `taskQueue` (and its host queue), stopped after the file; `env` adds to its environment (a forge's token). */
+  async worker(taskQueue: string, env: NodeJS.ProcessEnv = {}): Promise<KaizenProcess> {
+    const proc = startKaizenProcess(['worker'], { ...process.env, ...GIT_ENV, ...env, TEMPORAL_ADDRESS: this.address, KAIZEN_TASK_QUEUE: taskQueue });
     this.later(() => proc.stop());
     await proc.waitFor('Kaizen worker polling');
     return proc;
