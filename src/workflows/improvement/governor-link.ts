@@ -1,14 +1,18 @@
 // An improvement's side of the governor: check in (slot, strategy, pause state), take the
 // merge lock around integration, and report the outcome. Requests that need an answer go
 // through activities (workflows cannot send updates); releases and reports are signals.
-import { CancellationScope, condition, getExternalWorkflowHandle, log, setHandler, type ExternalWorkflowHandle } from '@temporalio/workflow';
+import { CancellationScope, condition, getExternalWorkflowHandle, log, patched, setHandler, type ExternalWorkflowHandle } from '@temporalio/workflow';
 import { lockLeaseMs, slotLeaseMs } from '../../core/governor/budget.js';
 import type { Config } from '../../core/config/config.js';
 import type { GovernorTarget, LockRelease, ReserveAnswer, SlotAnswer } from '../../core/governor/protocol.js';
 import type { GovernedRun, ImprovementResult, Strategy } from '../../core/types.js';
-import { governorActivities, governorTarget } from '../shared/governor-calls.js';
+import { governorActivities, governorLocalActivities, governorTarget } from '../shared/governor-calls.js';
+import type { GovernorActivities } from '../../activities/index.js';
 import { mergeLockFreeSignal, releaseMergeLockSignal, slotFinishedSignal } from '../../contracts/governor.js';
 import type { FlakyReport } from '../../core/governor/flaky.js';
+
+/** Check-in, reservation and lock requests as local activities (histories from before: activities). */
+export const GOVERNOR_LOCAL_CALLS = 'governor-local-calls';
 
 /** A waiting run asks again at least this often (the release signal usually wakes it sooner). */
 const LOCK_POLL_MS = 10 * 60_000;
@@ -35,13 +39,17 @@ export class GovernorLink {
     this.repoRoot = repoRoot;
   }
 
+  private calls(): GovernorActivities {
+    return patched(GOVERNOR_LOCAL_CALLS) ? governorLocalActivities() : governorActivities(this.sharedQueue);
+  }
+
   private target(): GovernorTarget {
     return governorTarget(this.repoRoot, this.sharedQueue);
   }
 
   /** Registers the run (a cycle's child finds its slot already granted); says whether the repo is paused. */
   async checkIn(config: Config, file: string | null, strategy: Strategy, hostQueue: string): Promise<SlotAnswer> {
-    return governorActivities(this.sharedQueue).governorRequestSlot({
+    return this.calls().governorRequestSlot({
       target: this.target(),
       request: {
         workflowId: this.workflowId,
@@ -62,12 +70,12 @@ export class GovernorLink {
 
   /** Reserves the first of `candidates` (the analysis's target, then its alternatives) no other run holds. */
   async reserve(candidates: string[]): Promise<ReserveAnswer> {
-    return governorActivities(this.sharedQueue).governorReserveFile({ target: this.target(), request: { workflowId: this.workflowId, candidates } });
+    return this.calls().governorReserveFile({ target: this.target(), request: { workflowId: this.workflowId, candidates } });
   }
 
   /** Waits until this run holds the merge lock (and, for budgeted runs, the interval has passed). */
   async acquireMergeLock(config: Config, rounds: number, waiting: (why: string) => void): Promise<void> {
-    const acts = governorActivities(this.sharedQueue);
+    const acts = this.calls();
     const request = { workflowId: this.workflowId, enforceInterval: this.run.enforceBudget, minIntervalMinutes: config.budget.minIntervalMinutes, leaseMs: lockLeaseMs(config, rounds) };
     for (;;) {
       this.lockFree = false;
