@@ -1,7 +1,7 @@
 // Starts Kaizen's workers. One process polls two task queues: the shared queue (workflows
 // and activities that need no disk) and a host-specific queue for activities that touch a
 // worktree, so workers on several machines never share a disk by accident.
-import { hostname } from 'node:os';
+import { workerHost } from './adapters/worker-host.js';
 import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { kaizenActivityInterceptors } from './activities/failure-interceptor.js';
 import { createActivities, createContinuousActivities, type ActivityDeps } from './activities/index.js';
@@ -31,7 +31,7 @@ export interface WorkerOptions {
   deps?: Partial<ActivityDeps>;
   /** Reuse an already built bundle (tests start many workers); default: the build's, else one built now. */
   workflowBundle?: WorkflowBundleOption;
-  /** The host this worker's disk belongs to (default: the machine's name); tests run several "hosts" in one process. */
+  /** The host this worker's disk belongs to (default: workerHost(env)); tests run several "hosts" in one process. */
   hostName?: string;
 }
 
@@ -46,7 +46,7 @@ export interface RunningWorker {
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
   const env = options.env ?? process.env;
   const taskQueue = options.taskQueue ?? configuredTaskQueue(env) ?? DEFAULT_TASK_QUEUE;
-  const hostQueue = hostQueueFor(taskQueue, options.hostName ?? hostname());
+  const hostQueue = hostQueueFor(taskQueue, options.hostName ?? workerHost(env));
   // Before connecting: a malformed key fails fast; no key is announced once.
   const dataConverter = loadDataConverter(env, (notice) => console.warn(notice));
   const connection: NativeConnection = await connectNative(options.target);

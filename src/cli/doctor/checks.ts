@@ -1,7 +1,7 @@
 // The checks of `kaizen doctor` that talk to other systems: Temporal (server, namespace,
 // search attributes, pollers), git, the LLM endpoint and SMTP. Each returns a DoctorCheck
 // and never throws; the caller puts a time limit around each.
-import { hostname } from 'node:os';
+import { workerHost } from '../../adapters/worker-host.js';
 import { connect } from 'node:net';
 import { isGrpcServiceError, type Connection } from '@temporalio/client';
 import { checkLlmEndpoint } from '../../adapters/openai-llm.js';
@@ -99,8 +99,8 @@ export async function checkSearchAttributes(connection: Connection, namespace: s
   }
 }
 
-export async function checkWorker(connection: Connection, namespace: string, taskQueue: string): Promise<DoctorCheck> {
-  const hostQueue = hostQueueFor(taskQueue, hostname());
+export async function checkWorker(connection: Connection, namespace: string, taskQueue: string, env: NodeJS.ProcessEnv = process.env): Promise<DoctorCheck> {
+  const hostQueue = hostQueueFor(taskQueue, workerHost(env));
   const pollers = async (name: string, type: number) => {
     const answer = await connection.withDeadline(Date.now() + CALL_TIMEOUT_MS, () =>
       connection.workflowService.describeTaskQueue({ namespace, taskQueue: { name }, taskQueueType: type }),

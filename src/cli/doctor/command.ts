@@ -51,7 +51,7 @@ async function temporalChecks(options: DoctorOptions): Promise<DoctorCheck[]> {
       first,
       namespace,
       await guarded('search-attributes', CHECK_LIMIT_MS, () => checkSearchAttributes(connection, t.namespace), fix),
-      await guarded('worker', CHECK_LIMIT_MS, () => checkWorker(connection, t.namespace, options.taskQueue), fix),
+      await guarded('worker', CHECK_LIMIT_MS, () => checkWorker(connection, t.namespace, options.taskQueue, options.env), fix),
     ];
   } finally {
     await connection.close().catch(() => undefined);

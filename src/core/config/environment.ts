@@ -85,6 +85,11 @@ export function kaizenUserHome(env: Environment): string | undefined {
   return nonEmpty(env.KAIZEN_USER_HOME);
 }
 
+/** KAIZEN_HOST: the name of this worker's host queue, when the machine's name is not the right one. */
+export function configuredHost(env: Environment): string | undefined {
+  return nonEmpty(env.KAIZEN_HOST);
+}
+
 export function metricsPortOf(env: Environment): string | undefined {
   return nonEmpty(env.KAIZEN_METRICS_PORT);
 }
