@@ -77,6 +77,17 @@ describe('open pull requests in the governor', () => {
     expect(pruneState(s, until + 1).cooldowns).toEqual([]);
   });
 
+  it('learns a failure, without a cooldown, from a change that failed Kaizen\'s verify after a rebase; a rebase conflict teaches nothing', () => {
+    const s = handlePullRequestOpened(initialState('/r'), opened(1));
+    const red = handlePullRequestEnded(s, { followId: 'kaizen-pr-r-1', number: 1, file: 'src/1.js', family: 'no-var', strategy: 'autofix', review: 'verify_failed' });
+    expect(red.stats['no-var']?.autofix).toEqual({ successes: 0, failures: 1 });
+    expect(red.pullRequests).toEqual([]);
+    expect(red.cooldowns ?? []).toEqual([]);
+    const conflict = handlePullRequestEnded(s, { followId: 'kaizen-pr-r-1', number: 1, file: 'src/1.js', family: 'no-var', strategy: 'autofix', review: 'conflict' });
+    expect(conflict.stats).toEqual({});
+    expect(conflict.pullRequests).toEqual([]);
+  });
+
   it('teaches nothing from a stale or taken-over pull request, and forgets an open one whose follower vanished', () => {
     const s = handlePullRequestOpened(initialState('/r'), opened(1));
     const stale = handlePullRequestEnded(s, { followId: 'kaizen-pr-r-1', number: 1, file: 'src/1.js', family: 'no-var', strategy: 'autofix', review: 'stale' });
