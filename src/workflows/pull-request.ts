@@ -79,13 +79,13 @@ export async function followPullRequest(given: FollowPullRequestInput): Promise<
   const threshold = input.continueAsNewAfterEvents ?? FOLLOW_CONTINUE_AS_NEW_AFTER;
   // A signal that arrives during a look asks for another one (older histories dropped it).
   const keepsSignalsDuringLook = patched('follow-signal-during-look');
-  const follow: Follow = { input, settings, state, show, gaveUpOnto: null };
+  const follow: Follow = { input, settings, state, show, gaveUpOnto: input.gaveUpOnto ?? null };
   for (;;) {
     if (keepsSignalsDuringLook) woken = false;
     const ended = await lookOnce(follow, acts, target);
     if (ended) return finish(follow.input, acts, state, ended.review, ended.reason);
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= threshold) {
-      await continueAsNew<typeof followPullRequest>({ ...follow.input, ...(state.rebases ? { rebases: state.rebases } : {}) });
+      await continueAsNew<typeof followPullRequest>({ ...follow.input, ...(state.rebases ? { rebases: state.rebases } : {}), ...(follow.gaveUpOnto ? { gaveUpOnto: follow.gaveUpOnto } : {}) });
     }
     if (!keepsSignalsDuringLook) woken = false;
     await condition(() => woken, pollMs, { summary: 'next look at the pull request' });

@@ -137,4 +137,20 @@ describe('a followed pull request whose target moved', () => {
     expect(result.review).toBe('taken_over');
     expect(review(log)).toMatchObject({ review: 'taken_over', outcome: null });
   });
+
+  it('leaves the pull request alone when the tests are red on the moved target without the change too, and does not try that target again', async () => {
+    let looks = 0;
+    const { result, log } = await follow({
+      pullRequestState: async () => fakePullRequest(++looks < 4 ? { checks: 'success', headSha: FAKE_COMMIT } : { status: 'merged', headSha: FAKE_COMMIT }),
+      runTests: async (i) => ({ phase: i.phase, command: ['node', '--test'], passed: false, skipped: false, cached: false, durationMs: 5, exitCode: 1, timedOut: false, outputTail: 'not ok 1' }),
+    });
+    expect(log.count('pullRequestState')).toBe(4);
+    // One rebase for that target: red there too, so nothing is closed and nothing pushed.
+    expect(log.count('prepareWorkspace')).toBe(1);
+    expect(log.count('runTests:baseline')).toBe(1);
+    expect(log.count('closePullRequest') + log.count('pushBranch')).toBe(0);
+    expectCleanedUp(log);
+    expect(result.review).toBe('merged');
+  });
 });
+

@@ -36,6 +36,8 @@ export interface FollowPullRequestInput {
   earlierCommits?: string[];
   /** The rebases so far, carried over a continue-as-new. */
   rebases?: FollowRebase[];
+  /** The target's commit a rebase could not be verified on (red there too, a step failed): not tried again. */
+  gaveUpOnto?: string;
   file: string | null;
   family: string | null;
   strategy: Strategy;
