@@ -1,6 +1,7 @@
-// Starts Kaizen's workers. One process polls two task queues: the shared queue (workflows
-// and activities that need no disk) and a host-specific queue for activities that touch a
-// worktree, so workers on several machines never share a disk by accident.
+// Starts Kaizen's workers. One process polls three task queues: the shared queue (workflows
+// and activities that need no disk), a host-specific queue for activities that touch a
+// worktree, so workers on several machines never share a disk by accident, and that host's
+// presence queue, whose one instant activity tells a busy host from a dead one (failover).
 import { workerHost } from './adapters/worker-host.js';
 import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { kaizenActivityInterceptors } from './activities/failure-interceptor.js';
@@ -17,7 +18,7 @@ import { createGovernorGateway } from './adapters/temporal/governor-client.js';
 import { connectClient, connectNative, type TemporalTarget } from './adapters/temporal/connection.js';
 import { workflowBundleForWorker } from './adapters/temporal/workflow-bundle.js';
 import { END_GRACE_MS, endRunningGroups, killRunningGroupsOnExit } from './adapters/process-groups.js';
-import { DEFAULT_TASK_QUEUE, hostQueueFor } from './contracts/task-queues.js';
+import { DEFAULT_TASK_QUEUE, hostQueueFor, presenceQueueFor } from './contracts/task-queues.js';
 import { configuredTaskQueue, webUiBase } from './core/config/environment.js';
 
 export { workflowsPath } from './adapters/temporal/workflow-bundle.js';
@@ -38,7 +39,7 @@ export interface WorkerOptions {
 export interface RunningWorker {
   taskQueue: string;
   hostQueue: string;
-  /** Resolves when both workers have stopped; rejects if one crashed. */
+  /** Resolves when all three workers have stopped; rejects if one crashed. */
   done: Promise<void>;
   shutdown(): Promise<void>;
 }
@@ -81,7 +82,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     interceptors: { activity: kaizenActivityInterceptors },
     dataConverter,
   });
-  const host = await Worker.create({
+  const onHost = await Worker.create({
     connection,
     namespace: options.target.namespace,
     taskQueue: hostQueue,
@@ -89,22 +90,32 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     interceptors: { activity: kaizenActivityInterceptors },
     dataConverter,
   });
+  // Its own slots: however many steps keep the host busy, the probe is answered at once.
+  const presence = await Worker.create({
+    connection,
+    namespace: options.target.namespace,
+    taskQueue: presenceQueueFor(hostQueue),
+    activities: { hostAlive: activities.hostAlive },
+    maxConcurrentActivityTaskExecutions: 10,
+    dataConverter,
+  });
+  const workers = [shared, onHost, presence];
   // Whatever ends this process, the tests and linters it started in worktrees end with it.
   killRunningGroupsOnExit();
-  const done = Promise.all([shared.run(), host.run()]).then(
+  const done = Promise.all(workers.map((w) => w.run())).then(
     async () => {
       await connection.close();
       await governorClient?.connection.close();
     },
     async (err: unknown) => {
-      shutdownBoth();
+      shutdownAll();
       await connection.close().catch(() => undefined);
       await governorClient?.connection.close().catch(() => undefined);
       throw err;
     },
   );
-  function shutdownBoth(): void {
-    for (const w of [shared, host]) {
+  function shutdownAll(): void {
+    for (const w of workers) {
       if (w.getState() === 'RUNNING') w.shutdown();
     }
   }
@@ -113,7 +124,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     hostQueue,
     done,
     async shutdown() {
-      shutdownBoth();
+      shutdownAll();
       // Shutdown cancels the running activities, which end their processes and report the
       // cancellation; whatever still runs after a grace is ended here, so nothing outlives the worker.
       await Promise.race([done.catch(() => undefined), new Promise((r) => setTimeout(r, END_GRACE_MS).unref())]);

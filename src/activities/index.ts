@@ -9,6 +9,7 @@ import { createWorkspaceActivities } from './workspace/worktree.js';
 import { createLedgerActivities } from './ledger.js';
 import { createNotifyActivities } from './notify.js';
 import { createUndoActivities } from './undo.js';
+import { createPresenceActivities } from './presence.js';
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -21,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createLedgerActivities(deps),
     ...createNotifyActivities(deps),
     ...createUndoActivities(deps),
+    ...createPresenceActivities(deps),
   };
 }
 

@@ -6,3 +6,11 @@ export const DEFAULT_TASK_QUEUE = 'kaizen';
 export function hostQueueFor(taskQueue: string, host: string): string {
   return `${taskQueue}@${host}`;
 }
+
+/**
+ * A host's presence queue: each worker process also polls it with a worker of its own, whose
+ * slots no step can fill, so an instant `hostAlive` there tells a busy host from a dead one.
+ */
+export function presenceQueueFor(hostQueue: string): string {
+  return `${hostQueue}#presence`;
+}

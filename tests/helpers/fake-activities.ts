@@ -267,6 +267,10 @@ export function fakeActivities(options: FakeOptions = {}): Fakes {
     async recordUndo(input) {
       return { ledgerPath: `${input.repoRoot}/.kaizen/ledger.jsonl` };
     },
+    // The presence probe, answered on `<hostQueue>#presence`: the host queue it stands for.
+    async hostAlive() {
+      return { hostQueue: Context.current().info.taskQueue.replace(/#presence$/, '') };
+    },
   };
 
   const impl: KaizenActivities = { ...defaults, ...options.overrides };
