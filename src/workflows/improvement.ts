@@ -20,12 +20,17 @@
 // tree tests only its change, and the untouched tree only when that is red.
 // Undos run newest first in a scope a cancellation cannot interrupt. The run's state, live view
 // and signals are in improvement/run.ts; the repair loop of LLM strategies in improvement/propose.ts.
+// A repository given by URL whose host is lost before integrate moves to another worker and runs
+// prepare → verify again there (improvement/failover.ts); a path's run waits for its host.
 import { CancellationScope, patched } from '@temporalio/workflow';
 import { primaryFamily } from '../core/governor/learner.js';
 import { commitMessage } from '../core/improvement/outcome.js';
+import type { Config } from '../core/config/config.js';
+import { isRepoUrl } from '../core/repository/remote-url.js';
 import type { ImprovementInput, ImprovementResult, Mode, Workspace } from '../core/types.js';
 import { recordAndNotify } from './shared/notify.js';
 import { Compensations } from './improvement/compensations.js';
+import { FAILOVER_LOST_HOST, withFailover } from './improvement/failover.js';
 import { GOVERNOR_SIGNALS_BESIDE_STEPS, integrateChange } from './improvement/integrate.js';
 import { recordImprovementMetrics } from './improvement/metrics.js';
 import { generateWithGuards, proposeAndVerify } from './improvement/propose.js';
@@ -49,16 +54,22 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
   const run = new ImprovementRun(input);
   const { runner } = run;
   const undo = new Compensations();
-  try {
+
+  /** prepare: the repository located by any worker, a worktree on that worker's host. */
+  async function prepare(): Promise<{ workspace: Workspace; config: Config }> {
     await run.boundary('prepare', 'creating an isolated worktree');
     run.located(await runner.timed('prepare', () => runner.bootstrap(run.sharedQueue, 30_000, 'prepare: find the repository').locateRepo({ repoPath: input.repoPath })));
     const host = runner.bootstrap(runner.hostQueue, 30 * 60_000, 'prepare: worktree and dependencies');
+    const runId = run.runId;
     // Registered first: a prepare that failed half-way returned no workspace, but its names are known.
-    undo.register(REMOVE_WORKSPACE, () => host.removeWorkspace({ workspace: run.workspace ?? plannedWorkspace(run.repo, run.runId), deleteBranch: true, deleteBackupRef: true }));
+    undo.register(REMOVE_WORKSPACE, () => host.removeWorkspace({ workspace: run.workspace ?? plannedWorkspace(run.repo, runId), deleteBranch: true, deleteBackupRef: true }));
     const overrides = input.mode ? { mode: input.mode } : {};
     const targetBranch = input.targetBranch ? { targetBranch: input.targetBranch } : {};
-    const { workspace, config } = run.prepared(await runner.timed('prepare', () => host.prepareWorkspace({ repoRoot: run.repo, runId: run.runId, ...targetBranch, overrides })));
-    await run.checkIn(config);
+    return run.prepared(await runner.timed('prepare', () => host.prepareWorkspace({ repoRoot: run.repo, runId, ...targetBranch, overrides })));
+  }
+
+  /** analyse → test → generate → apply → verify in the worktree; the verified commit. */
+  async function changeIn(workspace: Workspace, config: Config): Promise<string> {
     // Steps that read nothing of each other's run side by side (histories from before run in turn).
     const overlap = patched(OVERLAP_INDEPENDENT_STEPS);
 
@@ -107,12 +118,24 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
       },
     });
     run.proposal = proposal;
-    if (run.fixedDiffersFromClaim()) {
-      // The commit says what verify saw: the findings really gone, and those left for the next run.
-      const message = commitMessage(file, proposal, run.workflowId, { fixed: run.fixed ?? [], remaining: run.remaining });
-      const verified = commit;
-      commit = (await runner.timed('apply', () => runner.acts('apply', 'apply: the commit message names what verify saw').rewordCommit({ workspace, commit: verified, message }))).commit;
-    }
+    if (!run.fixedDiffersFromClaim()) return commit;
+    // The commit says what verify saw: the findings really gone, and those left for the next run.
+    const message = commitMessage(file, proposal, run.workflowId, { fixed: run.fixed ?? [], remaining: run.remaining });
+    return (await runner.timed('apply', () => runner.acts('apply', 'apply: the commit message names what verify saw').rewordCommit({ workspace, commit, message }))).commit;
+  }
+
+  try {
+    // A repository given by URL: a run whose host is lost moves to another worker and redoes
+    // the steps of its lost worktree (improvement/failover.ts); a path's run waits for its host.
+    const { workspace, config, commit } = await withFailover(run, {
+      mayMove: isRepoUrl(input.repoPath) && patched(FAILOVER_LOST_HOST),
+      inWorktree: async () => {
+        const prepared = await prepare();
+        await run.checkIn(prepared.config);
+        return { ...prepared, commit: await changeIn(prepared.workspace, prepared.config) };
+      },
+      forgetLost: () => undo.forget(REMOVE_WORKSPACE),
+    });
 
     run.decideByRisk();
     await run.approval(config);

@@ -28,8 +28,8 @@ export interface Landing {
 export class ImprovementRun {
   readonly workflowId: string;
   readonly sharedQueue: string;
-  /** Short id in the branch, ref and folder names of this run. */
-  readonly runId = uuid4().replace(/-/g, '').slice(0, 8);
+  /** Short id in the branch, ref and folder names of this run (a fresh one after a move to another host). */
+  runId = uuid4().replace(/-/g, '').slice(0, 8);
   readonly startedAt = new Date().toISOString();
   readonly progress: ProgressTracker;
   readonly runner: StepRunner;
