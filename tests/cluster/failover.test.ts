@@ -40,7 +40,7 @@ const readMarks = (): Mark[] => (existsSync(marks) ? readFileSync(marks, 'utf8')
 beforeAll(async () => {
   cluster = await startCluster();
   const env = { ...process.env, ...GIT_ENV, TEMPORAL_ADDRESS: cluster.address, TEMPORAL_NAMESPACE: cluster.namespace, KAIZEN_TASK_QUEUE: taskQueue };
-  const starting = HOSTS.map((host, i) => startKaizenProcess(['worker'], { ...env, KAIZEN_USER_HOME: homes[i], KAIZEN_HOST_NAME: host }));
+  const starting = HOSTS.map((host, i) => startKaizenProcess(['worker'], { ...env, KAIZEN_USER_HOME: homes[i], KAIZEN_HOST: host }));
   workers.push(...starting);
   for (const w of starting) await w.waitFor('Kaizen worker polling', 180_000);
   const connection = await Connection.connect({ address: cluster.address });
