@@ -18,12 +18,13 @@ import { notifyCycleDigest } from './shared/notify.js';
 import { analyseRepository } from './cycle/analysis.js';
 import { runImprovements } from './cycle/improvements.js';
 import { CycleRun } from './cycle/run.js';
+import { LOCATE_TIMEOUT_MS } from './shared/activity-options.js';
 
 export async function cycle(input: CycleInput): Promise<CycleSummary> {
   const run = new CycleRun(input);
   const { summary } = run;
   try {
-    const hostQueue = run.located(await run.activities(run.sharedQueue, 30_000).locateRepo({ repoPath: input.repoPath }));
+    const hostQueue = run.located(await run.activities(run.sharedQueue, LOCATE_TIMEOUT_MS).locateRepo({ repoPath: input.repoPath }));
     const config = (await run.activities(hostQueue, 30_000, 'cycle: read kaizen.config.json').loadCycleConfig({ repoRoot: summary.repo })).config;
     run.config = config;
     if (!config.enabled) {

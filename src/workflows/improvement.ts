@@ -37,6 +37,7 @@ import { generateWithGuards, proposeAndVerify } from './improvement/propose.js';
 import { plannedWorkspace } from './improvement/result.js';
 import { ImprovementRun } from './improvement/run.js';
 import { establishBaseline, lookUpKnownTestRun, verifyChange } from './improvement/verify.js';
+import { LOCATE_TIMEOUT_MS } from './shared/activity-options.js';
 
 const REMOVE_WORKSPACE = 'remove worktree and branch';
 /** knownTestRun beside analyse, checkFindings beside the verify tests, clean-up beside notify. */
@@ -58,7 +59,7 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
   /** prepare: the repository located by any worker, a worktree on that worker's host. */
   async function prepare(): Promise<{ workspace: Workspace; config: Config }> {
     await run.boundary('prepare', 'creating an isolated worktree');
-    run.located(await runner.timed('prepare', () => runner.bootstrap(run.sharedQueue, 30_000, 'prepare: find the repository').locateRepo({ repoPath: input.repoPath })));
+    run.located(await runner.timed('prepare', () => runner.bootstrap(run.sharedQueue, LOCATE_TIMEOUT_MS, 'prepare: find the repository').locateRepo({ repoPath: input.repoPath })));
     const host = runner.bootstrap(runner.hostQueue, 30 * 60_000, 'prepare: worktree and dependencies');
     const runId = run.runId;
     // Registered first: a prepare that failed half-way returned no workspace, but its names are known.

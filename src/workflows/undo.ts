@@ -17,6 +17,7 @@ import { describeFailure } from './shared/failures.js';
 import { deliverEvent } from './shared/notify.js';
 import { revertOne } from './undo/revert-one.js';
 import { UndoView } from './undo/view.js';
+import { LOCATE_TIMEOUT_MS } from './shared/activity-options.js';
 
 /** Histories from before undo runs told the channels replay without it. */
 const UNDO_NOTIFIES = 'undo-notifies';
@@ -32,7 +33,7 @@ export async function undo(input: UndoInput): Promise<UndoResult> {
   let cancellation: Error | undefined;
   try {
     view.step('prepare', 'finding the repository');
-    const located = await runner.timed('prepare', () => runner.bootstrap(sharedQueue, 30_000, 'prepare: find the repository').locateRepo({ repoPath: input.repoPath }));
+    const located = await runner.timed('prepare', () => runner.bootstrap(sharedQueue, LOCATE_TIMEOUT_MS, 'prepare: find the repository').locateRepo({ repoPath: input.repoPath }));
     repoRoot = located.repoRoot;
     runner.hostQueue = located.hostQueue;
     runner.heartbeatMs = located.heartbeatTimeoutMs;

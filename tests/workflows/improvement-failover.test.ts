@@ -104,7 +104,7 @@ describe('a run whose host is lost', () => {
       { 'host-a': { slots: 1 }, 'host-b': {} },
       async (taskQueue) => {
         const handle = await ts.env.client.workflow.start(improvement, { taskQueue, workflowId: `failover-busy-${seq}`, args: [{ repoPath: REMOTE, mode: 'merge' }] });
-        return { done: (await handle.result()) as ImprovementResult, progress: await handle.query(progressQuery) };
+        return { done: (await handle.result()) as ImprovementResult, progress: await handle.query(progressQuery), history: await handle.fetchHistory() };
       },
     );
 
@@ -113,6 +113,10 @@ describe('a run whose host is lost', () => {
     expect(new Set(fakes.log.calls.filter((c) => c.name !== 'locateRepo' && c.name !== 'hostAlive' && c.taskQueue.includes('@')).map((c) => c.taskQueue.replace(/^.*@/, '')))).toEqual(new Set(['host-a']));
     expect(result.progress.updates.map((u) => u.message).join('\n')).toMatch(/knownTestRun waited 2s on .*@host-a, which answers: busy, not lost/);
     expect(fakes.log.count('hostAlive')).toBeGreaterThan(0);
+    // locateRepo may clone a big mirror the first time: a long limit, a dead worker still noticed on heartbeat.
+    const locate = (result.history.events ?? []).find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'locateRepo')?.activityTaskScheduledEventAttributes;
+    expect(Number(locate?.startToCloseTimeout?.seconds)).toBe(30 * 60);
+    expect(Number(locate?.heartbeatTimeout?.seconds)).toBe(30);
   });
 
   it('given by URL, moves to another worker and lands from there; given by a path, waits for its host', async () => {

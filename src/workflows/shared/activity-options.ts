@@ -34,6 +34,13 @@ export function retryPolicy(retry: RetryConfig): RetryPolicy {
   };
 }
 
+/**
+ * The time limit of locateRepo. For a repository given by URL it clones the worker's mirror the
+ * first time, which takes as long as the repository is big; it heartbeats all along, so a dead
+ * worker is still noticed within the heartbeat timeout, not this.
+ */
+export const LOCATE_TIMEOUT_MS = 30 * 60_000;
+
 /** The heartbeat timeout when no config is known yet: the default, or what locateRepo read. */
 export const DEFAULT_HEARTBEAT_MS = durationMs(DEFAULT_HEARTBEAT_TIMEOUT);
 
