@@ -17,6 +17,7 @@ import type { ReviewEntry } from '../core/ledger/types.js';
 import { governorWorkflowId } from '../core/repository/key.js';
 import { pullRequestEndedSignal, pullRequestOpenedSignal } from '../contracts/governor.js';
 import { pullRequestChangedSignal, pullRequestStateQuery } from '../contracts/pull-request.js';
+import { DEFAULT_HEARTBEAT_MS } from './shared/activity-options.js';
 import { describeFailure, oneLine } from './shared/failures.js';
 import { rebasePullRequest } from './pull-request/rebase.js';
 
@@ -46,6 +47,8 @@ export async function followPullRequest(given: FollowPullRequestInput): Promise<
   const acts = proxyActivities<ForgeActivities>({
     taskQueue: input.hostQueue,
     startToCloseTimeout: 2 * 60_000,
+    // Every activity heartbeats (activities/heartbeat-interceptor.ts): a killed worker's look is retried after this, not after 2 minutes.
+    heartbeatTimeout: DEFAULT_HEARTBEAT_MS,
     // Backoff on a forge that fails or rate-limits: from 10 s up to the poll interval (at least a minute).
     retry: { initialInterval: 10_000, backoffCoefficient: 2, maximumInterval: Math.max(60_000, pollMs), maximumAttempts: 8, nonRetryableErrorTypes: [...NON_RETRYABLE_TYPES] },
     summary: `pull request #${input.pullRequest.number}`,
