@@ -1,4 +1,4 @@
-// Every activity heartbeats, every second, for as long as it runs: a worker that dies in any
+// Every activity (but a local one) heartbeats, every second, for as long as it runs: a worker that dies in any
 // step (a git hook, a slow install, a webhook) stops heartbeating, and the server retries the
 // step after its heartbeat timeout instead of its whole time limit. The SDK throttles what it
 // sends to 80% of the heartbeat timeout, so the second is a local cost only. An activity's own
@@ -13,6 +13,9 @@ export class HeartbeatInterceptor implements ActivityInboundCallsInterceptor {
 
   async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
     const ctx = this.ctx;
+    // A local activity (the governor's calls) runs inside the workflow's task: it has no
+    // heartbeat, and every one sent would be refused with a warning in the worker's log.
+    if (ctx.info.isLocal) return next(input);
     const send = ctx.heartbeat;
     let last: unknown;
     // The activity's own calls go through, and are remembered for the timer.

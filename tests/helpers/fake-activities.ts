@@ -102,10 +102,11 @@ export class CallLog {
   /**
    * Activity names in order; runTests shows its phase, e.g. `runTests:verify`. Activities the
    * saga runs side by side start in whichever order the worker picks them up, so neighbours of
-   * one such group are listed in the order the saga schedules them.
+   * one such group are listed in the order the saga schedules them. `without`: names left out
+   * before that (a workflow running beside the saga interleaves its calls with the group's).
    */
-  names(): string[] {
-    const names = this.calls.map((c) => (c.name === 'runTests' ? `runTests:${c.input.phase}` : c.name));
+  names(without: readonly string[] = []): string[] {
+    const names = this.calls.map((c) => (c.name === 'runTests' ? `runTests:${c.input.phase}` : c.name)).filter((n) => !without.includes(n));
     for (let swapped = true; swapped; ) {
       swapped = false;
       for (let i = 0; i + 1 < names.length; i++) {
