@@ -18,6 +18,7 @@ import { credentialHelperAuth, git as clientGit } from '../helpers/git-client.js
 import { createRepo, type TempRepo } from '../helpers/git-repo.js';
 import type { FakeForge } from '../helpers/forges/fake-forge.js';
 import { startFakeGitHub } from '../helpers/forges/github.js';
+import { moveMainAndAwaitRebase } from '../helpers/forges/moved-target.js';
 import { runKaizen, SAMPLE_REPO } from '../helpers/kaizen-process.js';
 
 const TOKEN = 'github-token';
@@ -141,13 +142,7 @@ describe('a pull request whose target branch moved', () => {
     await followerLooked(repoRoot, number);
 
     // A teammate's unrelated commit lands on main on the remote.
-    const moved = github.repos.commitFiles(name, 'main', { 'NOTES.md': '# Notes\n' }, { message: 'Add notes' });
-    await expect.poll(() => github.repos.branchSha(name, branch), POLL).not.toBe(result.commit);
-    const head = String(github.repos.branchSha(name, branch));
-    expect(github.repos.git(name, ['rev-parse', `${head}^`])).toBe(moved);
-    expect(github.repos.git(name, ['rev-list', '--count', `main..${branch}`])).toBe('1');
-    // The same change, by Kaizen: the file it fixed, nothing of the teammate's undone.
-    expect(github.repos.git(name, ['diff', '--name-only', `main...${branch}`])).toBe(result.file);
+    const { moved, head } = await moveMainAndAwaitRebase(github, name, branch, String(result.commit), String(result.file));
     expect(github.repos.git(name, ['log', '-1', '--format=%an%n%s', head])).toBe(repo.git('log', '-1', '--format=%an%n%s', String(result.commit)));
 
     const handle = kaizen.client.workflow.getHandle(pullRequestWorkflowId(repoRoot, number));

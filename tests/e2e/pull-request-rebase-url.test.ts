@@ -16,6 +16,7 @@ import { credentialHelperAuth, git as clientGit } from '../helpers/git-client.js
 import { createRepo, git, type TempRepo } from '../helpers/git-repo.js';
 import type { FakeForge } from '../helpers/forges/fake-forge.js';
 import { startFakeGitHub } from '../helpers/forges/github.js';
+import { moveMainAndAwaitRebase } from '../helpers/forges/moved-target.js';
 import { runKaizen, SAMPLE_REPO } from '../helpers/kaizen-process.js';
 
 const TOKEN = 'github-token';
@@ -55,12 +56,7 @@ describe('a pull request of a repository given by URL', () => {
     const follower = kaizen.client.workflow.getHandle(pullRequestWorkflowId(parseRepoUrl(url)!.url, 1));
     await expect.poll(async () => (await follower.query(pullRequestStateQuery).catch(() => null))?.checkedAt ?? null, POLL).not.toBeNull();
 
-    const moved = github.repos.commitFiles(name, 'main', { 'NOTES.md': '# Notes\n' }, { message: 'Add notes' });
-    await expect.poll(() => github.repos.branchSha(name, branch), POLL).not.toBe(result.commit);
-    const head = String(github.repos.branchSha(name, branch));
-    expect(github.repos.git(name, ['rev-parse', `${head}^`])).toBe(moved);
-    expect(github.repos.git(name, ['rev-list', '--count', `main..${branch}`])).toBe('1');
-    expect(github.repos.git(name, ['diff', '--name-only', `main...${branch}`])).toBe(result.file);
+    const { moved, head } = await moveMainAndAwaitRebase(github, name, branch, String(result.commit), String(result.file));
     await expect.poll(async () => (await follower.query(pullRequestStateQuery)).rebases?.length ?? 0, POLL).toBe(1);
     expect((await follower.query(pullRequestStateQuery)).rebases?.[0]).toMatchObject({ onto: moved, commit: head, tests: { passed: true, cached: false } });
     expect(github.pull(name, 1).state).toBe('open');
