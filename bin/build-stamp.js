@@ -3,15 +3,15 @@
 // `kaizen` bin runs dist/ only when the inputs still match it, so an edited, pulled or
 // checked-out source can never run as old compiled code. Plain JavaScript: it runs before
 // anything is compiled or loaded through tsx.
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, relative, sep } from 'node:path';
 
 export const STAMP_FILE = join('dist', 'build-stamp.json');
 export const STAMP_VERSION = 1;
 
-/** What a build is made of: the sources, the compiler settings and the locked dependencies (the bundle holds some). */
-const INPUT_FILES = ['package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
+/** What a build is made of: the sources, the compiler settings, the build scripts and the locked dependencies (the bundles hold some). */
+const INPUT_FILES = ['package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.ts', 'scripts/cli-bundle.ts'];
 const INPUT_FOLDERS = ['src'];
 
 /**
@@ -39,6 +39,9 @@ export function buildInputs(root) {
 
 /** @param {string} root @param {string} path */
 function sha256Of(root, path) {
+  // Loaded only when a file's time changed: most starts find every size and time as built.
+  /** @type {typeof import('node:crypto')} */
+  const { createHash } = createRequire(import.meta.url)('node:crypto');
   return createHash('sha256').update(readFileSync(join(root, path))).digest('hex');
 }
 

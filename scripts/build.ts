@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { stampNow, STAMP_FILE } from '../bin/build-stamp.js';
 import { KAIZEN_HOME } from '../src/adapters/install-folder.js';
 import type * as WorkflowBundleModule from '../src/adapters/temporal/workflow-bundle.js';
+import { bundleCli } from './cli-bundle.js';
 
 const DIST = join(KAIZEN_HOME, 'dist');
 const ifPossible = process.argv.includes('--if-possible');
@@ -25,8 +26,9 @@ async function build(): Promise<void> {
   const bundler = (await import(join(DIST, 'adapters', 'temporal', 'workflow-bundle.js'))) as typeof WorkflowBundleModule;
   const bundle = await bundler.bundleWorkflows();
   await writeFile(join(DIST, bundler.WORKFLOW_BUNDLE_FILE), bundle.code);
+  const cliInputs = await bundleCli(KAIZEN_HOME);
   await writeFile(join(KAIZEN_HOME, STAMP_FILE), `${JSON.stringify(stamp)}\n`);
-  console.log(`kaizen: built dist/ (${stamp.files.length} inputs, workflow bundle ${Math.round(bundle.code.length / 1024)} KiB) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`kaizen: built dist/ (${stamp.files.length} inputs, workflow bundle ${Math.round(bundle.code.length / 1024)} KiB) and the CLI bundle (${cliInputs} modules) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
 try {

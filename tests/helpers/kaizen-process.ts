@@ -8,9 +8,18 @@ import { KAIZEN_ROOT } from './paths.js';
 export { KAIZEN_ROOT, SAMPLE_REPO } from './paths.js';
 
 const CLIENT = join(KAIZEN_ROOT, 'src', 'cli', 'main.ts');
+/** The installed `kaizen` bin: the compiled single-file CLI when dist/ is fresh (see compiled-cli.test.ts). */
+const BIN = join(KAIZEN_ROOT, 'bin', 'kaizen.js');
 /** tsx's loader by its own URL, so the CLI also starts from a cwd outside Kaizen's folder. */
 const TSX = import.meta.resolve('tsx');
 const run = promisify(execFile);
+
+/** How a test runs the CLI: the sources through tsx (default), or the installed bin. */
+export interface CliEntry {
+  bin?: boolean;
+}
+
+const argvOf = (args: string[], entry: CliEntry): string[] => (entry.bin ? [BIN, ...args] : ['--import', TSX, CLIENT, ...args]);
 
 export interface CliResult {
   code: number;
@@ -19,9 +28,9 @@ export interface CliResult {
 }
 
 /** Runs `kaizen <args>` to completion with exactly this environment (in `cwd`, default Kaizen's folder). */
-export async function runKaizen(args: string[], env: NodeJS.ProcessEnv, options: { timeoutMs?: number; cwd?: string } = {}): Promise<CliResult> {
+export async function runKaizen(args: string[], env: NodeJS.ProcessEnv, options: { timeoutMs?: number; cwd?: string } & CliEntry = {}): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', TSX, CLIENT, ...args], { cwd: options.cwd ?? KAIZEN_ROOT, env, timeout: options.timeoutMs ?? 120_000 });
+    const { stdout, stderr } = await run(process.execPath, argvOf(args, options), { cwd: options.cwd ?? KAIZEN_ROOT, env, timeout: options.timeoutMs ?? 120_000 });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const failed = err as { code?: number; stdout?: string; stderr?: string };
@@ -44,8 +53,8 @@ export interface KaizenProcess {
   exited(): Promise<void>;
 }
 
-export function startKaizenProcess(args: string[], env: NodeJS.ProcessEnv): KaizenProcess {
-  const child: ChildProcess = spawn(process.execPath, ['--import', TSX, CLIENT, ...args], { cwd: KAIZEN_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startKaizenProcess(args: string[], env: NodeJS.ProcessEnv, entry: CliEntry = {}): KaizenProcess {
+  const child: ChildProcess = spawn(process.execPath, argvOf(args, entry), { cwd: KAIZEN_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));

@@ -1,8 +1,9 @@
 // The `kaizen` bin runs the compiled CLI in dist/ only while dist/build-stamp.json matches the
 // sources; an edited, added or removed source sends it back to src/ through tsx, so stale
-// compiled code never runs. A copy of bin/ in a scratch install folder, run as a real process.
+// compiled code never runs. The compiled CLI is one file when the build made it, loaded with a
+// V8 code cache per command. A copy of bin/ in a scratch install folder, run as a real process.
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,10 +16,24 @@ let home: string;
 
 const SOURCE_MAIN = "console.log('ran src/ through tsx');\n";
 
-async function kaizen(): Promise<string> {
-  const { stdout } = await run(process.execPath, [join(home, 'bin', 'kaizen.js')], { cwd: home });
+async function kaizen(...args: string[]): Promise<string> {
+  const { stdout } = await run(process.execPath, [join(home, 'bin', 'kaizen.js'), ...args], { cwd: home });
   return stdout.trim();
 }
+
+/** The exit code and output of a run expected to fail. */
+async function kaizenFailing(...args: string[]): Promise<{ code: unknown; stdout: string }> {
+  try {
+    await run(process.execPath, [join(home, 'bin', 'kaizen.js'), ...args], { cwd: home });
+  } catch (err) {
+    const failure = err as { code?: unknown; stdout?: string };
+    return { code: failure.code, stdout: (failure.stdout ?? '').trim() };
+  }
+  throw new Error(`kaizen ${args.join(' ')} succeeded`);
+}
+
+const BUNDLE = join('dist', 'cli', 'bundle.cjs');
+const caches = (): string[] => readdirSync(join(home, 'dist', 'cli')).filter((name) => name.endsWith('.v8-cache')).sort();
 
 function write(path: string, text: string): void {
   mkdirSync(join(home, path, '..'), { recursive: true });
@@ -32,7 +47,7 @@ function stamp(): void {
 beforeAll(() => {
   home = mkdtempSync(join(tmpdir(), 'kaizen-bin-'));
   mkdirSync(join(home, 'bin'));
-  for (const name of ['kaizen.js', 'build-stamp.js']) copyFileSync(join(KAIZEN_ROOT, 'bin', name), join(home, 'bin', name));
+  for (const name of ['kaizen.js', 'build-stamp.js', 'code-cache.js']) copyFileSync(join(KAIZEN_ROOT, 'bin', name), join(home, 'bin', name));
   writeFileSync(join(home, 'package.json'), '{ "type": "module" }\n');
   // tsx comes from Kaizen's own install, as it would in a real one.
   symlinkSync(join(KAIZEN_ROOT, 'node_modules'), join(home, 'node_modules'), 'dir');
@@ -87,5 +102,28 @@ describe('the kaizen bin', () => {
     expect(await kaizen()).toBe('ran src/ through tsx');
     rmSync(join(home, STAMP_FILE));
     expect(await kaizen()).toBe('ran src/ through tsx');
+  });
+
+  it('runs the single-file CLI when the build made one, keeping a code cache per command that later runs use', async () => {
+    write(BUNDLE, "exports.runCli = async (argv) => { const [command, code] = argv.slice(2); console.log('ran the bundle: ' + command); return Number(code ?? 0); };\n");
+    stamp();
+    expect(await kaizen('status', '0')).toBe('ran the bundle: status');
+    expect(caches()).toEqual(['bundle.cjs.status.v8-cache']);
+    expect(await kaizen('status', '0')).toBe('ran the bundle: status');
+    expect(await kaizen('--help', '0')).toBe('ran the bundle: --help');
+    expect(caches()).toEqual(['bundle.cjs.options.v8-cache', 'bundle.cjs.status.v8-cache']);
+  });
+
+  it("passes the command's exit code on, and keeps no cache of a failed run", async () => {
+    expect(await kaizenFailing('watch', '3')).toEqual({ code: 3, stdout: 'ran the bundle: watch' });
+    expect(existsSync(join(home, BUNDLE + '.watch.v8-cache'))).toBe(false);
+  });
+
+  it('runs with a cache V8 refuses (another Node version) and replaces it', async () => {
+    const cache = join(home, BUNDLE + '.status.v8-cache');
+    writeFileSync(cache, 'not a code cache');
+    expect(await kaizen('status', '0')).toBe('ran the bundle: status');
+    expect(readdirSync(join(home, 'dist', 'cli')).filter((name) => name.includes('.v8-cache.'))).toEqual([]);
+    expect(statSync(cache).size).toBeGreaterThan(100);
   });
 });
