@@ -3,7 +3,18 @@
 import { stat } from 'node:fs/promises';
 import { simpleGit } from 'simple-git';
 import { BinaryMissingError, GitFailedError } from '../core/errors.js';
-import { parseRefTips, parseStatusPorcelainZ, parseWorktreeListPorcelain, type StatusEntry, type WorktreeEntry } from '../core/repository/git-porcelain.js';
+import {
+  parseCheckedOutTip,
+  parseCommitFiles,
+  parseRefTips,
+  parseStatusPorcelainV2Z,
+  parseStatusPorcelainZ,
+  parseWorktreeListPorcelain,
+  type CommitFiles,
+  type HeadStatus,
+  type StatusEntry,
+  type WorktreeEntry,
+} from '../core/repository/git-porcelain.js';
 
 export interface GitContext {
   /** Folder git runs in. */
@@ -174,6 +185,26 @@ export async function statusEntries(ctx: GitContext): Promise<StatusEntry[]> {
   return parseStatusPorcelainZ(await git(ctx, ['status', '--porcelain=v1', '-z', '--ignore-submodules=none']));
 }
 
+/**
+ * HEAD's commit and branch and the uncommitted changes to tracked files, in one git call (one
+ * `git status` instead of a rev-parse beside it: every git process a worker starts costs it a fork).
+ */
+export async function headStatus(ctx: GitContext): Promise<HeadStatus> {
+  return parseStatusPorcelainV2Z(await git(ctx, ['status', '--porcelain=v2', '--branch', '-z', '--untracked-files=no']));
+}
+
+/** The checked-out branch with its commit and tree, in one git call; null on a detached HEAD or an unborn branch. */
+export async function checkedOutTip(ctx: GitContext): Promise<{ branch: string; commit: string; tree: string } | null> {
+  return parseCheckedOutTip(await git(ctx, ['for-each-ref', '--format=%(HEAD)%00%(refname)%00%(objectname)%00%(tree)', 'refs/heads/']));
+}
+
+/** A commit's hash, tree and parents and the files it changes against its first parent, in one git call. */
+export async function commitFiles(ctx: GitContext, rev: string): Promise<CommitFiles> {
+  const parsed = parseCommitFiles(await git(ctx, ['log', '-1', '--no-show-signature', '--no-renames', '--format=%H%x00%T%x00%P', '--name-only', '-z', '--end-of-options', rev, '--']));
+  if (!parsed) throw new GitFailedError(`log -1 ${rev}`, `git printed no commit for ${rev}`);
+  return parsed;
+}
+
 export async function listWorktrees(ctx: GitContext): Promise<WorktreeEntry[]> {
   return parseWorktreeListPorcelain(await git(ctx, ['worktree', 'list', '--porcelain']));
 }
@@ -184,7 +215,7 @@ export async function gitPath(ctx: GitContext, name: string): Promise<string> {
   return out;
 }
 
-export type { StatusEntry, WorktreeEntry };
+export type { CommitFiles, HeadStatus, StatusEntry, WorktreeEntry };
 
 async function isDirectory(path: string): Promise<boolean> {
   try {

@@ -2,10 +2,11 @@
 // commits exactly the files it names, and keeps a backup ref at the pre-change commit.
 import { lstat, mkdir, realpath, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { LlmAnswerRejectedError, NothingToProposeError } from '../../core/errors.js';
+import { GitFailedError, LlmAnswerRejectedError, NothingToProposeError } from '../../core/errors.js';
+import { hasStagedChange } from '../../core/repository/git-porcelain.js';
 import { normaliseRepoPath } from '../../core/repository/path.js';
 import type { ApplyResult, Proposal, Workspace } from '../../core/types.js';
-import { currentBranch, git, identityOptions, resolveCommit, treeOf, type GitCallOptions, type GitContext } from '../../adapters/git.js';
+import { commitFiles, currentBranch, git, headStatus, identityOptions, resolveCommit, runGit, treeOf, type GitCallOptions, type GitContext } from '../../adapters/git.js';
 import type { ActivityDeps } from '../../contracts/ports.js';
 import { readProposalBody } from '../generate/proposal-store.js';
 import { BRANCH_PREFIX, gitContext, isInside, kaizenIdentity, STATE_DIR_NAME, withHeartbeat, worktreesDir } from './common.js';
@@ -57,7 +58,8 @@ export function createApplyActivities(deps: ActivityDeps) {
       const commitOptions: GitCallOptions = withCommitConfig(identityOptions(kaizenIdentity(deps.env)));
 
       return withHeartbeat(async () => {
-        const head = await resolveCommit(wt, 'HEAD');
+        // HEAD and what is staged, in one git call.
+        const { head, entries } = await headStatus(wt);
         if (head && head !== workspace.baseCommit) {
           // A retry: an earlier attempt may already have made exactly this commit.
           if ((await resolveCommit(wt, 'HEAD^')) === workspace.baseCommit) {
@@ -66,20 +68,21 @@ export function createApplyActivities(deps: ActivityDeps) {
           }
           // Anything else on Kaizen's own branch is left-over from a failed attempt.
           await git(wt, ['reset', '--hard', '--quiet', workspace.baseCommit]);
-        } else {
+        } else if (hasStagedChange(entries)) {
+          // Staged by an attempt that died before its commit: only the named files go in.
           await git(wt, ['reset', '--quiet']);
         }
         await stage(wt, files, paths);
-        // prepare read the base's tree with its commit (older histories: ask git).
-        const baseTree = workspace.baseTree || (await treeOf(wt, workspace.baseCommit));
-        if ((await writeTree(wt)) === baseTree) {
-          throw new NothingToProposeError(`The proposal leaves ${paths.join(', ')} exactly as they are on ${workspace.targetBranch}; there is nothing to commit.`);
-        }
         // No --no-verify: the repository's own hooks guard Kaizen's commits too.
-        await git(wt, ['commit', '--quiet', '-m', input.message], commitOptions);
-        const commit = await resolveCommit(wt, 'HEAD');
-        if (!commit) throw new Error(`git commit in ${workspace.worktree} left no HEAD commit`);
-        return finish(wt, workspace, commit);
+        const committed = await runGit(wt, ['commit', '--quiet', '-m', input.message], commitOptions);
+        if (committed.exitCode !== 0) {
+          // git refuses an empty commit; asked only now, so a proposal that changes something costs no extra call.
+          if ((await runGit(wt, ['diff', '--cached', '--quiet', workspace.baseCommit, '--'])).exitCode === 0) {
+            throw new NothingToProposeError(`The proposal leaves ${paths.join(', ')} exactly as they are on ${workspace.targetBranch}; there is nothing to commit.`);
+          }
+          throw new GitFailedError('commit --quiet -m <message>', committed.stderr || committed.stdout || `exit code ${committed.exitCode}`);
+        }
+        return finish(wt, workspace, 'HEAD');
       });
     },
   };
@@ -113,12 +116,12 @@ export function withCommitConfig(options: GitCallOptions): GitCallOptions {
 }
 
 async function finish(wt: GitContext, workspace: Workspace, commit: string): Promise<ApplyResult> {
-  // Neither reads what the other writes.
-  const [, changed] = await Promise.all([
-    git(wt, ['update-ref', workspace.backupRef, workspace.baseCommit]),
-    git(wt, ['diff', '--name-only', '-z', '--no-renames', workspace.baseCommit, commit]),
-  ]);
-  return { commit, backupRef: workspace.backupRef, filesChanged: changed.split('\0').filter(Boolean) };
+  // Neither reads what the other writes; the commit, its parent and its files come in one call.
+  const [, made] = await Promise.all([git(wt, ['update-ref', workspace.backupRef, workspace.baseCommit]), commitFiles(wt, commit)]);
+  if (made.parents.length === 1 && made.parents[0] === workspace.baseCommit) return { commit: made.commit, backupRef: workspace.backupRef, filesChanged: made.files };
+  // Not straight on the base (a hook made commits of its own): the files against the base itself.
+  const changed = await git(wt, ['diff', '--name-only', '-z', '--no-renames', workspace.baseCommit, made.commit]);
+  return { commit: made.commit, backupRef: workspace.backupRef, filesChanged: changed.split('\0').filter(Boolean) };
 }
 
 async function stage(wt: GitContext, files: TargetFile[], paths: string[]): Promise<void> {

@@ -65,6 +65,26 @@ describe('applyProposal', () => {
     expect(existsSync(marker)).toBe(true);
   });
 
+  it('leaves out of the commit what an attempt that died before committing had staged', async () => {
+    const { r, acts, workspace } = await prepared();
+    writeFileSync(join(workspace.worktree, 'src/b.js'), 'var b = 3;\n');
+    git(workspace.worktree, 'add', 'src/b.js');
+    const proposal = await proposalFor(workspace, { 'src/a.js': 'const a = 1;\n' });
+    const result = await acts.applyProposal({ workspace, proposal, message: 'fix a' });
+    expect(result.filesChanged).toEqual(['src/a.js']);
+    expect(r.git('show', '--name-only', '--format=', result.commit)).toBe('src/a.js');
+    expect(r.git('show', `${result.commit}:src/b.js`)).toBe('var b = 2;');
+  });
+
+  it('fails naming the hook when the repository refuses the commit, and commits nothing', async () => {
+    const { r, acts, workspace } = await prepared();
+    writeFileSync(join(r.path, '.git', 'hooks', 'pre-commit'), '#!/bin/sh\necho "lint-staged: refused" >&2\nexit 1\n');
+    chmodSync(join(r.path, '.git', 'hooks', 'pre-commit'), 0o755);
+    const proposal = await proposalFor(workspace, { 'src/a.js': 'const a = 1;\n' });
+    await expect(acts.applyProposal({ workspace, proposal, message: 'fix' })).rejects.toThrow(/lint-staged: refused/);
+    expect(r.git('rev-parse', workspace.branch)).toBe(workspace.baseCommit);
+  });
+
   it('refuses paths that leave the worktree or touch git or Kaizen state, writing nothing', async () => {
     const { r, acts, workspace } = await prepared();
     const outside = mkdtempSync(join(tmpdir(), 'kaizen-outside-'));
