@@ -1,7 +1,7 @@
 // Landing a change: leave the branch for review, or fast-forward the target branch under
 // the repo's merge lock. A checkout with uncommitted changes is never written to.
 import { access } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { GitFailedError, TargetBranchMissingError } from '../../core/errors.js';
 import { changedPaths } from '../../core/repository/git-porcelain.js';
 import type { IntegrateResult, Mode, RebaseResult, Workspace } from '../../core/types.js';
@@ -87,12 +87,19 @@ async function fastForward(deps: ActivityDeps, workspace: Workspace, commit: str
   const repo = gitContext(deps, workspace.repoRoot);
   const ref = `refs/heads/${workspace.targetBranch}`;
   const applied: IntegrateResult = { kind: 'applied', commit, reason: `fast-forwarded ${workspace.targetBranch} to ${shortSha(commit)}` };
-  const tip = await targetTip(repo, workspace);
+  // Questions that need nothing of each other, asked at once (each git process costs the worker a
+  // fork): the target's tip, the ancestry, the checkouts of the target, and the changes of the
+  // checkout at repoRoot, which is usually the one that has the target checked out.
+  const [tip, descends, worktrees, rootChanges] = await Promise.all([
+    targetTip(repo, workspace),
+    isAncestor(repo, workspace.baseCommit, commit).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))),
+    listWorktrees(repo),
+    statusEntries(repo).catch(() => null),
+  ]);
   // A retry after the fast-forward landed.
   if (tip === commit) return applied;
   if (tip !== workspace.baseCommit) return targetMoved(workspace, tip);
-  // Two questions that need nothing of each other.
-  const [descends, worktrees] = await Promise.all([isAncestor(repo, workspace.baseCommit, commit), listWorktrees(repo)]);
+  if (descends instanceof Error) throw descends;
   if (!descends) {
     throw new GitFailedError(`merge --ff-only ${commit}`, `${shortSha(commit)} does not descend from ${shortSha(workspace.baseCommit)}, so ${workspace.targetBranch} cannot be fast-forwarded to it`);
   }
@@ -109,7 +116,8 @@ async function fastForward(deps: ActivityDeps, workspace: Workspace, commit: str
   }
 
   for (const checkout of checkouts) {
-    const dirty = changedPaths(await statusEntries(gitContext(deps, checkout.path)), STATE_DIR_NAME);
+    const atRoot = rootChanges !== null && resolve(checkout.path) === resolve(workspace.repoRoot);
+    const dirty = changedPaths(atRoot ? rootChanges : await statusEntries(gitContext(deps, checkout.path)), STATE_DIR_NAME);
     if (dirty.length > 0) {
       const listed = dirty.slice(0, LISTED_DIRTY_FILES).join(', ') + (dirty.length > LISTED_DIRTY_FILES ? `, and ${dirty.length - LISTED_DIRTY_FILES} more` : '');
       return {

@@ -7,7 +7,7 @@ import { durationMs } from '../../core/duration.js';
 import { GitFailedError, TargetBranchMissingError } from '../../core/errors.js';
 import { changedPaths } from '../../core/repository/git-porcelain.js';
 import type { Workspace } from '../../core/types.js';
-import { branchTip, currentBranch, deleteRef, git, isAncestor, listWorktrees, resolveCommit, runGit, statusEntries, type GitContext, type WorktreeEntry } from '../../adapters/git.js';
+import { branchTip, checkedOutTip, currentBranch, deleteRef, git, isAncestor, listWorktrees, resolveCommit, runGit, statusEntries, type GitContext, type WorktreeEntry } from '../../adapters/git.js';
 import type { ActivityDeps } from '../../contracts/ports.js';
 import { activityContext } from '../context.js';
 import { loadRepoConfig } from './repo-config.js';
@@ -66,10 +66,7 @@ export function createWorkspaceActivities(deps: ActivityDeps) {
       const stateDir = join(repoRoot, STATE_DIR_NAME);
       await ensureStateDir(stateDir, 'worktrees');
 
-      const targetBranch = input.targetBranch ?? config.targetBranch ?? (await checkedOutBranch(repo));
-      const tip = await branchTip(repo, targetBranch);
-      if (!tip) throw new TargetBranchMissingError(repoRoot, targetBranch);
-      const { commit: baseCommit, tree: baseTree } = tip;
+      const { branch: targetBranch, commit: baseCommit, tree: baseTree } = await targetTip(repo, input.targetBranch ?? config.targetBranch);
 
       const branch = `${BRANCH_PREFIX}${input.runId}`;
       const worktree = join(worktreesDir(stateDir), input.runId);
@@ -118,31 +115,32 @@ export function createWorkspaceActivities(deps: ActivityDeps) {
         resolve(workspace.stateDir) === resolve(workspace.repoRoot, STATE_DIR_NAME) &&
         worktree === join(worktreesDir(resolve(workspace.stateDir)), workspace.runId) &&
         isInside(worktreesDir(resolve(workspace.stateDir)), worktree);
-      const worktrees = await listWorktrees(repo);
-      let removed: WorktreeEntry | undefined;
-      if (ownWorktree) {
-        // Nothing a dead worker started may keep running in (or recreate files in) a removed worktree.
-        await endRecordedGroups(recordPathFor(worktree));
+      // Nothing a dead worker started may keep running in (or recreate files in) a removed worktree.
+      const [worktrees] = await Promise.all([listWorktrees(repo), ownWorktree ? endRecordedGroups(recordPathFor(worktree)) : undefined]);
+      const registered = ownWorktree ? await findWorktreeIn(worktrees, worktree) : undefined;
+      const removeFolder = async () => {
+        if (!ownWorktree) return;
         forgetRecords(recordPathFor(worktree));
-        const registered = await findWorktreeIn(worktrees, worktree);
         // git refuses some removals (a worktree with submodules); the folder is ours either way,
         // and prune then forgets the registration of the folder removed by hand.
         const gitRemoved = registered ? (await runGit(repo, ['worktree', 'remove', '--force', '--force', worktree])).exitCode === 0 : false;
         await rm(worktree, { recursive: true, force: true });
         if (registered && !gitRemoved) await git(repo, ['worktree', 'prune']);
-        removed = registered;
-      }
-
-      // One transaction each; a ref already gone is fine (a retried removal).
-      const branch = workspace.branch;
-      if (input.deleteBranch && branch === `${BRANCH_PREFIX}${workspace.runId}` && branch.startsWith(BRANCH_PREFIX)) {
-        const ref = `refs/heads/${branch}`;
-        const stillCheckedOut = worktrees.some((w) => w !== removed && w.branch === ref && !w.prunable);
-        if (!stillCheckedOut) await deleteRef(repo, ref);
-      }
-      if (input.deleteBackupRef && workspace.backupRef === `${BACKUP_REF_PREFIX}${workspace.runId}`) {
-        await deleteRef(repo, workspace.backupRef);
-      }
+      };
+      // One transaction each, one after the other (a deletion locks packed-refs); a ref already gone is fine (a retried removal).
+      const deleteRefs = async () => {
+        const branch = workspace.branch;
+        if (input.deleteBranch && branch === `${BRANCH_PREFIX}${workspace.runId}` && branch.startsWith(BRANCH_PREFIX)) {
+          const ref = `refs/heads/${branch}`;
+          const stillCheckedOut = worktrees.some((w) => w !== registered && w.branch === ref && !w.prunable);
+          if (!stillCheckedOut) await deleteRef(repo, ref);
+        }
+        if (input.deleteBackupRef && workspace.backupRef === `${BACKUP_REF_PREFIX}${workspace.runId}`) {
+          await deleteRef(repo, workspace.backupRef);
+        }
+      };
+      // The folder and the refs need nothing of each other: removed side by side.
+      await Promise.all([removeFolder(), deleteRefs()]);
     },
   };
 }
@@ -152,6 +150,15 @@ function plannedMirrorWorkspace(deps: ActivityDeps, planned: Workspace): Workspa
   const mirror = localRepoRoot(planned.repoRoot, deps.env);
   const stateDir = join(mirror, STATE_DIR_NAME);
   return { ...planned, repoRoot: mirror, stateDir, worktree: join(worktreesDir(stateDir), planned.runId) };
+}
+
+/** The target branch (the named one, else the checked-out one) with its commit and tree. */
+async function targetTip(repo: GitContext, named: string | undefined): Promise<{ branch: string; commit: string; tree: string }> {
+  // The checked-out branch and its tip in one git call; a detached HEAD or unborn branch is explained below.
+  const tip = named === undefined ? await checkedOutTip(repo) : await branchTip(repo, named).then((t) => (t ? { branch: named, ...t } : null));
+  if (tip) return tip;
+  const branch = named ?? (await checkedOutBranch(repo));
+  throw new TargetBranchMissingError(repo.cwd, branch);
 }
 
 async function checkedOutBranch(repo: GitContext): Promise<string> {
@@ -167,13 +174,14 @@ async function checkedOutBranch(repo: GitContext): Promise<string> {
 /** Creates the worktree on kaizen/<runId> at baseCommit, or repairs what an earlier attempt of the same run left. */
 async function ensureWorktree(deps: ActivityDeps, repo: GitContext, worktree: string, branch: string, baseCommit: string): Promise<void> {
   const ref = `refs/heads/${branch}`;
-  const existing = await findWorktree(repo, worktree);
-  if (!existing && !(await isDirectory(worktree))) {
-    // The usual case, nothing of this run yet: one git call. git refuses, creating nothing, when
-    // an earlier attempt left the branch; the careful way below then checks it holds nothing of its own.
+  if (!(await isDirectory(worktree))) {
+    // The usual case, nothing of this run yet: one git call. git refuses when an earlier attempt
+    // left the branch or a registration of the folder (having made the branch, at the base, in
+    // the second case); the careful way below then checks the branch holds nothing of its own.
     const fresh = await runGit(repo, ['worktree', 'add', '--quiet', '-b', branch, worktree, baseCommit]);
     if (fresh.exitCode === 0) return;
   }
+  const existing = await findWorktree(repo, worktree);
   if (existing && !existing.prunable && existing.branch === ref && (await isDirectory(worktree))) {
     if (existing.head !== baseCommit) {
       await assertNoOwnCommits(repo, branch, existing.head, baseCommit);
