@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { git } from '../adapters/git.js';
+import { git, headStatus } from '../adapters/git.js';
 import type { ActivityDeps } from '../contracts/ports.js';
 import type { TestRun, Workspace } from '../core/types.js';
 import { gitContext } from './workspace/common.js';
@@ -22,12 +22,16 @@ export interface CachedRun {
 /**
  * The cache file for the worktree's tree and this command, or null when the worktree has
  * uncommitted changes to tracked files: then HEAD's tree is not what the tests would see.
+ * `atBase`: HEAD is most likely the run's base, whose tree prepare read, so one `git status`
+ * answers both questions (a HEAD elsewhere costs a second call); otherwise both run at once.
  */
-export async function testCachePath(deps: ActivityDeps, workspace: Workspace, command: string[]): Promise<string | null> {
+export async function testCachePath(deps: ActivityDeps, workspace: Workspace, command: string[], options: { atBase?: boolean } = {}): Promise<string | null> {
   const worktree = gitContext(deps, workspace.worktree);
-  const [tree, status] = await Promise.all([git(worktree, ['rev-parse', 'HEAD^{tree}']), git(worktree, ['status', '--porcelain', '--untracked-files=no'])]);
-  if (status.trim() !== '') return null;
-  const key = createHash('sha256').update(tree.trim()).update('\0').update(JSON.stringify(command)).digest('hex');
+  const baseTree = options.atBase ? workspace.baseTree : undefined;
+  const [status, headTree] = await Promise.all([headStatus(worktree), baseTree ? undefined : git(worktree, ['rev-parse', 'HEAD^{tree}'])]);
+  if (status.entries.length > 0 || status.head === null) return null;
+  const tree = headTree?.trim() ?? (status.head === workspace.baseCommit && baseTree ? baseTree : (await git(worktree, ['rev-parse', '--end-of-options', `${status.head}^{tree}`])).trim());
+  const key = createHash('sha256').update(tree).update('\0').update(JSON.stringify(command)).digest('hex');
   return join(workspace.stateDir, 'cache', 'tests', `${key}.json`);
 }
 

@@ -47,7 +47,7 @@ export function createTestActivities(deps: ActivityDeps) {
       if (command === null) return skippedRun(phase);
 
       // Only a green result is reused here: a red one is always run again (and twice).
-      const cacheFile = await testCachePath(deps, workspace, command);
+      const cacheFile = await testCachePath(deps, workspace, command, { atBase: phase === 'baseline' });
       // A cached run has no coverage of this change's lines.
       const cached = cacheFile && !input.changedLines ? await readCachedRun(cacheFile, { red: false }) : null;
       if (cached) return { ...cached.run, phase, cached: true };
@@ -68,7 +68,8 @@ export function createTestActivities(deps: ActivityDeps) {
     async knownTestRun(input: Omit<RunTestsInput, 'phase'>): Promise<TestRun | null> {
       const command = await commandOf(input);
       if (command === null) return skippedRun('baseline');
-      const cacheFile = await testCachePath(deps, input.workspace, command);
+      // The untouched tree: one git call, none when the test command is unknown.
+      const cacheFile = await testCachePath(deps, input.workspace, command, { atBase: true });
       const cached = cacheFile ? await readCachedRun(cacheFile, { red: true }) : null;
       return cached ? { ...cached.run, phase: 'baseline', cached: true } : null;
     },

@@ -79,6 +79,7 @@ export interface Workspace {
   targetBranch: string;
   /** Commit of the target branch the run started from. */
   baseCommit: string;
+  /** Tree of baseCommit ('' when not known: then nothing takes it for granted). */
   baseTree: string;
   /** Absolute path of Kaizen's state folder for this repo (`<repo>/.kaizen`). */
   stateDir: string;

@@ -55,6 +55,20 @@ describe('knownTestRun', () => {
     expect(await knownTestRun({ workspace, config, command: [process.execPath, '--test', 'demo.test.mjs'] })).toBeNull();
   });
 
+  it('answers for the tree checked out now, not the base the run started from', async () => {
+    const { repo, runs } = repoWith(true);
+    const workspace = workspaceOf(repo, 'r1');
+    await runTests({ workspace, config, phase: 'verify' });
+    // A commit on top of the base: its tree was never tested, whatever the base's tree says.
+    repo.write('notes.md', 'a change\n');
+    repo.commitAll('another tree');
+    expect(await knownTestRun({ workspace, config })).toBeNull();
+    // The base's tree unknown to the workflow: asked of git, and found.
+    repo.git('reset', '--hard', '--quiet', workspace.baseCommit);
+    expect(await knownTestRun({ workspace: { ...workspace, baseTree: '' }, config })).toMatchObject({ passed: true, cached: true });
+    expect(runs()).toBe(1);
+  });
+
   it('remembers a red tree for an hour, then knows nothing of it again', async () => {
     const { repo, runs } = repoWith(false);
     const workspace = workspaceOf(repo, 'r1');

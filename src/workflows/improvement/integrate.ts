@@ -50,7 +50,7 @@ async function landOrRebase(run: ImprovementRun, start: Workspace, config: Confi
     // Another run landed the same change: nothing of this run's to land, and nothing learned.
     if (rebased.alreadyOnTarget) throw new StepOutcome('skipped', `already on ${workspace.targetBranch}: ${rebased.reason ?? 'the target branch has this change'}`);
     if (!rebased.ok || !rebased.commit || !rebased.baseCommit) throw new StepOutcome('rolled_back', `target moved and the rebase failed: ${rebased.reason ?? 'conflict'}`);
-    workspace = { ...workspace, baseCommit: rebased.baseCommit, ...(rebased.baseTree ? { baseTree: rebased.baseTree } : {}) };
+    workspace = { ...workspace, baseCommit: rebased.baseCommit, baseTree: rebased.baseTree ?? '' /* no tree: none is trusted for the new base */ };
     commit = rebased.commit;
     await verifyChange(run, workspace, config);
   }

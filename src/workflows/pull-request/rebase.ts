@@ -72,7 +72,7 @@ async function rebaseIn(runner: StepRunner, input: FollowPullRequestInput, ws: W
   if (!rebased.ok || !rebased.commit || !rebased.baseCommit) {
     return { kind: 'close', review: 'conflict', comment: `${CLOSES} ${rebased.reason ?? `it no longer rebases onto ${onto}`}. A later run will make the change again on the current ${ws.targetBranch}.` };
   }
-  const verifiedWs: Workspace = { ...ws, baseCommit: rebased.baseCommit, ...(rebased.baseTree ? { baseTree: rebased.baseTree } : {}) };
+  const verifiedWs: Workspace = { ...ws, baseCommit: rebased.baseCommit, baseTree: rebased.baseTree ?? '' /* no tree: none is trusted for the new base */ };
   const verified = await verifyRebased(runner, input, verifiedWs, config, onto);
   if (verified.kind !== 'green') return verified;
 

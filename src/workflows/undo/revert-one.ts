@@ -119,7 +119,7 @@ async function land(ctx: RevertContext, start: Workspace, config: Config, startC
       const rebased = await runner.timed('integrate', () => runner.acts('apply', 'undo: rebase onto the moved target').rebaseWorkspace({ workspace: ws }));
       if (rebased.alreadyOnTarget) throw new StepOutcome('skipped', `${ws.targetBranch} no longer has the change: ${rebased.reason ?? 'it was reverted meanwhile'}`);
       if (!rebased.ok || !rebased.commit || !rebased.baseCommit) throw new StepOutcome('failed', `${ws.targetBranch} moved and the revert no longer applies: ${rebased.reason ?? 'conflict'}; nothing was changed`);
-      workspace = { ...ws, baseCommit: rebased.baseCommit, ...(rebased.baseTree ? { baseTree: rebased.baseTree } : {}) };
+      workspace = { ...ws, baseCommit: rebased.baseCommit, baseTree: rebased.baseTree ?? '' /* no tree: none is trusted for the new base */ };
       commit = rebased.commit;
       await verifyRevert(ctx, workspace, config);
     }
