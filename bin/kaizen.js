@@ -2,7 +2,8 @@
 // The `kaizen` command (also `npm run kaizen`): the compiled CLI in dist/ when `npm run build`
 // made it from exactly these sources, else the TypeScript sources through tsx's loader. So a
 // fresh install starts fast, and an edited or pulled checkout never runs stale compiled code.
-// The compiled CLI is one file, dist/cli/bundle.cjs, loaded with a V8 code cache per command.
+// The compiled CLI is two files loaded with V8 code caches: the command tree (dist/cli/bundle.cjs,
+// all `--help` reads) and the commands (commands.cjs, loaded when one runs, a cache per command).
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,20 +11,28 @@ import { staleBuildReason } from './build-stamp.js';
 import { requireWithCodeCache } from './code-cache.js';
 
 const home = dirname(dirname(fileURLToPath(import.meta.url)));
-const bundle = join(home, 'dist', 'cli', 'bundle.cjs');
+const cliFolder = join(home, 'dist', 'cli');
+const tree = join(cliFolder, 'bundle.cjs');
 if (staleBuildReason(home) !== null) {
   const { register } = await import('tsx/esm/api');
   register();
   await import('../src/cli/main.ts');
-} else if (existsSync(bundle)) {
+} else if (existsSync(tree)) {
   const command = /^[a-z][a-z-]{0,30}$/.test(process.argv[2] ?? '') ? process.argv[2] : 'options';
-  const cli = requireWithCodeCache(bundle, `${bundle}.${command}.v8-cache`);
+  const loaded = [requireWithCodeCache(tree, `${tree}.v8-cache`)];
+  const commandsFile = join(cliFolder, 'commands.cjs');
+  // Read by bundle.cjs when a command runs (scripts/cli-bundle.ts).
+  globalThis[Symbol.for('kaizen.cli.loadCommands')] = () => {
+    const commands = requireWithCodeCache(commandsFile, `${commandsFile}.${command}.v8-cache`);
+    loaded.push(commands);
+    return commands.exports;
+  };
   // On exit, as commander ends `--help` and `--version` with process.exit.
   process.on('exit', (code) => {
-    if (code === 0) cli.saveCache();
+    if (code === 0) for (const file of loaded) file.saveCache();
   });
   // Temporal's native runtime can keep the event loop alive after a command is done.
-  process.exit(await cli.exports.runCli(process.argv));
+  process.exit(await loaded[0].exports.runCli(process.argv));
 } else {
   await import('../dist/cli/main.js');
 }

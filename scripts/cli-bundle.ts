@@ -1,12 +1,17 @@
-// The compiled CLI as one CommonJS file, dist/cli/bundle.cjs, which the `kaizen` bin loads with
-// V8's code cache (bin/code-cache.js). Starting `kaizen improve` through dist/'s ~300 separate
-// modules cost ~0.5 s of a 2-core machine's CPU, mostly resolving, reading and compiling
-// @temporalio/client's dependencies; one file whose compiled code is cached takes ~0.2 s.
-import { build, type Plugin } from 'esbuild';
+// The compiled CLI as two CommonJS files that the `kaizen` bin loads with V8's code cache
+// (bin/code-cache.js): dist/cli/bundle.cjs holds the command tree (commander and
+// src/cli/program.ts: all `--help` needs), dist/cli/commands.cjs every command's module and
+// what they import, loaded on the first command that runs. Starting `kaizen improve` through
+// dist/'s ~300 separate modules cost ~0.5 s of a 2-core machine's CPU, mostly resolving,
+// reading and compiling @temporalio/client's dependencies; one cached file takes ~0.2 s.
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 
 export const CLI_BUNDLE = join('dist', 'cli', 'bundle.cjs');
+export const CLI_COMMANDS = join('dist', 'cli', 'commands.cjs');
+/** Where the bin puts its loader of commands.cjs (with the code cache); without it, a plain require. */
+const LOAD_COMMANDS = "Symbol.for('kaizen.cli.loadCommands')";
 
 /** Packages with native code or a size only some commands need: required from node_modules when used. */
 const EXTERNAL_PACKAGES = ['@temporalio/worker', '@temporalio/core-bridge', '@temporalio/testing', 'typescript', 'eslint', 'tsx'];
@@ -31,26 +36,43 @@ function importMetaAsInDist(home: string): Plugin {
   };
 }
 
+/** In bundle.cjs, program.ts's command modules come from commands.cjs, loaded on first use. */
+const commandsFromSecondFile: Plugin = {
+  name: 'commands-from-second-file',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/command-modules\.js$/ }, () => ({ path: 'command-modules', namespace: 'kaizen-commands' }));
+    b.onResolve({ filter: /^\.\/commands\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'kaizen-commands' }, () => ({
+      loader: 'js',
+      contents: `let loaded;
+const commands = () => (loaded ??= (globalThis[${LOAD_COMMANDS}] ?? (() => require('./commands.cjs')))());
+export const commandModules = new Proxy({}, { get: (_, name) => () => Promise.resolve().then(() => commands().commandModules[name]()) });
+`,
+    }));
+  },
+};
+
 /**
- * Bundles HOME's src/cli/cli.ts into HOME's dist/cli/bundle.cjs, or into OUT_HOME's (whose modules
- * then find their files from there); returns how many modules it holds.
+ * Bundles HOME's CLI into HOME's dist/cli/, or into OUT_HOME's (whose modules then find their
+ * files from there); returns how many modules the two files hold.
  */
 export async function bundleCli(home: string, outHome = home): Promise<number> {
-  const result = await build({
-    entryPoints: [join(home, 'src', 'cli', 'cli.ts')],
-    outfile: join(outHome, CLI_BUNDLE),
+  const common = {
     bundle: true,
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    // The bin compiles the bundle with vm.Script for the code cache, where import() needs a Node
-    // flag: lazily loaded modules become lazily initialised parts of the bundle instead.
+    // The bin compiles each file with vm.Script for the code cache, where import() needs a Node
+    // flag: lazily imported modules become lazily initialised parts of the file instead.
     supported: { 'dynamic-import': false },
     external: EXTERNAL_PACKAGES,
-    plugins: [importMetaAsInDist(home)],
     sourcemap: 'linked',
     logLevel: 'warning',
     metafile: true,
-  });
-  return Object.keys(result.metafile.inputs).length;
+  } satisfies BuildOptions;
+  const [tree, commands] = await Promise.all([
+    build({ ...common, entryPoints: [join(home, 'src', 'cli', 'cli.ts')], outfile: join(outHome, CLI_BUNDLE), plugins: [commandsFromSecondFile, importMetaAsInDist(home)] }),
+    build({ ...common, entryPoints: [join(home, 'src', 'cli', 'command-modules.ts')], outfile: join(outHome, CLI_COMMANDS), plugins: [importMetaAsInDist(home)] }),
+  ]);
+  return Object.keys(tree.metafile?.inputs ?? {}).length + Object.keys(commands.metafile?.inputs ?? {}).length;
 }

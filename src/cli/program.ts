@@ -1,6 +1,7 @@
 // The `kaizen` command tree. Commands are loaded lazily so `--help` is instant.
 import { Command, Option } from 'commander';
 import { MODES, STRATEGIES } from '../core/types.js';
+import { commandModules } from './command-modules.js';
 
 type Action = (...args: never[]) => Promise<number>;
 
@@ -14,7 +15,7 @@ function lazy<M>(load: () => Promise<M>, pick: (m: M) => Action) {
   };
 }
 
-const cli = () => import('./control.js');
+const cli = commandModules.control;
 
 const METRICS_FLAG = '--metrics-port <[host:]port>';
 const METRICS_HELP = 'serve Prometheus metrics on 127.0.0.1:port (0.0.0.0:port for every interface; default: KAIZEN_METRICS_PORT)';
@@ -41,17 +42,17 @@ export function buildProgram(): Command {
   serverFlags(program.command('dev').description('start the embedded Temporal dev server (with Web UI) and a Kaizen worker'))
     .option('--headless', 'no Web UI')
     .option(METRICS_FLAG, METRICS_HELP)
-    .action(lazy(() => import('./dev.js'), (m) => m.devCommand));
+    .action(lazy(commandModules.dev, (m) => m.devCommand));
   serverFlags(program.command('server').description('start only the embedded Temporal dev server'))
     .option('--headless', 'no Web UI')
-    .action(lazy(() => import('./dev.js'), (m) => m.serverCommand));
+    .action(lazy(commandModules.dev, (m) => m.serverCommand));
   withTemporal(program.command('worker').description('start a Kaizen worker (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, KAIZEN_TASK_QUEUE)')).option(METRICS_FLAG, METRICS_HELP).action(
-    lazy(() => import('./dev.js'), (m) => m.workerCommand),
+    lazy(commandModules.dev, (m) => m.workerCommand),
   );
   serverFlags(program.command('demo').description('run Kaizen end to end on a sample repository: no API key needed'))
     .option('--exit', 'exit when done instead of keeping the server and Web UI up')
     .option('--max <n>', 'at most this many improvements', '5')
-    .action(lazy(() => import('./demo.js'), (m) => m.demoCommand));
+    .action(lazy(commandModules.demo, (m) => m.demoCommand));
 
   withTemporal(
     program
@@ -67,7 +68,7 @@ export function buildProgram(): Command {
       .option('--no-governor', "bypass the repository's governor: no merge lock, repo pause, budget count or learning")
       .option('--wait', 'wait for the outcome')
       .option('--json', 'print one JSON object'),
-  ).action(lazy(() => import('./improve.js'), (m) => m.improveCommand));
+  ).action(lazy(commandModules.improve, (m) => m.improveCommand));
 
   withTemporal(
     program
@@ -81,7 +82,7 @@ export function buildProgram(): Command {
       .option('--no-governor', 'no merge lock and no lesson for the learner')
       .option('--wait', 'wait for the outcome')
       .option('--json', 'print one JSON object'),
-  ).action(lazy(() => import('./undo.js'), (m) => m.undoCommand));
+  ).action(lazy(commandModules.undo, (m) => m.undoCommand));
   withTemporal(program.command('status').description("an improvement's progress: step, percent, updates").argument('<id>', 'workflow id').option('--json', 'print JSON')).action(
     lazy(cli, (m) => m.statusCommand),
   );
@@ -105,7 +106,7 @@ export function buildProgram(): Command {
       .option('--json', 'print JSON'),
   ).action(lazy(cli, (m) => m.listCommand));
   withTemporal(program.command('watch').description('follow an improvement live until it ends (exit 1 when it failed)').argument('<id>', 'workflow id')).action(
-    lazy(() => import('./watch.js'), (m) => m.watchCommand),
+    lazy(commandModules.watch, (m) => m.watchCommand),
   );
   program
     .command('log')
@@ -114,19 +115,19 @@ export function buildProgram(): Command {
     .option('--since <when>', 'only since a duration ago (30m, 12h, 7d, 2w) or a date (2025-01-31)')
     .option('--outcome <outcomes>', 'only these outcomes, comma-separated: applied, proposed, rolled_back, skipped, failed')
     .option('--json', 'print a JSON array of ledger entries')
-    .action(lazy(() => import('./log.js'), (m) => m.logCommand));
+    .action(lazy(commandModules.log, (m) => m.logCommand));
   program
     .command('prs')
     .description("Kaizen's open pull requests (pr mode): from the ledger, with their state and checks on the forge")
     .argument('[repo]', 'git repository (default: the one containing the current folder)')
     .option('--json', 'print a JSON array')
-    .action(lazy(() => import('./prs.js'), (m) => m.prsCommand));
+    .action(lazy(commandModules.prs, (m) => m.prsCommand));
   program
     .command('stats')
     .description('improvements today and this week, success rate, rollback reasons, strategies, step times')
     .argument('[repo]', 'git repository (default: the one containing the current folder)')
     .option('--json', 'print one JSON object')
-    .action(lazy(() => import('./stats.js'), (m) => m.statsCommand));
+    .action(lazy(commandModules.stats, (m) => m.statsCommand));
   program
     .command('report')
     .description('write a self-contained HTML report: outcome charts and the latest changes with their diffs')
@@ -134,26 +135,26 @@ export function buildProgram(): Command {
     .option('--out <file>', 'where to write it (default: <repo>/.kaizen/report.html)')
     .option('--latest <n>', 'show this many latest changes', '15')
     .option('--days <n>', 'the per-day chart covers at most this many days', '60')
-    .action(lazy(() => import('./report.js'), (m) => m.reportCommand));
+    .action(lazy(commandModules.report, (m) => m.reportCommand));
   withTemporal(program.command('webhook-server'))
     .description('receive forge webhooks (KAIZEN_WEBHOOK_SECRET) and wake the workflows following the pull requests they concern')
     .option('--port <port>', 'port to listen on', '8787')
     .option('--host <host>', 'address to listen on', '0.0.0.0')
-    .action(lazy(() => import('./webhook-server.js'), (m) => m.webhookServerCommand));
+    .action(lazy(commandModules.webhookServer, (m) => m.webhookServerCommand));
   program
     .command('codec-server')
     .description("serve the payload codec (KAIZEN_CODEC_KEY) so the Web UI can show encrypted runs decoded")
     .option('--port <port>', 'HTTP port', '8888')
     .option('--host <ip>', 'address to listen on', '127.0.0.1')
     .option('--cors-origin <url>', 'Web UI origin allowed to call it (repeatable; default http://localhost:8233 and http://127.0.0.1:8233)', (v: string, all: string[] | undefined) => [...(all ?? []), v])
-    .action(lazy(() => import('./codec-server.js'), (m) => m.codecServerCommand));
+    .action(lazy(commandModules.codecServer, (m) => m.codecServerCommand));
   withTemporal(
     program
       .command('doctor')
       .description('check Temporal, the worker, git, a repository, the test command, the LLM endpoint and SMTP; prints the fix for each failure')
       .argument('[repo]', 'repository to check (default: the current folder when it is a git repository)')
       .option('--json', 'print the checks as JSON'),
-  ).action(lazy(() => import('./doctor/command.js'), (m) => m.doctorCommand));
+  ).action(lazy(commandModules.doctor, (m) => m.doctorCommand));
   addContinuousCommands(program);
   return program;
 }
@@ -163,19 +164,19 @@ function addContinuousCommands(program: Command): void {
   const json = (cmd: Command) => cmd.option('--json', 'print JSON');
   withTemporal(
     json(program.command('cycle').description('run one cycle now: analyse, ask the governor for budget, improve').argument('<repo>', 'path of the git repository').option('--wait', 'wait and print the summary')),
-  ).action(lazy(() => import('./cycle.js'), (m) => m.cycleCommand));
+  ).action(lazy(commandModules.cycle, (m) => m.cycleCommand));
   withTemporal(json(program.command('governor').description("a repository's governor: budgets used and left, merge lock, pause, strategy statistics").argument('<repo>', 'path of the git repository'))).action(
-    lazy(() => import('./governor.js'), (m) => m.governorCommand),
+    lazy(commandModules.governor, (m) => m.governorCommand),
   );
   const config = program.command('config').description('check and show kaizen.config.json');
   json(config.command('validate').description('check kaizen.config.json: every problem as dotted.path: message (exit 1)').argument('[repo]', 'git repository (default: the current folder)')).action(
-    lazy(() => import('./config.js'), (m) => m.configValidateCommand),
+    lazy(commandModules.config, (m) => m.configValidateCommand),
   );
   config.command('show').description('the effective config: the file with every default filled in, as JSON').argument('[repo]', 'git repository (default: the current folder)').action(
-    lazy(() => import('./config.js'), (m) => m.configShowCommand),
+    lazy(commandModules.config, (m) => m.configShowCommand),
   );
   const schedule = program.command('schedule').description('a Temporal Schedule per repository that starts its cycles');
-  const sched = () => import('./schedule.js');
+  const sched = commandModules.schedule;
   withTemporal(
     json(
       schedule

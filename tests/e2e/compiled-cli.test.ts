@@ -1,6 +1,6 @@
-// The installed `kaizen` bin as `npm ci` leaves it: the compiled single-file CLI (dist/cli/bundle.cjs,
-// loaded with a V8 code cache per command) runs a worker and improvements end to end, the worker
-// finding its prebuilt workflow bundle and Kaizen's home from the single file's location.
+// The installed `kaizen` bin as `npm ci` leaves it: the compiled CLI (dist/cli/bundle.cjs and
+// commands.cjs, loaded with V8 code caches) runs a worker and improvements end to end, the worker
+// finding its prebuilt workflow bundle and Kaizen's home from the bundled file's location.
 import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { createRepo, GIT_ENV, type TempRepo } from '../helpers/git-repo.js';
 import { KAIZEN_ROOT, runKaizen, SAMPLE_REPO, startKaizenProcess, type KaizenProcess } from '../helpers/kaizen-process.js';
 
 const BUNDLE = join(KAIZEN_ROOT, 'dist', 'cli', 'bundle.cjs');
-const IMPROVE_CACHE = `${BUNDLE}.improve.v8-cache`;
+const IMPROVE_CACHE = join(KAIZEN_ROOT, 'dist', 'cli', 'commands.cjs.improve.v8-cache');
 const taskQueue = `e2e-compiled-${Date.now().toString(36)}`;
 const repos: TempRepo[] = [];
 let worker: KaizenProcess | undefined;

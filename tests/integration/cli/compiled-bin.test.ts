@@ -1,7 +1,7 @@
 // The `kaizen` bin runs the compiled CLI in dist/ only while dist/build-stamp.json matches the
 // sources; an edited, added or removed source sends it back to src/ through tsx, so stale
-// compiled code never runs. The compiled CLI is one file when the build made it, loaded with a
-// V8 code cache per command. A copy of bin/ in a scratch install folder, run as a real process.
+// compiled code never runs. The compiled CLI is two files when the build made them (the command
+// tree, and the commands it loads to run one), each loaded with a V8 code cache. A copy of bin/ in a scratch install folder, run as a real process.
 import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,7 +32,8 @@ async function kaizenFailing(...args: string[]): Promise<{ code: unknown; stdout
   throw new Error(`kaizen ${args.join(' ')} succeeded`);
 }
 
-const BUNDLE = join('dist', 'cli', 'bundle.cjs');
+const TREE = join('dist', 'cli', 'bundle.cjs');
+const COMMANDS = join('dist', 'cli', 'commands.cjs');
 const caches = (): string[] => readdirSync(join(home, 'dist', 'cli')).filter((name) => name.endsWith('.v8-cache')).sort();
 
 function write(path: string, text: string): void {
@@ -104,25 +105,33 @@ describe('the kaizen bin', () => {
     expect(await kaizen()).toBe('ran src/ through tsx');
   });
 
-  it('runs the single-file CLI when the build made one, keeping a code cache per command that later runs use', async () => {
-    write(BUNDLE, "exports.runCli = async (argv) => { const [command, code] = argv.slice(2); console.log('ran the bundle: ' + command); return Number(code ?? 0); };\n");
+  it('runs the compiled CLI when the build made one, loading the commands file only for a command, with a code cache per command', async () => {
+    // As the build makes them: the command tree asks the bin's loader for the commands file only to run one.
+    write(TREE, `exports.runCli = async (argv) => {
+  const [command, code] = argv.slice(2);
+  if (command === '--help') { console.log('the command tree'); return 0; }
+  return globalThis[Symbol.for('kaizen.cli.loadCommands')]().run(command, Number(code));
+};\n`);
+    write(COMMANDS, "exports.run = (command, code) => { console.log('ran ' + command); return code; };\n");
     stamp();
-    expect(await kaizen('status', '0')).toBe('ran the bundle: status');
-    expect(caches()).toEqual(['bundle.cjs.status.v8-cache']);
-    expect(await kaizen('status', '0')).toBe('ran the bundle: status');
-    expect(await kaizen('--help', '0')).toBe('ran the bundle: --help');
-    expect(caches()).toEqual(['bundle.cjs.options.v8-cache', 'bundle.cjs.status.v8-cache']);
+    expect(await kaizen('--help')).toBe('the command tree');
+    expect(caches()).toEqual(['bundle.cjs.v8-cache']);
+    expect(await kaizen('status', '0')).toBe('ran status');
+    expect(caches()).toEqual(['bundle.cjs.v8-cache', 'commands.cjs.status.v8-cache']);
+    expect(await kaizen('status', '0')).toBe('ran status');
+    expect(await kaizen('log', '0')).toBe('ran log');
+    expect(caches()).toEqual(['bundle.cjs.v8-cache', 'commands.cjs.log.v8-cache', 'commands.cjs.status.v8-cache']);
   });
 
   it("passes the command's exit code on, and keeps no cache of a failed run", async () => {
-    expect(await kaizenFailing('watch', '3')).toEqual({ code: 3, stdout: 'ran the bundle: watch' });
-    expect(existsSync(join(home, BUNDLE + '.watch.v8-cache'))).toBe(false);
+    expect(await kaizenFailing('watch', '3')).toEqual({ code: 3, stdout: 'ran watch' });
+    expect(existsSync(join(home, COMMANDS + '.watch.v8-cache'))).toBe(false);
   });
 
   it('runs with a cache V8 refuses (another Node version) and replaces it', async () => {
-    const cache = join(home, BUNDLE + '.status.v8-cache');
+    const cache = join(home, COMMANDS + '.status.v8-cache');
     writeFileSync(cache, 'not a code cache');
-    expect(await kaizen('status', '0')).toBe('ran the bundle: status');
+    expect(await kaizen('status', '0')).toBe('ran status');
     expect(readdirSync(join(home, 'dist', 'cli')).filter((name) => name.includes('.v8-cache.'))).toEqual([]);
     expect(statSync(cache).size).toBeGreaterThan(100);
   });
