@@ -2,9 +2,9 @@
 // kaizen.config.json checked against the one schema, and the effective config (defaults filled in).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadMirrorConfig, syncMirror } from '../activities/workspace/mirror.js';
+import { loadMirrorConfig, mirrorHasConfig, syncMirror } from '../activities/workspace/mirror.js';
 import { loadRepoConfig } from '../activities/workspace/repo-config.js';
-import { currentBranch, runGit } from '../adapters/git.js';
+import { currentBranch } from '../adapters/git.js';
 import { CONFIG_FILE, type Config } from '../core/config/config.js';
 import { parseRepoUrl, type RepoUrl } from '../core/repository/remote-url.js';
 import { ConfigInvalidError } from '../core/errors.js';
@@ -42,7 +42,7 @@ function configPathOf(source: ConfigSource): string {
 
 async function configPresent(source: ConfigSource): Promise<boolean> {
   if (source.kind === 'checkout') return existsSync(join(source.repoRoot, CONFIG_FILE));
-  return (await runGit({ cwd: source.mirror, env: process.env }, ['cat-file', '-e', `HEAD:${CONFIG_FILE}`])).exitCode === 0;
+  return mirrorHasConfig({ env: process.env }, source.mirror);
 }
 
 export async function configValidateCommand(repo: string | undefined, opts: ConfigOptions): Promise<number> {

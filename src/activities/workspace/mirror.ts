@@ -122,6 +122,12 @@ export async function loadMirrorConfig(deps: MirrorDeps, mirror: string, branch?
   return configFromText((await show(CONFIG_FILE)) ?? null, `${tree}:${CONFIG_FILE} in ${mirror}`, overrides, fallback);
 }
 
+/** Whether the mirror's `branch` (default: the remote's default branch) holds kaizen.config.json. */
+export async function mirrorHasConfig(deps: MirrorDeps, mirror: string, branch?: string): Promise<boolean> {
+  const tree = branch ? `refs/heads/${branch}` : 'HEAD';
+  return (await runGit(gitContext(deps, mirror), ['cat-file', '-e', `${tree}:${CONFIG_FILE}`])).exitCode === 0;
+}
+
 async function cloneMirror(deps: MirrorDeps, repo: RepoUrl, mirror: string, auth: RemoteAuth): Promise<void> {
   // Cloned beside, then renamed: a crash half-way leaves no half mirror where the next run looks.
   const partial = `${mirror}.partial-${randomUUID().slice(0, 8)}`;

@@ -3,7 +3,7 @@
 // way a worker does, and reads the config, the target branch and the test command from the
 // remote's default branch. There is no checkout to check; the remote and forge checks are the
 // same as a checkout's, and every mode delivers to that remote.
-import { loadMirrorConfig, MIRROR_REMOTE, syncMirror } from '../../activities/workspace/mirror.js';
+import { loadMirrorConfig, MIRROR_REMOTE, mirrorHasConfig, syncMirror } from '../../activities/workspace/mirror.js';
 import { currentBranch, resolveCommit, runGit, type GitContext } from '../../adapters/git.js';
 import type { Config } from '../../core/config/config.js';
 import { ConfigInvalidError } from '../../core/errors.js';
@@ -38,7 +38,7 @@ export async function checkUrlRepository(options: UrlCheckOptions): Promise<Doct
   let config: Config | undefined;
   try {
     config = await loadMirrorConfig({ env }, mirror);
-    const hasFile = (await runGit(ctx, ['cat-file', '-e', 'HEAD:kaizen.config.json'])).exitCode === 0;
+    const hasFile = await mirrorHasConfig({ env }, mirror);
     checks.push(passed('config', hasFile ? `kaizen.config.json on ${defaultBranch ?? 'HEAD'} is valid` : `no kaizen.config.json on ${defaultBranch ?? 'HEAD'}: the defaults apply`));
   } catch (err) {
     if (!(err instanceof ConfigInvalidError)) throw err;
