@@ -5,6 +5,7 @@ import { formatLedgerLine, LEDGER_FILE, parseLedger, type ParsedLedger } from '.
 import type { LedgerEntry, UndeliveredEntry } from '../core/ledger/types.js';
 import type { ActivityDeps } from '../contracts/ports.js';
 import { activityContext } from './context.js';
+import { tellNotifiers, type NotifyInput, type NotifyResult } from './notify.js';
 import { ownedStateDir, STATE_DIR_NAME } from './state-dir.js';
 import { localRepoRoot } from './workspace/mirror.js';
 
@@ -34,8 +35,15 @@ export async function recordInLedger(deps: ActivityDeps, repo: string, line: str
 
 export function createLedgerActivities(deps: ActivityDeps) {
   return {
-    async recordOutcome(input: { repoRoot: string; entry: LedgerEntry }): Promise<{ ledgerPath: string | null }> {
-      return recordInLedger(deps, input.repoRoot, formatLedgerLine(input.entry));
+    /**
+     * Writes the outcome's ledger line; with `notify`, then tells the worker's notifiers (the log)
+     * with the path, as the `notify` activity would: one activity instead of two at the run's end.
+     * A failed write throws before anything is told, so a retry never tells twice.
+     */
+    async recordOutcome(input: { repoRoot: string; entry: LedgerEntry; notify?: Omit<NotifyInput, 'ledgerPath'> }): Promise<{ ledgerPath: string | null; notified?: NotifyResult }> {
+      const recorded = await recordInLedger(deps, input.repoRoot, formatLedgerLine(input.entry));
+      if (!input.notify) return recorded;
+      return { ...recorded, notified: await tellNotifiers(deps, { ...input.notify, ledgerPath: recorded.ledgerPath }) };
     },
 
     /** A notification that failed all its attempts; the entry names channels and variables, never secrets. */

@@ -44,27 +44,30 @@ export interface DeliverResult {
 const ERROR_CHARS = 500;
 const DEFAULT_CHANNEL_TIMEOUT = '30s';
 
+/** Fans one improvement out to the worker's in-process notifiers (the log); never throws. */
+export async function tellNotifiers(deps: Pick<ActivityDeps, 'notifiers'>, input: NotifyInput): Promise<NotifyResult> {
+  const event: NotificationEvent = { kind: 'improvement', result: input.result, ledgerPath: input.ledgerPath };
+  // `.then` turns a synchronous throw inside send() into a rejection like any other.
+  const outcomes = await Promise.allSettled(deps.notifiers.map((notifier) => Promise.resolve().then(() => notifier.send(event))));
+  const delivered: string[] = [];
+  const failed: NotifyResult['failed'] = [];
+  outcomes.forEach((outcome, i) => {
+    const id = deps.notifiers[i]?.id ?? `#${i}`;
+    if (outcome.status === 'fulfilled') delivered.push(id);
+    else {
+      const error = describe(outcome.reason).slice(0, ERROR_CHARS);
+      failed.push({ id, error });
+      activityContext()?.log.warn('notifier failed', { notifier: id, error });
+    }
+  });
+  return { delivered, failed };
+}
+
 export function createNotifyActivities(deps: ActivityDeps) {
   const senders = deps.channelSenders ?? createChannelSenders();
   return {
     async notify(input: NotifyInput): Promise<NotifyResult> {
-      const event: NotificationEvent = { kind: 'improvement', result: input.result, ledgerPath: input.ledgerPath };
-      // `.then` turns a synchronous throw inside send() into a rejection like any other.
-      const outcomes = await Promise.allSettled(
-        deps.notifiers.map((notifier) => Promise.resolve().then(() => notifier.send(event))),
-      );
-      const delivered: string[] = [];
-      const failed: NotifyResult['failed'] = [];
-      outcomes.forEach((outcome, i) => {
-        const id = deps.notifiers[i]?.id ?? `#${i}`;
-        if (outcome.status === 'fulfilled') delivered.push(id);
-        else {
-          const error = describe(outcome.reason).slice(0, ERROR_CHARS);
-          failed.push({ id, error });
-          activityContext()?.log.warn('notifier failed', { notifier: id, error });
-        }
-      });
-      return { delivered, failed };
+      return tellNotifiers(deps, input);
     },
 
     async deliverNotification(input: DeliverInput): Promise<DeliverResult> {

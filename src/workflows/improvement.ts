@@ -12,7 +12,7 @@
 //              with no baseline: resetWorkspace, runTests baseline
 //   integrate  integrate, rebaseWorkspace (workspace/integrate.ts)  - (a landed change keeps its backup ref)
 //              pushBranch, openPullRequest (workspace/deliver.ts)   - (push, pr: the pushed branch stays, named in the outcome)
-//   notify     recordOutcome, notify, deliverNotification           never undone, never cancelled
+//   notify     recordOutcome (+ the log), deliverNotification       never undone, never cancelled
 //              (∥ removeWorkspace of a landed run, ∥ the governor's slotFinished)
 //
 // One full test run per landed change (improvement/verify.ts): a tree whose result the cache

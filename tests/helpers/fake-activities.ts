@@ -244,7 +244,8 @@ export function fakeActivities(options: FakeOptions = {}): Fakes {
       return undefined;
     },
     async recordOutcome(input) {
-      return { ledgerPath: `${input.repoRoot}/.kaizen/ledger.jsonl` };
+      const ledgerPath = `${input.repoRoot}/.kaizen/ledger.jsonl`;
+      return input.notify ? { ledgerPath, notified: { delivered: ['log'], failed: [] } } : { ledgerPath };
     },
     async notify() {
       return { delivered: ['log'], failed: [] };

@@ -7,7 +7,10 @@ import { formatLedgerLine, parseLedger } from '../../src/core/ledger/ledger.js';
 import type { LedgerEntry } from '../../src/core/ledger/types.js';
 import { fakeDeps } from './workspace/fixtures.js';
 import { ledgerEntry } from '../helpers/ledger-fixture.js';
-import { createRepo } from '../helpers/git-repo.js';
+import { createRepo, GIT_ENV } from '../helpers/git-repo.js';
+import { activityDeps } from '../helpers/activity-deps.js';
+import { sampleResult } from '../helpers/notify-fixtures.js';
+import type { NotificationEvent, Notifier } from '../../src/contracts/ports.js';
 
 const dirs: string[] = [];
 /** A git repository with a commit: the only kind of folder a ledger line goes into. */
@@ -63,6 +66,26 @@ describe('ledger', () => {
     const invalid = repoDir({ 'kaizen.config.json': '{"mode": "yolo"}' });
     expect((await recordOutcome({ repoRoot: invalid, entry: entry() })).ledgerPath).toBeNull();
     expect(readdirSync(invalid).sort()).toEqual(['.git', 'kaizen.config.json']);
+  });
+
+  it('tells the worker\'s notifiers after the line is written, with its path, when asked to', async () => {
+    const repo = repoDir();
+    const told: NotificationEvent[] = [];
+    const notifiers: Notifier[] = [
+      { id: 'log', send: async (event) => void told.push(event) },
+      { id: 'broken', send: () => Promise.reject(new Error('stream closed')) },
+    ];
+    const { recordOutcome } = createLedgerActivities(activityDeps({ env: GIT_ENV, notifiers }));
+    const result = sampleResult();
+    const recorded = await recordOutcome({ repoRoot: repo, entry: entry(), notify: { result } });
+    expect(recorded.ledgerPath).toBe(join(repo, '.kaizen', 'ledger.jsonl'));
+    expect(recorded.notified?.delivered).toEqual(['log']);
+    expect(recorded.notified?.failed.map((f) => f.id)).toEqual(['broken']);
+    expect(recorded.notified?.failed[0]?.error).toContain('stream closed');
+    expect(told).toEqual([{ kind: 'improvement', result, ledgerPath: recorded.ledgerPath }]);
+    // Without `notify` nobody is told (the notify activity does it, as in histories from before).
+    await recordOutcome({ repoRoot: repo, entry: entry({ workflowId: 'w2' }) });
+    expect(told).toHaveLength(1);
   });
 
   it('does not record the same outcome twice when the activity is retried', async () => {

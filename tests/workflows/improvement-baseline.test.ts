@@ -21,7 +21,7 @@ async function runImprovement(options: FakeOptions, input: Partial<ImprovementIn
 const cached = (run: TestRun): TestRun => ({ ...run, cached: true });
 const llmProposal = (): Proposal => ({ ...fakeProposal(), strategy: 'llm', summary: 'use const' });
 const START = ['locateRepo', 'prepareWorkspace', 'analyse', 'knownTestRun'];
-const END = ['removeWorkspace', 'recordOutcome', 'notify'];
+const END = ['removeWorkspace', 'recordOutcome'];
 
 describe('a tree the test cache knows', () => {
   it('is not tested again when it is green: the one run is the change\'s', async () => {
@@ -75,7 +75,7 @@ describe('a tree nothing is known of', () => {
     expect(result.outcome).toBe('rolled_back');
     expect(result.reason).toContain('tests failed after the change');
     // The findings gate ran beside the tests and had finished before the worktree was reset.
-    expect(log.names().slice(-7)).toEqual(['runTests:verify', 'checkFindings', 'resetWorkspace', 'runTests:baseline', ...END]);
+    expect(log.names().slice(-6)).toEqual(['runTests:verify', 'checkFindings', 'resetWorkspace', 'runTests:baseline', ...END]);
     // The late baseline runs on the untouched base, after the worktree went back to it.
     expect(log.inputsOf('resetWorkspace')).toHaveLength(1);
     expect(log.inputsOf('removeWorkspace')).toEqual([expect.objectContaining({ deleteBranch: true, deleteBackupRef: true })]);
@@ -88,7 +88,7 @@ describe('a tree nothing is known of', () => {
     expect(result.outcome).toBe('skipped');
     expect(result.reason).toContain('baseline tests are red before any change');
     // The findings gate ran beside the tests and had finished before the worktree was reset.
-    expect(log.names().slice(-7)).toEqual(['runTests:verify', 'checkFindings', 'resetWorkspace', 'runTests:baseline', ...END]);
+    expect(log.names().slice(-6)).toEqual(['runTests:verify', 'checkFindings', 'resetWorkspace', 'runTests:baseline', ...END]);
     expect(log.has('integrate')).toBe(false);
     expect(log.inputsOf('removeWorkspace')).toEqual([expect.objectContaining({ deleteBranch: true, deleteBackupRef: true })]);
   });

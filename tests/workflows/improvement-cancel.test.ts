@@ -65,7 +65,7 @@ describe('cancellation', () => {
     expect((failure as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
 
     const names = log.names();
-    expect(names.slice(names.indexOf('runTests:verify'))).toEqual(['runTests:verify', 'checkFindings', 'removeWorkspace', 'recordOutcome', 'notify']);
+    expect(names.slice(names.indexOf('runTests:verify'))).toEqual(['runTests:verify', 'checkFindings', 'removeWorkspace', 'recordOutcome']);
     expect(log.has('integrate')).toBe(false);
     expect(log.inputsOf('removeWorkspace')).toEqual([expect.objectContaining({ deleteBranch: true, deleteBackupRef: true })]);
     expect(log.inputsOf('recordOutcome')[0]?.entry).toMatchObject({ outcome: 'rolled_back', commit: null });
@@ -91,7 +91,7 @@ describe('cancellation', () => {
 
     expect((failure as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
     // The test cache was asked beside the analysis; it changes nothing.
-    expect(log.names()).toEqual(['locateRepo', 'prepareWorkspace', 'analyse', 'knownTestRun', 'removeWorkspace', 'recordOutcome', 'notify']);
+    expect(log.names()).toEqual(['locateRepo', 'prepareWorkspace', 'analyse', 'knownTestRun', 'removeWorkspace', 'recordOutcome']);
     expect(log.inputsOf('recordOutcome')[0]?.entry.reason).toMatch(/cancelled during analyse; nothing was changed/);
   });
 });

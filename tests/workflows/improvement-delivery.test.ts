@@ -22,7 +22,7 @@ async function runImprovement(options: FakeOptions = {}, input: Partial<Improvem
 }
 
 const UP_TO_CHECKS = ['locateRepo', 'prepareWorkspace', 'analyse', 'knownTestRun', 'generate', 'applyProposal', 'runTests:verify', 'checkFindings'];
-const AFTER = ['removeWorkspace', 'recordOutcome', 'notify'];
+const AFTER = ['removeWorkspace', 'recordOutcome'];
 /** The follow workflow's activities: it runs beside the saga, so its calls interleave with the saga's. */
 const FOLLOW = ['pullRequestState', 'mergePullRequest', 'closePullRequest', 'recordReview'];
 
@@ -47,7 +47,7 @@ describe('pr mode', () => {
     // The worktree goes, the local branch stays, as in branch mode.
     expect(log.inputsOf('removeWorkspace')).toEqual([expect.objectContaining({ deleteBranch: false, deleteBackupRef: false })]);
     expect(log.inputsOf('recordOutcome')[0]?.entry).toMatchObject({ outcome: 'proposed', mode: 'pr', pullRequest: FAKE_PULL_REQUEST });
-    expect(log.inputsOf('notify')[0]?.result).toMatchObject({ pullRequest: FAKE_PULL_REQUEST });
+    expect(log.inputsOf('recordOutcome')[0]?.notify?.result).toMatchObject({ pullRequest: FAKE_PULL_REQUEST });
 
     // One workflow follows the pull request, named by the repository and its number; it outlives the run.
     const follower = ts.env.client.workflow.getHandle(pullRequestWorkflowId(FAKE_REPO, FAKE_PULL_REQUEST.number));

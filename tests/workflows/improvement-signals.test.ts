@@ -86,7 +86,7 @@ describe('approval', () => {
     // It did wait the (skipped) hour before giving up.
     expect(Date.parse(result.finishedAt) - Date.parse(result.startedAt)).toBeGreaterThanOrEqual(HOUR);
     expect(log.has('integrate')).toBe(false);
-    expect(log.names().slice(-4)).toEqual(['checkFindings', 'removeWorkspace', 'recordOutcome', 'notify']);
+    expect(log.names().slice(-3)).toEqual(['checkFindings', 'removeWorkspace', 'recordOutcome']);
     expect(log.inputsOf('removeWorkspace')).toEqual([expect.objectContaining({ deleteBranch: true, deleteBackupRef: true })]);
   });
 

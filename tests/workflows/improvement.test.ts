@@ -52,7 +52,7 @@ describe('the happy path', () => {
   it('runs the steps in saga order and lands the change', async () => {
     const { result, log, taskQueue } = await runImprovement();
 
-    expect(log.names()).toEqual([...UP_TO_VERIFY, 'checkFindings', 'integrate', 'removeWorkspace', 'recordOutcome', 'notify']);
+    expect(log.names()).toEqual([...UP_TO_VERIFY, 'checkFindings', 'integrate', 'removeWorkspace', 'recordOutcome']);
     expect(result).toMatchObject({ outcome: 'applied', commit: FAKE_COMMIT, findingsFixed: 2, file: FAKE_TARGET, repo: FAKE_REPO });
     expect(result.fixedRules).toEqual(['no-var', 'prefer-const']);
 
@@ -71,7 +71,9 @@ describe('the happy path', () => {
     for (const ms of Object.values(durations)) expect(ms).toBeGreaterThanOrEqual(0);
 
     // People are told the same outcome, with where the ledger line went.
-    expect(log.inputsOf('notify')[0]).toMatchObject({ result: { outcome: 'applied', commit: FAKE_COMMIT }, ledgerPath: `${FAKE_REPO}/.kaizen/ledger.jsonl` });
+    // The ledger line and the worker's log in one activity: the log is told where the line went.
+    expect(log.inputsOf('recordOutcome')[0]?.notify).toMatchObject({ result: { outcome: 'applied', commit: FAKE_COMMIT } });
+    expect(log.has('notify')).toBe(false);
 
     // Only locating the repo runs on the shared queue; everything touching the worktree runs on its host.
     const queues = new Set(log.calls.filter((c) => c.name !== 'locateRepo').map((c) => c.taskQueue));
@@ -115,13 +117,13 @@ describe('rollback', () => {
       overrides: { runTests: async (input) => (input.phase === 'verify' ? redRun('verify') : greenRun(input.phase)) },
     });
 
-    expect(log.names()).toEqual([...UP_TO_VERIFY, ...LATE_BASELINE, 'removeWorkspace', 'recordOutcome', 'notify']);
+    expect(log.names()).toEqual([...UP_TO_VERIFY, ...LATE_BASELINE, 'removeWorkspace', 'recordOutcome']);
     expect(result.outcome).toBe('rolled_back');
     expect(result.reason).toContain('tests failed after the change');
     expect(result.reason).toContain('expected 3, got 4');
     expect(result.findingsFixed).toBe(0);
     expect(log.inputsOf('removeWorkspace')).toEqual([expect.objectContaining({ deleteBranch: true, deleteBackupRef: true })]);
-    expect(log.inputsOf('notify')[0]?.result).toMatchObject({ outcome: 'rolled_back' });
+    expect(log.inputsOf('recordOutcome')[0]?.notify?.result).toMatchObject({ outcome: 'rolled_back' });
   });
 
   it('rolls back when the change leaves findings behind', async () => {
@@ -148,7 +150,7 @@ describe('partial progress', () => {
 
     expect(result).toMatchObject({ outcome: 'applied', findingsFixed: 1, fixedRules: ['no-var'], commit: FAKE_REBASED_COMMIT });
     expect(result.reason).toMatch(/; fixed 1 of 2 targeted findings; left for the next run: prefer-const \(line 3\)$/);
-    expect(log.names()).toEqual([...UP_TO_VERIFY, 'checkFindings', 'rewordCommit', 'integrate', 'removeWorkspace', 'recordOutcome', 'notify']);
+    expect(log.names()).toEqual([...UP_TO_VERIFY, 'checkFindings', 'rewordCommit', 'integrate', 'removeWorkspace', 'recordOutcome']);
     const [reword] = log.inputsOf('rewordCommit');
     expect(reword?.commit).toBe(FAKE_COMMIT);
     expect(reword?.message).toMatch(/^kaizen: fix no-var in src\/a\.js\n[\s\S]*Findings fixed \(1\):\n- src\/a\.js:1:1 no-var[\s\S]*Left for the next run \(1\):\n- src\/a\.js:3:5 prefer-const/);
@@ -165,7 +167,7 @@ describe('nothing to do', () => {
     expect(result.outcome).toBe('skipped');
     expect(result.reason).toContain('baseline tests are red');
     expect(result.reason).toContain('Cannot find module ./db');
-    expect(log.names()).toEqual([...UP_TO_VERIFY, ...LATE_BASELINE, 'removeWorkspace', 'recordOutcome', 'notify']);
+    expect(log.names()).toEqual([...UP_TO_VERIFY, ...LATE_BASELINE, 'removeWorkspace', 'recordOutcome']);
     expect(log.inputsOf('removeWorkspace')).toEqual([expect.objectContaining({ deleteBranch: true, deleteBackupRef: true })]);
     expect(result.commit).toBeUndefined();
   });
@@ -219,13 +221,16 @@ describe('failures', () => {
     expect(result.reason).toContain('other_file');
     expect(log.count('generate')).toBe(1); // not retried
     expect(log.has('applyProposal')).toBe(false);
-    expect(log.names().slice(-3)).toEqual(['removeWorkspace', 'recordOutcome', 'notify']);
+    expect(log.names().slice(-2)).toEqual(['removeWorkspace', 'recordOutcome']);
     expect(log.inputsOf('recordOutcome')[0]?.entry).toMatchObject({ outcome: 'failed', strategy: 'llm' });
   });
 
-  it('keeps the outcome when notifying fails', async () => {
+  it('keeps the outcome when the ledger and notifying fail, telling the log on its own without the ledger path', async () => {
     const { activities, log } = fakeActivities({
       overrides: {
+        recordOutcome: async () => {
+          throw new Error('EROFS: read-only file system');
+        },
         notify: async () => {
           throw new Error('SMTP 550: mailbox unavailable');
         },
@@ -239,9 +244,23 @@ describe('failures', () => {
 
     expect(result.outcome).toBe('applied');
     expect(result.commit).toBe(FAKE_COMMIT);
-    expect(log.has('recordOutcome')).toBe(true);
-    expect(log.count('notify')).toBeGreaterThanOrEqual(1);
-    expect(progress.updates.map((u) => u.message).join('\n')).toContain('notification failed');
+    expect(log.inputsOf('notify')[0]).toMatchObject({ result: { outcome: 'applied' }, ledgerPath: null });
+    const notes = progress.updates.map((u) => u.message).join('\n');
+    expect(notes).toContain('ledger not written');
+    expect(notes).toContain('notification failed');
+  });
+
+  it('notes a notifier that failed while the ledger line was written', async () => {
+    const { activities } = fakeActivities({
+      overrides: { recordOutcome: async (input) => ({ ledgerPath: `${input.repoRoot}/.kaizen/ledger.jsonl`, notified: { delivered: [], failed: [{ id: 'log', error: 'stream closed' }] } }) },
+    });
+    const { result, progress } = await ts.withWorker(activities, async (taskQueue) => {
+      const handle = await ts.env.client.workflow.start(improvement, { taskQueue, workflowId: `improvement-${++seq}`, args: [{ repoPath: FAKE_REPO }] });
+      const result = await handle.result();
+      return { result, progress: await handle.query(progressQuery) };
+    });
+    expect(result.outcome).toBe('applied');
+    expect(progress.updates.map((u) => u.message).join('\n')).toContain('not delivered to log');
   });
 });
 
@@ -269,7 +288,6 @@ describe('integration', () => {
       'integrate',
       'removeWorkspace',
       'recordOutcome',
-      'notify',
     ]);
     // The rebased commit is what gets proved and landed, on top of the moved base.
     expect(log.inputsOf('integrate').map((i) => i.commit)).toEqual([FAKE_COMMIT, FAKE_REBASED_COMMIT]);

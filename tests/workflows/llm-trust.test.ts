@@ -67,7 +67,6 @@ describe('the repair loop', () => {
       'integrate',
       'removeWorkspace',
       'recordOutcome',
-      'notify',
     ]);
     const [first, second] = log.inputsOf('generate');
     expect(first?.attempt).toBe(1);
@@ -145,7 +144,7 @@ describe('the repair loop', () => {
     });
 
     expect(result.outcome, result.reason).toBe('applied');
-    expect(log.names()).toEqual(['locateRepo', 'prepareWorkspace', 'analyse', 'knownTestRun', 'runTests:baseline', 'generate', 'generate', 'applyProposal', 'runTests:verify', 'checkFindings', 'integrate', 'removeWorkspace', 'recordOutcome', 'notify']);
+    expect(log.names()).toEqual(['locateRepo', 'prepareWorkspace', 'analyse', 'knownTestRun', 'runTests:baseline', 'generate', 'generate', 'applyProposal', 'runTests:verify', 'checkFindings', 'integrate', 'removeWorkspace', 'recordOutcome']);
     const repair = log.inputsOf('generate')[1]?.repair;
     expect(repair).toMatchObject({ refused: true, previousSummary: 'use const, and simplify the guard', previousDiff: "-  if (key === '__proto__') continue;" });
     expect(repair?.failure).toMatch(/out_of_scope.*src\/a\.js line 14/);
@@ -167,7 +166,7 @@ describe('the repair loop', () => {
     expect(autofix.log.count('generate')).toBe(1);
     expect(autofix.log.count('applyProposal')).toBe(1);
     // Its one reset takes the worktree back to the base for the late baseline, not for a repair.
-    expect(autofix.log.names().slice(-5, -3)).toEqual(['resetWorkspace', 'runTests:baseline']);
+    expect(autofix.log.names().slice(-4, -2)).toEqual(['resetWorkspace', 'runTests:baseline']);
   });
 });
 

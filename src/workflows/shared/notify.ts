@@ -2,8 +2,9 @@
 // then tells the worker's log and every configured channel. Each channel is its own activity
 // with its own retries; one that still fails becomes an `undelivered` ledger line. Nothing
 // here can change an outcome. Only channel and variable NAMES travel: secrets stay on workers.
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { KaizenActivities } from '../../activities/index.js';
+import type { NotifyResult } from '../../activities/notify.js';
 import { bootstrapActivityOptions, retryPolicy, stepActivityOptions } from './activity-options.js';
 import type { Config, NotificationChannel, NotificationsConfig } from '../../core/config/config.js';
 import { durationMs } from '../../core/duration.js';
@@ -15,6 +16,9 @@ import type { CycleSummary, NotificationEvent } from '../../core/notifications/t
 import { ledgerEntry } from '../../core/improvement/outcome.js';
 import type { ImprovementResult, Proposal } from '../../core/types.js';
 import { describeFailure } from './failures.js';
+
+/** recordOutcome also tells the worker's notifiers: one activity at the run's end instead of two. */
+export const NOTIFY_WITH_LEDGER_LINE = 'notify-with-ledger-line';
 
 export interface NotifyStepInput {
   result: ImprovementResult;
@@ -31,15 +35,21 @@ export async function recordAndNotify(input: NotifyStepInput): Promise<void> {
   const acts = proxyActivities<KaizenActivities>(
     config ? stepActivityOptions('notify', config, hostQueue, 'notify: ledger and channels') : bootstrapActivityOptions(hostQueue, 60_000),
   );
+  // The ledger line and the worker's log in one activity (histories from before: two in a row).
+  const together = patched(NOTIFY_WITH_LEDGER_LINE);
   let ledgerPath: string | null = null;
+  let told: NotifyResult | undefined;
   try {
-    ledgerPath = (await acts.recordOutcome({ repoRoot: result.repo, entry: ledgerEntry(result, input.llm) })).ledgerPath;
+    const recorded = await acts.recordOutcome({ repoRoot: result.repo, entry: ledgerEntry(result, input.llm), ...(together ? { notify: { result } } : {}) });
+    ledgerPath = recorded.ledgerPath;
+    told = recorded.notified;
   } catch (err) {
     input.note(`ledger not written: ${describeFailure(err).message}`);
   }
   const logged = (async () => {
     try {
-      const sent = await acts.notify({ result, ledgerPath });
+      // Not told yet: the ledger write failed, or the worker predates telling with it.
+      const sent = told ?? (await acts.notify({ result, ledgerPath }));
       if (sent.failed.length) input.note(`not delivered to ${sent.failed.map((f) => f.id).join(', ')}`);
     } catch (err) {
       input.note(`notification failed: ${describeFailure(err).message}`);
