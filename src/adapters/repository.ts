@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { NotAGitRepoError, RepoNotFoundError } from '../core/errors.js';
-import { resolveCommit, runGit } from './git.js';
+import { runGit } from './git.js';
 
 export interface LocateOptions {
   env: NodeJS.ProcessEnv;
@@ -23,9 +23,11 @@ export async function locateRepository(path: string, options: LocateOptions): Pr
   if (!stats) throw new RepoNotFoundError(absolute);
   if (!stats.isDirectory()) throw new NotAGitRepoError(absolute);
   const context = { cwd: absolute, env: options.env, ...(options.signal ? { signal: options.signal } : {}) };
-  const top = await runGit(context, ['rev-parse', '--show-toplevel']);
-  const repoRoot = top.stdout.trim();
-  if (top.exitCode !== 0 || repoRoot === '') throw new NotAGitRepoError(absolute);
-  if (options.requireCommit && !(await resolveCommit({ ...context, cwd: repoRoot }, 'HEAD'))) throw new NotAGitRepoError(repoRoot);
+  // The top level and, when asked, HEAD's commit in one git call: exit 1 with the top level printed is a repository without a commit.
+  const top = await runGit(context, options.requireCommit ? ['rev-parse', '--show-toplevel', '--verify', '--quiet', 'HEAD^{commit}'] : ['rev-parse', '--show-toplevel']);
+  const [repoRoot = '', commit = ''] = top.stdout.split('\n').map((line) => line.trim());
+  const noCommit = options.requireCommit === true && top.exitCode === 1;
+  if ((top.exitCode !== 0 && !noCommit) || repoRoot === '') throw new NotAGitRepoError(absolute);
+  if (options.requireCommit && (noCommit || commit === '')) throw new NotAGitRepoError(repoRoot);
   return repoRoot;
 }
