@@ -216,17 +216,24 @@ async function analyseRepository(
 /**
  * Looks at candidates in ranking order (a generated-file marker, then the last commit time)
  * until the target and its alternatives pass every rule, so a repository with many files with
- * findings costs a few `git log` calls.
+ * findings costs a few `git log` calls. The candidates still needed are looked up side by side,
+ * a batch at a time: the facts of a file do not depend on the others', so the choice is the
+ * same as one after the other, and the `git log` calls no longer wait for each other.
  */
 async function lookUpFacts(git: GitReadOptions, worktree: string, input: TargetChoiceInput): Promise<void> {
   const excluded = compileExcludes(input.config);
+  const pending = candidatesFor(input).filter((candidate) => skipReason(candidate.file, input, excluded) === null);
   let wanted = 1 + (input.alternatives ?? 0);
-  for (const candidate of candidatesFor(input)) {
-    if (skipReason(candidate.file, input, excluded) !== null) continue;
-    const facts = input.facts[candidate.file] ?? { tracked: true };
-    input.facts[candidate.file] = facts;
-    facts.protectedReason = await generatedReason(worktree, candidate.file);
-    if (facts.protectedReason === null && input.config.recentChangeMinutes > 0) facts.lastCommitAt = await lastCommitAt(git, candidate.file);
-    if (skipReason(candidate.file, input, excluded) === null && --wanted === 0) return;
+  while (wanted > 0 && pending.length > 0) {
+    const batch = pending.splice(0, wanted);
+    await Promise.all(
+      batch.map(async ({ file }) => {
+        const facts = input.facts[file] ?? { tracked: true };
+        input.facts[file] = facts;
+        facts.protectedReason = await generatedReason(worktree, file);
+        if (facts.protectedReason === null && input.config.recentChangeMinutes > 0) facts.lastCommitAt = await lastCommitAt(git, file);
+      }),
+    );
+    wanted -= batch.filter(({ file }) => skipReason(file, input, excluded) === null).length;
   }
 }
