@@ -1,6 +1,6 @@
 // Kaizen's own lint gate (`npm run lint`, part of `npm test`): type-aware rules for promises
-// and thrown values, and the adapters that alone may import child_process, simple-git and
-// openai. The floors and the workflow-safe rule are checked by dependency-cruiser
+// and thrown values, and the adapters that alone may import child_process and openai. The
+// floors and the workflow-safe rule are checked by dependency-cruiser
 // (.dependency-cruiser.cjs, .dependency-cruiser-bundle.cjs).
 import tseslint from 'typescript-eslint';
 
@@ -22,7 +22,6 @@ export default tseslint.config(
           paths: [
             { name: 'node:child_process', message: 'Run processes through src/adapters/process.ts (no shell, time limit, process-group kill).' },
             { name: 'child_process', message: 'Run processes through src/adapters/process.ts.' },
-            { name: 'simple-git', message: 'Use src/adapters/git.ts.' },
             { name: 'openai', message: 'Use src/adapters/openai-llm.ts.' },
           ],
         },
