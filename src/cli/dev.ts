@@ -95,8 +95,9 @@ export async function workerCommand(opts: GlobalOptions & MetricsOptions): Promi
   const metrics = installMetrics(opts);
   const t = target(opts);
   const worker = await startWorker({ target: t });
-  console.log(`Kaizen worker polling '${worker.taskQueue}' and '${worker.hostQueue}' on ${t.address} (namespace ${t.namespace}). Ctrl-C stops it.`);
-  if (metrics) console.log(`Prometheus metrics: http://${metrics}/metrics`);
+  // One write: a reader that waits for the first line (a supervisor, a test) sees the second too.
+  const metricsLine = metrics ? `\nPrometheus metrics: http://${metrics}/metrics` : '';
+  console.log(`Kaizen worker polling '${worker.taskQueue}' and '${worker.hostQueue}' on ${t.address} (namespace ${t.namespace}). Ctrl-C stops it.${metricsLine}`);
   const stopped = untilStopped().then(async (signal) => {
     console.log(`${signal}: finishing running activities and stopping…`);
     await worker.shutdown();
