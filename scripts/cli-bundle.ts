@@ -8,8 +8,8 @@ import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 
-export const CLI_BUNDLE = join('dist', 'cli', 'bundle.cjs');
-export const CLI_COMMANDS = join('dist', 'cli', 'commands.cjs');
+const CLI_BUNDLE = join('dist', 'cli', 'bundle.cjs');
+const CLI_COMMANDS = join('dist', 'cli', 'commands.cjs');
 /** Where the bin puts its loader of commands.cjs (with the code cache); without it, a plain require. */
 const LOAD_COMMANDS = "Symbol.for('kaizen.cli.loadCommands')";
 
@@ -52,11 +52,8 @@ export const commandModules = new Proxy({}, { get: (_, name) => () => Promise.re
   },
 };
 
-/**
- * Bundles HOME's CLI into HOME's dist/cli/, or into OUT_HOME's (whose modules then find their
- * files from there); returns how many modules the two files hold.
- */
-export async function bundleCli(home: string, outHome = home): Promise<number> {
+/** Bundles HOME's CLI into HOME's dist/cli/; returns how many modules the two files hold. */
+export async function bundleCli(home: string): Promise<number> {
   const common = {
     bundle: true,
     platform: 'node',
@@ -71,8 +68,8 @@ export async function bundleCli(home: string, outHome = home): Promise<number> {
     metafile: true,
   } satisfies BuildOptions;
   const [tree, commands] = await Promise.all([
-    build({ ...common, entryPoints: [join(home, 'src', 'cli', 'cli.ts')], outfile: join(outHome, CLI_BUNDLE), plugins: [commandsFromSecondFile, importMetaAsInDist(home)] }),
-    build({ ...common, entryPoints: [join(home, 'src', 'cli', 'command-modules.ts')], outfile: join(outHome, CLI_COMMANDS), plugins: [importMetaAsInDist(home)] }),
+    build({ ...common, entryPoints: [join(home, 'src', 'cli', 'cli.ts')], outfile: join(home, CLI_BUNDLE), plugins: [commandsFromSecondFile, importMetaAsInDist(home)] }),
+    build({ ...common, entryPoints: [join(home, 'src', 'cli', 'command-modules.ts')], outfile: join(home, CLI_COMMANDS), plugins: [importMetaAsInDist(home)] }),
   ]);
   return Object.keys(tree.metafile?.inputs ?? {}).length + Object.keys(commands.metafile?.inputs ?? {}).length;
 }

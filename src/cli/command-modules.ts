@@ -20,5 +20,3 @@ export const commandModules = {
   watch: () => import('./watch.js'),
   webhookServer: () => import('./webhook-server.js'),
 };
-
-export type CommandModules = typeof commandModules;
