@@ -30,7 +30,7 @@ export default tseslint.config(
   },
   {
     // The adapters that own those dependencies, and tests and scripts that set up real repos.
-    files: ['src/adapters/process.ts', 'src/adapters/temporal/dev-server.ts', 'src/adapters/temporal/watchdog.ts', 'src/adapters/git.ts', 'src/adapters/openai-llm.ts', 'src/cli/demo.ts', 'tests/**', 'scripts/**'],
+    files: ['src/adapters/process.ts', 'src/adapters/temporal/dev-server.ts', 'src/adapters/temporal/watchdog.ts', 'src/adapters/openai-llm.ts', 'src/cli/demo.ts', 'tests/**', 'scripts/**'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {

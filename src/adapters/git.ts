@@ -1,7 +1,6 @@
-// The one module that talks to git (spawned directly, no shell). Git never prompts and never opens
+// The one module that talks to git (through runProcess, no shell). Git never prompts and never opens
 // an editor or pager; the environment comes from the caller so tests can isolate git config.
 import { stat } from 'node:fs/promises';
-import { spawn } from 'node:child_process';
 import { BinaryMissingError, GitFailedError } from '../core/errors.js';
 import {
   parseCheckedOutTip,
@@ -15,6 +14,7 @@ import {
   type StatusEntry,
   type WorktreeEntry,
 } from '../core/repository/git-porcelain.js';
+import { runProcess, type RunResult } from './process.js';
 
 export interface GitContext {
   /** Folder git runs in. */
@@ -87,58 +87,38 @@ export function gitEnv(base: NodeJS.ProcessEnv, extra: Record<string, string> = 
 
 /**
  * Runs git and resolves with its exit code and output; rejects only when git cannot run, prints
- * nothing for `silentTimeoutMs`, or is aborted. Spawned directly: a wrapper library that waits
- * 50 ms after every command that prints nothing (add, commit --quiet, update-ref, a clean
- * status, …) cost each improvement more than a second.
+ * nothing for `silentTimeoutMs`, or is aborted (once git and what it started have ended, so its
+ * lock files are gone). Through runProcess, in its own process group, unrecorded: no wrapper
+ * library (simple-git waited 50 ms after every command that printed nothing) and no file access
+ * beside the spawn.
  */
 export async function runGit(ctx: GitContext, args: string[], options: GitCallOptions = {}): Promise<GitOutput> {
   if (!(await isDirectory(ctx.cwd))) throw new GitFailedError(args.join(' '), `the folder ${ctx.cwd} does not exist`);
   if (ctx.signal?.aborted) throw abortReason(ctx.signal);
   const argv = [...(options.config ?? []).flatMap((setting) => ['-c', setting]), ...args];
   const silentMs = options.silentTimeoutMs ?? DEFAULT_SILENT_TIMEOUT_MS;
-  return new Promise<GitOutput>((resolve, reject) => {
-    const child = spawn('git', argv, { cwd: ctx.cwd, env: gitEnv(ctx.env, options.env), stdio: ['ignore', 'pipe', 'pipe'], shell: false });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    let silence: NodeJS.Timeout | undefined;
-    let settled = false;
-    const settle = (end: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(silence);
-      ctx.signal?.removeEventListener('abort', onAbort);
-      end();
-    };
-    // Settled at once: a hook git started may hold the output open after git itself is gone.
-    const stop = (why: Error) => {
-      // SIGTERM: git removes its lock files (index.lock) on the way out.
-      child.kill('SIGTERM');
-      settle(() => reject(why));
-    };
-    const listen = () => {
-      clearTimeout(silence);
-      silence = setTimeout(() => stop(new GitFailedError(args.join(' '), `git printed nothing for ${Math.round(silentMs / 1000)} s and was stopped`)), silentMs);
-    };
-    const onAbort = () => stop(abortReason(ctx.signal as AbortSignal));
-    ctx.signal?.addEventListener('abort', onAbort, { once: true });
-    listen();
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout.push(chunk);
-      listen();
+  let run: RunResult;
+  try {
+    run = await runProcess(['git', ...argv], {
+      cwd: ctx.cwd,
+      env: gitEnv(ctx.env, options.env),
+      timeoutMs: null,
+      silenceTimeoutMs: silentMs,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+      tailChars: 0,
+      captureStdoutBytes: Number.POSITIVE_INFINITY,
+      captureStderrBytes: Number.POSITIVE_INFINITY,
+      missingBinaryFix: 'Install git (2.25 or newer) and put it on the PATH of the Kaizen worker.',
+      recordFor: null,
     });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr.push(chunk);
-      listen();
-    });
-    child.once('error', (err: NodeJS.ErrnoException) => {
-      const missing = err.code === 'ENOENT';
-      settle(() => reject(missing ? new BinaryMissingError('git', 'Install git (2.25 or newer) and put it on the PATH of the Kaizen worker.') : new GitFailedError(args.join(' '), err.message)));
-    });
-    child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
-      const out = { stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') };
-      settle(() => resolve(code === null ? { exitCode: 128, stdout: out.stdout, stderr: out.stderr || `git was ended by ${signal ?? 'a signal'}` } : { exitCode: code, ...out }));
-    });
-  });
+  } catch (err) {
+    if (err instanceof BinaryMissingError) throw err;
+    throw new GitFailedError(args.join(' '), err instanceof Error ? err.message : String(err));
+  }
+  if (run.aborted && ctx.signal) throw abortReason(ctx.signal);
+  if (run.silent) throw new GitFailedError(args.join(' '), `git printed nothing for ${Math.round(silentMs / 1000)} s and was stopped`);
+  if (run.exitCode === null) return { exitCode: 128, stdout: run.stdout, stderr: run.stderr || `git was ended by ${run.signal ?? 'a signal'}` };
+  return { exitCode: run.exitCode, stdout: run.stdout, stderr: run.stderr };
 }
 
 function abortReason(signal: AbortSignal): Error {

@@ -56,8 +56,9 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): void {
 /** Notes a group this process started, in memory and (for a worktree) in its record file. */
 export function recordStarted(recordPath: string | null, pid: number, command: string[]): number | null {
   running.add(pid);
+  // The start time only matters to the record file: an unrecorded call (git) reads no /proc.
+  if (!recordPath) return null;
   const startTicks = procStat(pid)?.startTicks ?? null;
-  if (!recordPath) return startTicks;
   const record: ProcessRecord = { pid, startTicks, owner: SELF, command: command.join(' ').slice(0, 200), at: new Date().toISOString() };
   try {
     mkdirSync(dirname(recordPath), { recursive: true });

@@ -1,7 +1,11 @@
 // The git adapter against the real git binary: exit codes and output as git gives them, `-c`
-// settings and environment for one call, and a git that hangs, is cancelled or is missing.
+// settings and environment for one call, and a git that hangs (with what it started), is
+// cancelled or is missing.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { git, runGit } from '../../src/adapters/git.js';
+import { procStat } from '../../src/adapters/process-groups.js';
 import { BinaryMissingError, GitFailedError } from '../../src/core/errors.js';
 import { createRepo, GIT_ENV, type TempRepo } from '../helpers/git-repo.js';
 
@@ -46,6 +50,16 @@ describe('runGit', () => {
     const cancelled = runGit({ cwd: r.path, env: GIT_ENV, signal: controller.signal }, ['hang'], hang);
     setTimeout(() => controller.abort(new Error('activity cancelled')), 100);
     await expect(cancelled).rejects.toThrow('activity cancelled');
+  });
+
+  it('ends what a stopped git started too (a hook, an alias) before it rejects', async () => {
+    const r = repo();
+    const pidFile = join(r.path, '.git', 'sleeper.pid');
+    const hang = { config: [`alias.hang=!sleep 30 & echo $! > '${pidFile}'; wait`] };
+    await expect(runGit({ cwd: r.path, env: GIT_ENV }, ['hang'], { ...hang, silentTimeoutMs: 300 })).rejects.toThrow(/printed nothing/);
+    const stat = procStat(Number(readFileSync(pidFile, 'utf8').trim()));
+    // Gone, or a zombie not reaped yet (in a container perhaps never).
+    expect(stat === null || stat.state === 'Z').toBe(true);
   });
 
   it('names a missing folder and a missing git binary', async () => {
