@@ -51,6 +51,12 @@ export default tseslint.config(
     },
   },
   {
+    // The bin is CommonJS so `kaizen` starts without Node's ESM loader (bin/kaizen.cjs).
+    files: ['bin/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['tests/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },

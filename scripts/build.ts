@@ -1,12 +1,12 @@
 // `npm run build` (also run by `npm ci` / `npm install` through `prepare`): compiles src/ to
 // dist/ with tsc, bundles the workflows once into dist/workflow-bundle.js, and writes
 // dist/build-stamp.json last. The `kaizen` bin runs dist/ only while that stamp matches the
-// sources (bin/build-stamp.js); otherwise it runs src/ through tsx, as development does.
+// sources (bin/build-stamp.cjs); otherwise it runs src/ through tsx, as development does.
 //   --if-possible   a failed build leaves no dist/ and exits 0 (the bin then uses tsx)
 import { execFileSync } from 'node:child_process';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stampNow, STAMP_FILE } from '../bin/build-stamp.js';
+import { stampNow, STAMP_FILE } from '../bin/build-stamp.cjs';
 import { KAIZEN_HOME } from '../src/adapters/install-folder.js';
 import type * as WorkflowBundleModule from '../src/adapters/temporal/workflow-bundle.js';
 import { bundleCli } from './cli-bundle.js';

@@ -1,5 +1,5 @@
 // The compiled CLI as two CommonJS files that the `kaizen` bin loads with V8's code cache
-// (bin/code-cache.js): dist/cli/bundle.cjs holds the command tree (commander and
+// (bin/code-cache.cjs): dist/cli/bundle.cjs holds the command tree (commander and
 // src/cli/program.ts: all `--help` needs), dist/cli/commands.cjs every command's module and
 // what they import, loaded on the first command that runs. Starting `kaizen improve` through
 // dist/'s ~300 separate modules cost ~0.5 s of a 2-core machine's CPU, mostly resolving,

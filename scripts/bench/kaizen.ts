@@ -4,14 +4,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { isAbsolute, join } from 'node:path';
-import { staleBuildReason } from '../../bin/build-stamp.js';
+import { staleBuildReason } from '../../bin/build-stamp.cjs';
 import { KAIZEN_HOME, runChild, type ChildResult } from './child.js';
 
 /**
  * What `kaizen` runs, relative to Kaizen's folder: the installed bin, which runs the compiled
  * CLI in dist/ when `npm run build` made it from the current sources, else src/ through tsx.
  */
-export const KAIZEN_ENTRY = 'bin/kaizen.js';
+export const KAIZEN_ENTRY = 'bin/kaizen.cjs';
 
 /** What an entry ends up running: the compiled CLI or the sources through tsx, and why. */
 export function entryRuns(entry: string): { compiled: boolean; description: string } {

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { staleBuildReason } from '../../bin/build-stamp.js';
+import { staleBuildReason } from '../../bin/build-stamp.cjs';
 import type { ImprovementResult } from '../../src/core/types.js';
 import { createRepo, GIT_ENV, type TempRepo } from '../helpers/git-repo.js';
 import { KAIZEN_ROOT, runKaizen, SAMPLE_REPO, startKaizenProcess, type KaizenProcess } from '../helpers/kaizen-process.js';

@@ -9,7 +9,7 @@ export { KAIZEN_ROOT, SAMPLE_REPO } from './paths.js';
 
 const CLIENT = join(KAIZEN_ROOT, 'src', 'cli', 'main.ts');
 /** The installed `kaizen` bin: the compiled single-file CLI when dist/ is fresh (see compiled-cli.test.ts). */
-const BIN = join(KAIZEN_ROOT, 'bin', 'kaizen.js');
+const BIN = join(KAIZEN_ROOT, 'bin', 'kaizen.cjs');
 /** tsx's loader by its own URL, so the CLI also starts from a cwd outside Kaizen's folder. */
 const TSX = import.meta.resolve('tsx');
 const run = promisify(execFile);

@@ -1,6 +1,6 @@
 // The workflow bundle workers run: built once by `npm run build` (dist/workflow-bundle.js) and
 // loaded from there by a compiled worker, or built from src/ at start when running through tsx.
-// The `kaizen` bin runs dist/ only when it was built from the current sources (bin/build-stamp.js),
+// The `kaizen` bin runs dist/ only when it was built from the current sources (bin/build-stamp.cjs),
 // so a compiled worker's bundle is never older than its activities.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stampNow, STAMP_FILE } from '../../../bin/build-stamp.js';
+import { stampNow, STAMP_FILE } from '../../../bin/build-stamp.cjs';
 import { KAIZEN_ROOT } from '../../helpers/paths.js';
 
 const run = promisify(execFile);
@@ -17,14 +17,14 @@ let home: string;
 const SOURCE_MAIN = "console.log('ran src/ through tsx');\n";
 
 async function kaizen(...args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, [join(home, 'bin', 'kaizen.js'), ...args], { cwd: home });
+  const { stdout } = await run(process.execPath, [join(home, 'bin', 'kaizen.cjs'), ...args], { cwd: home });
   return stdout.trim();
 }
 
 /** The exit code and output of a run expected to fail. */
 async function kaizenFailing(...args: string[]): Promise<{ code: unknown; stdout: string }> {
   try {
-    await run(process.execPath, [join(home, 'bin', 'kaizen.js'), ...args], { cwd: home });
+    await run(process.execPath, [join(home, 'bin', 'kaizen.cjs'), ...args], { cwd: home });
   } catch (err) {
     const failure = err as { code?: unknown; stdout?: string };
     return { code: failure.code, stdout: (failure.stdout ?? '').trim() };
@@ -48,7 +48,7 @@ function stamp(): void {
 beforeAll(() => {
   home = mkdtempSync(join(tmpdir(), 'kaizen-bin-'));
   mkdirSync(join(home, 'bin'));
-  for (const name of ['kaizen.js', 'build-stamp.js', 'code-cache.js']) copyFileSync(join(KAIZEN_ROOT, 'bin', name), join(home, 'bin', name));
+  for (const name of ['kaizen.cjs', 'build-stamp.cjs', 'code-cache.cjs']) copyFileSync(join(KAIZEN_ROOT, 'bin', name), join(home, 'bin', name));
   writeFileSync(join(home, 'package.json'), '{ "type": "module" }\n');
   // tsx comes from Kaizen's own install, as it would in a real one.
   symlinkSync(join(KAIZEN_ROOT, 'node_modules'), join(home, 'node_modules'), 'dir');

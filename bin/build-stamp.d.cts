@@ -1,4 +1,4 @@
-// Types of build-stamp.js (plain JavaScript, so the bin can run it before anything is compiled).
+// Types of build-stamp.cjs (plain JavaScript, so the bin can run it before anything is compiled).
 export declare const STAMP_FILE: string;
 export declare const STAMP_VERSION: number;
 export interface InputFile {

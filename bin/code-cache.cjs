@@ -4,18 +4,19 @@
 // command) keeps the code it needs and no more: a small cache is read faster than a large one.
 // A cache is written after a run that found none, or found one V8 refused (another Node version
 // or V8 flags), and only when the caller says the run went well; a folder that cannot be written
-// just goes without it. Plain JavaScript: it runs before anything is compiled.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { Script } from 'node:vm';
+// just goes without it. Plain CommonJS JavaScript: it runs before anything is compiled.
+'use strict';
+const { readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { dirname } = require('node:path');
+const { Script } = require('node:vm');
 
 /**
  * @param {string} file absolute path of a CommonJS file holding only ASCII (as esbuild writes it)
  * @param {string} cacheFile where its code cache is kept
  * @returns {{ exports: any, saveCache: () => void }}
  */
-export function requireWithCodeCache(file, cacheFile) {
+function requireWithCodeCache(file, cacheFile) {
   /** @type {Buffer | undefined} */
   let cachedData;
   try {
@@ -27,11 +28,11 @@ export function requireWithCodeCache(file, cacheFile) {
   const source = readFileSync(file, 'latin1');
   const wrapper = `(function (exports, require, module, __filename, __dirname) { ${source}\n})`;
   const script = new Script(wrapper, { filename: file, cachedData });
-  const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+  const loaded = { exports: {} };
+  script.runInThisContext()(loaded.exports, createRequire(file), loaded, file, dirname(file));
   const stale = cachedData === undefined || script.cachedDataRejected === true;
   return {
-    exports: module.exports,
+    exports: loaded.exports,
     saveCache() {
       if (!stale) return;
       const temporary = `${cacheFile}.${process.pid}`;
@@ -44,3 +45,5 @@ export function requireWithCodeCache(file, cacheFile) {
     },
   };
 }
+
+module.exports = { requireWithCodeCache };
