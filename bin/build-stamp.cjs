@@ -11,7 +11,7 @@ const STAMP_FILE = join('dist', 'build-stamp.json');
 const STAMP_VERSION = 1;
 
 /** What a build is made of: the sources, the compiler settings, the build scripts and the locked dependencies (the bundles hold some). */
-const INPUT_FILES = ['package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.ts', 'scripts/cli-bundle.ts'];
+const INPUT_FILES = ['package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.ts', 'scripts/cli-bundle.ts', 'bin/cli-layout.cjs'];
 const INPUT_FOLDERS = ['src'];
 
 /**

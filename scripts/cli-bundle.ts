@@ -7,11 +7,12 @@
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { CLI_FOLDER, COMMANDS_FILE, LOAD_COMMANDS_KEY, TREE_FILE } from '../bin/cli-layout.cjs';
 
-const CLI_BUNDLE = join('dist', 'cli', 'bundle.cjs');
-const CLI_COMMANDS = join('dist', 'cli', 'commands.cjs');
-/** Where the bin puts its loader of commands.cjs (with the code cache); without it, a plain require. */
-const LOAD_COMMANDS = "Symbol.for('kaizen.cli.loadCommands')";
+/** Where the bin puts its loader of the commands file (with the code cache); without it, a plain require. */
+const LOAD_COMMANDS = `Symbol.for(${JSON.stringify(LOAD_COMMANDS_KEY)})`;
+/** How the command tree requires the commands file: next to it. */
+const COMMANDS_REQUIRE = `./${COMMANDS_FILE}`;
 
 /** Packages with native code or a size only some commands need: required from node_modules when used. */
 const EXTERNAL_PACKAGES = ['@temporalio/worker', '@temporalio/core-bridge', '@temporalio/testing', 'typescript', 'eslint', 'tsx'];
@@ -41,11 +42,11 @@ const commandsFromSecondFile: Plugin = {
   name: 'commands-from-second-file',
   setup(b) {
     b.onResolve({ filter: /^\.\/command-modules\.js$/ }, () => ({ path: 'command-modules', namespace: 'kaizen-commands' }));
-    b.onResolve({ filter: /^\.\/commands\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+    b.onResolve({ filter: /\.cjs$/ }, (args) => (args.path === COMMANDS_REQUIRE ? { path: args.path, external: true } : undefined));
     b.onLoad({ filter: /.*/, namespace: 'kaizen-commands' }, () => ({
       loader: 'js',
       contents: `let loaded;
-const commands = () => (loaded ??= (globalThis[${LOAD_COMMANDS}] ?? (() => require('./commands.cjs')))());
+const commands = () => (loaded ??= (globalThis[${LOAD_COMMANDS}] ?? (() => require(${JSON.stringify(COMMANDS_REQUIRE)})))());
 export const commandModules = new Proxy({}, { get: (_, name) => () => Promise.resolve().then(() => commands().commandModules[name]()) });
 `,
     }));
@@ -68,8 +69,8 @@ export async function bundleCli(home: string): Promise<number> {
     metafile: true,
   } satisfies BuildOptions;
   const [tree, commands] = await Promise.all([
-    build({ ...common, entryPoints: [join(home, 'src', 'cli', 'cli.ts')], outfile: join(home, CLI_BUNDLE), plugins: [commandsFromSecondFile, importMetaAsInDist(home)] }),
-    build({ ...common, entryPoints: [join(home, 'src', 'cli', 'command-modules.ts')], outfile: join(home, CLI_COMMANDS), plugins: [importMetaAsInDist(home)] }),
+    build({ ...common, entryPoints: [join(home, 'src', 'cli', 'cli.ts')], outfile: join(home, CLI_FOLDER, TREE_FILE), plugins: [commandsFromSecondFile, importMetaAsInDist(home)] }),
+    build({ ...common, entryPoints: [join(home, 'src', 'cli', 'command-modules.ts')], outfile: join(home, CLI_FOLDER, COMMANDS_FILE), plugins: [importMetaAsInDist(home)] }),
   ]);
   return Object.keys(tree.metafile?.inputs ?? {}).length + Object.keys(commands.metafile?.inputs ?? {}).length;
 }

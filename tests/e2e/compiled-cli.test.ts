@@ -6,12 +6,13 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { staleBuildReason } from '../../bin/build-stamp.cjs';
+import { CLI_FOLDER, COMMANDS_FILE, TREE_FILE } from '../../bin/cli-layout.cjs';
 import type { ImprovementResult } from '../../src/core/types.js';
 import { createRepo, GIT_ENV, type TempRepo } from '../helpers/git-repo.js';
 import { KAIZEN_ROOT, runKaizen, SAMPLE_REPO, startKaizenProcess, type KaizenProcess } from '../helpers/kaizen-process.js';
 
-const BUNDLE = join(KAIZEN_ROOT, 'dist', 'cli', 'bundle.cjs');
-const IMPROVE_CACHE = join(KAIZEN_ROOT, 'dist', 'cli', 'commands.cjs.improve.v8-cache');
+const BUNDLE = join(KAIZEN_ROOT, CLI_FOLDER, TREE_FILE);
+const IMPROVE_CACHE = join(KAIZEN_ROOT, CLI_FOLDER, `${COMMANDS_FILE}.improve.v8-cache`);
 const taskQueue = `e2e-compiled-${Date.now().toString(36)}`;
 const repos: TempRepo[] = [];
 let worker: KaizenProcess | undefined;

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stampNow, STAMP_FILE } from '../../../bin/build-stamp.cjs';
+import { CLI_FOLDER, COMMANDS_FILE, LOAD_COMMANDS_KEY, TREE_FILE } from '../../../bin/cli-layout.cjs';
 import { KAIZEN_ROOT } from '../../helpers/paths.js';
 
 const run = promisify(execFile);
@@ -32,9 +33,9 @@ async function kaizenFailing(...args: string[]): Promise<{ code: unknown; stdout
   throw new Error(`kaizen ${args.join(' ')} succeeded`);
 }
 
-const TREE = join('dist', 'cli', 'bundle.cjs');
-const COMMANDS = join('dist', 'cli', 'commands.cjs');
-const caches = (): string[] => readdirSync(join(home, 'dist', 'cli')).filter((name) => name.endsWith('.v8-cache')).sort();
+const TREE = join(CLI_FOLDER, TREE_FILE);
+const COMMANDS = join(CLI_FOLDER, COMMANDS_FILE);
+const caches = (): string[] => readdirSync(join(home, CLI_FOLDER)).filter((name) => name.endsWith('.v8-cache')).sort();
 
 function write(path: string, text: string): void {
   mkdirSync(join(home, path, '..'), { recursive: true });
@@ -48,7 +49,7 @@ function stamp(): void {
 beforeAll(() => {
   home = mkdtempSync(join(tmpdir(), 'kaizen-bin-'));
   mkdirSync(join(home, 'bin'));
-  for (const name of ['kaizen.cjs', 'build-stamp.cjs', 'code-cache.cjs']) copyFileSync(join(KAIZEN_ROOT, 'bin', name), join(home, 'bin', name));
+  for (const name of ['kaizen.cjs', 'build-stamp.cjs', 'cli-layout.cjs', 'code-cache.cjs']) copyFileSync(join(KAIZEN_ROOT, 'bin', name), join(home, 'bin', name));
   writeFileSync(join(home, 'package.json'), '{ "type": "module" }\n');
   // tsx comes from Kaizen's own install, as it would in a real one.
   symlinkSync(join(KAIZEN_ROOT, 'node_modules'), join(home, 'node_modules'), 'dir');
@@ -110,17 +111,17 @@ describe('the kaizen bin', () => {
     write(TREE, `exports.runCli = async (argv) => {
   const [command, code] = argv.slice(2);
   if (command === '--help') { console.log('the command tree'); return 0; }
-  return globalThis[Symbol.for('kaizen.cli.loadCommands')]().run(command, Number(code));
+  return globalThis[Symbol.for(${JSON.stringify(LOAD_COMMANDS_KEY)})]().run(command, Number(code));
 };\n`);
     write(COMMANDS, "exports.run = (command, code) => { console.log('ran ' + command); return code; };\n");
     stamp();
     expect(await kaizen('--help')).toBe('the command tree');
-    expect(caches()).toEqual(['bundle.cjs.v8-cache']);
+    expect(caches()).toEqual([`${TREE_FILE}.v8-cache`]);
     expect(await kaizen('status', '0')).toBe('ran status');
-    expect(caches()).toEqual(['bundle.cjs.v8-cache', 'commands.cjs.status.v8-cache']);
+    expect(caches()).toEqual([`${TREE_FILE}.v8-cache`, `${COMMANDS_FILE}.status.v8-cache`]);
     expect(await kaizen('status', '0')).toBe('ran status');
     expect(await kaizen('log', '0')).toBe('ran log');
-    expect(caches()).toEqual(['bundle.cjs.v8-cache', 'commands.cjs.log.v8-cache', 'commands.cjs.status.v8-cache']);
+    expect(caches()).toEqual([`${TREE_FILE}.v8-cache`, `${COMMANDS_FILE}.log.v8-cache`, `${COMMANDS_FILE}.status.v8-cache`]);
   });
 
   it("passes the command's exit code on, and keeps no cache of a failed run", async () => {
