@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { git, headStatus } from '../adapters/git.js';
+import { git, headStatus, type GitContext, type HeadStatus } from '../adapters/git.js';
 import type { ActivityDeps } from '../contracts/ports.js';
 import type { TestRun, Workspace } from '../core/types.js';
 import { gitContext } from './workspace/common.js';
@@ -21,18 +21,39 @@ export interface CachedRun {
 
 /**
  * The cache file for the worktree's tree and this command, or null when the worktree has
- * uncommitted changes to tracked files: then HEAD's tree is not what the tests would see.
- * `atBase`: HEAD is most likely the run's base, whose tree prepare read, so one `git status`
- * answers both questions (a HEAD elsewhere costs a second call); otherwise both run at once.
+ * uncommitted changes to tracked files (then HEAD's tree is not what the tests would see) or
+ * no commit. The tree, in three cases: not `atBase`, HEAD's tree asked beside the status;
+ * `atBase` (HEAD most likely the run's base) and HEAD is the base, the tree prepare read, after
+ * one status; `atBase` and HEAD moved, its tree asked after the status.
  */
 export async function testCachePath(deps: ActivityDeps, workspace: Workspace, command: string[], options: { atBase?: boolean } = {}): Promise<string | null> {
   const worktree = gitContext(deps, workspace.worktree);
-  const baseTree = options.atBase ? workspace.baseTree : undefined;
-  const [status, headTree] = await Promise.all([headStatus(worktree), baseTree ? undefined : git(worktree, ['rev-parse', 'HEAD^{tree}'])]);
-  if (status.entries.length > 0 || status.head === null) return null;
-  const tree = headTree?.trim() ?? (status.head === workspace.baseCommit && baseTree ? baseTree : (await git(worktree, ['rev-parse', '--end-of-options', `${status.head}^{tree}`])).trim());
+  const tree = options.atBase && workspace.baseTree ? await treeNearBase(worktree, workspace.baseCommit, workspace.baseTree) : await treeAnywhere(worktree);
+  if (tree === null) return null;
   const key = createHash('sha256').update(tree).update('\0').update(JSON.stringify(command)).digest('hex');
   return join(workspace.stateDir, 'cache', 'tests', `${key}.json`);
+}
+
+/** HEAD's commit when nothing tracked has changed, else null. */
+function cleanHead(status: HeadStatus): string | null {
+  return status.entries.length === 0 ? status.head : null;
+}
+
+/** HEAD anywhere (a verified change, an untouched tree): its tree asked beside the status, both at once. */
+async function treeAnywhere(worktree: GitContext): Promise<string | null> {
+  const [status, headTree] = await Promise.all([headStatus(worktree), git(worktree, ['rev-parse', 'HEAD^{tree}'])]);
+  return cleanHead(status) === null ? null : headTree.trim();
+}
+
+/**
+ * HEAD most likely at the base: one `git status`. HEAD at the base: the tree prepare read. HEAD
+ * elsewhere (the checkout moved): one more call for its tree.
+ */
+async function treeNearBase(worktree: GitContext, baseCommit: string, baseTree: string): Promise<string | null> {
+  const head = cleanHead(await headStatus(worktree));
+  if (head === null) return null;
+  if (head === baseCommit) return baseTree;
+  return (await git(worktree, ['rev-parse', '--end-of-options', `${head}^{tree}`])).trim();
 }
 
 /** The remembered result: any green one, a red one younger than RED_RESULT_TTL_MS (when `red`). */
