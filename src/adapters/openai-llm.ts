@@ -4,7 +4,7 @@
 // either LlmUnavailableError (Temporal may retry later) or LlmRequestRejectedError (a
 // configuration problem that retrying cannot fix).
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import { LlmAnswerRejectedError, LlmNotConfiguredError, LlmRequestRejectedError, LlmUnavailableError } from '../core/errors.js';
+import { LlmAnswerRejectedError, LlmNotConfiguredError, LlmRequestRejectedError, LlmUnavailableError } from '../core/llm/errors.js';
 import type { LlmClient, LlmProvider } from '../contracts/ports.js';
 import type { ChatAnswer, ChatRequest } from '../core/llm/chat.js';
 import { llmSettings, type Environment } from '../core/config/environment.js';

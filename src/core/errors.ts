@@ -1,6 +1,8 @@
 // Every error a user (or an LLM answer) can cause, as a named class with structured fields.
 // The worker turns them into ApplicationFailures whose `type` is the class's `type`; the
-// workflow and the CLI branch on that type, never on message text.
+// workflow and the CLI branch on that type, never on message text. The types and the base class
+// are here with the errors of the repository, git, tests and local processes; a subject's own
+// errors sit with it: core/llm/errors.ts, core/notifications/errors.ts, core/forge/errors.ts.
 
 export const ErrorType = {
   ConfigInvalid: 'ConfigInvalid',
@@ -143,90 +145,6 @@ export class TestCommandMissingError extends KaizenError {
   }
 }
 
-export class LlmNotConfiguredError extends KaizenError {
-  readonly type = ErrorType.LlmNotConfigured;
-  constructor(readonly missing: string) {
-    super(`The llm strategy needs ${missing}. Set OPENAI_API_KEY (and OPENAI_BASE_URL for Azure, Ollama or vLLM), or use --strategy autofix.`);
-  }
-}
-
-export type LlmRejection =
-  | 'malformed_json'
-  | 'schema'
-  | 'other_file'
-  | 'path_outside_repo'
-  | 'excluded_file'
-  | 'search_not_found'
-  | 'search_ambiguous'
-  | 'too_large'
-  | 'does_not_parse'
-  | 'refusal'
-  | 'no_change'
-  /** The answer dropped, copied, moved or invented a secret placeholder. */
-  | 'secret_placeholder_changed'
-  /** The change edits code outside every targeted finding's scope (or a test file): the change contract. */
-  | 'out_of_scope';
-
-/** Rejections worth a repair try: the model is told what was refused and answers again. */
-export const REPAIRABLE_REJECTIONS: readonly LlmRejection[] = ['out_of_scope'];
-
-/** What a repair try is shown of a refused answer (placeholders only, never secrets). */
-export interface RefusedAnswer {
-  summary: string;
-  diffExcerpt: string;
-}
-
-/** What a rejected answer cost: it was paid for, so the cost caps count it. */
-export interface RejectedAnswerUsage {
-  model: string;
-  promptTokens: number;
-  completionTokens: number;
-  promptVersion?: string;
-  costUsd?: number;
-  cached?: boolean;
-}
-
-export class LlmAnswerRejectedError extends KaizenError {
-  readonly type = ErrorType.LlmAnswerRejected;
-  constructor(
-    readonly rejection: LlmRejection,
-    detail: string,
-    /** Set by whoever knows what the answer cost (the adapter, then generate). */
-    public usage?: RejectedAnswerUsage,
-    /** For a repairable rejection: what the answer changed, for the repair prompt. */
-    readonly refused?: RefusedAnswer,
-  ) {
-    super(`LLM answer rejected (${rejection}): ${detail}`);
-  }
-  override details() {
-    return { rejection: this.rejection, ...(this.usage ? { usage: this.usage } : {}), ...(this.refused ? { refused: this.refused } : {}) };
-  }
-}
-
-export class LlmUnavailableError extends KaizenError {
-  readonly type = ErrorType.LlmUnavailable;
-  constructor(
-    readonly status: number | null,
-    detail: string,
-  ) {
-    super(`The LLM endpoint failed${status ? ` with HTTP ${status}` : ''}: ${detail}`);
-  }
-}
-
-/** The endpoint refused the request itself (HTTP 400/401/403/404...): configuration, not luck. */
-export class LlmRequestRejectedError extends KaizenError {
-  readonly type = ErrorType.LlmRequestRejected;
-  constructor(
-    readonly status: number,
-    detail: string,
-  ) {
-    super(`The LLM endpoint rejected the request with HTTP ${status}: ${detail}`);
-  }
-  override details() {
-    return { status: this.status };
-  }
-}
-
 export class NothingToProposeError extends KaizenError {
   readonly type = ErrorType.NothingToPropose;
   constructor(detail: string) {
@@ -322,50 +240,5 @@ export class SetupFailedError extends KaizenError {
   }
   override details() {
     return { command: this.command, exitCode: this.exitCode, timedOut: this.timedOut };
-  }
-}
-
-/** A channel's secret or setting is missing or unusable on this worker: retrying cannot help. */
-export class NotificationNotConfiguredError extends KaizenError {
-  readonly type = ErrorType.NotificationNotConfigured;
-  constructor(
-    readonly channel: string,
-    /** The environment variable to set (its name, never its value). */
-    readonly variable: string,
-    problem: string,
-  ) {
-    super(`Notification channel '${channel}': ${problem}. Set ${variable} in the worker's environment, or change the channel in kaizen.config.json.`);
-  }
-  override details() {
-    return { channel: this.channel, variable: this.variable };
-  }
-}
-
-/** The receiver refused the message for good (HTTP 4xx, SMTP 5xx, bad credentials). Messages are redacted. */
-export class NotificationRejectedError extends KaizenError {
-  readonly type = ErrorType.NotificationRejected;
-  constructor(
-    readonly channel: string,
-    readonly status: string,
-    detail: string,
-  ) {
-    super(`Notification channel '${channel}' was refused (${status}): ${detail}`);
-  }
-  override details() {
-    return { channel: this.channel, status: this.status };
-  }
-}
-
-/** A delivery failed in a way a later attempt may not (5xx, 429, network, timeout). Messages are redacted. */
-export class NotificationFailedError extends KaizenError {
-  readonly type = ErrorType.NotificationFailed;
-  constructor(
-    readonly channel: string,
-    detail: string,
-  ) {
-    super(`Notification channel '${channel}' could not be reached: ${detail}`);
-  }
-  override details() {
-    return { channel: this.channel };
   }
 }

@@ -3,7 +3,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import type { KaizenActivities } from '../../src/activities/index.js';
-import { LlmAnswerRejectedError, NothingToProposeError } from '../../src/core/errors.js';
+import { NothingToProposeError } from '../../src/core/errors.js';
+import { LlmAnswerRejectedError } from '../../src/core/llm/errors.js';
 import type { ImprovementInput, ImprovementResult } from '../../src/core/types.js';
 import { progressQuery } from '../../src/contracts/improvement.js';
 import { improvement } from '../../src/workflows/improvement.js';

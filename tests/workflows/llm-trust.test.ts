@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KaizenActivities } from '../../src/activities/index.js';
 import type { ConfigInput } from '../../src/core/config/config.js';
-import { LlmAnswerRejectedError } from '../../src/core/errors.js';
+import { LlmAnswerRejectedError } from '../../src/core/llm/errors.js';
 import { governorWorkflowId } from '../../src/core/repository/key.js';
 import type { ImprovementInput, ImprovementResult, Proposal } from '../../src/core/types.js';
 import { governorStateQuery, resumeLlmSignal } from '../../src/contracts/governor.js';

@@ -2,7 +2,8 @@
 // commits exactly the files it names, and keeps a backup ref at the pre-change commit.
 import { lstat, mkdir, realpath, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { GitFailedError, LlmAnswerRejectedError, NothingToProposeError } from '../../core/errors.js';
+import { GitFailedError, NothingToProposeError } from '../../core/errors.js';
+import { LlmAnswerRejectedError } from '../../core/llm/errors.js';
 import { hasStagedChange } from '../../core/repository/git-porcelain.js';
 import { normaliseRepoPath } from '../../core/repository/path.js';
 import type { ApplyResult, Proposal, Workspace } from '../../core/types.js';

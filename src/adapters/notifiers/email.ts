@@ -4,7 +4,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import nodemailer from 'nodemailer';
 import type { ChannelDelivery, ChannelSender } from '../../contracts/ports.js';
-import { NotificationFailedError, NotificationNotConfiguredError, NotificationRejectedError } from '../../core/errors.js';
+import { NotificationFailedError, NotificationNotConfiguredError, NotificationRejectedError } from '../../core/notifications/errors.js';
 import { renderEmail } from '../../core/notifications/email.js';
 import { redact } from '../../core/notifications/redact.js';
 import { smtpSettings, type Environment } from '../../core/config/environment.js';

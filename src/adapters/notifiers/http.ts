@@ -1,6 +1,6 @@
 // One JSON POST to a webhook, classified for Temporal: 5xx, 408, 425, 429, network errors and
 // timeouts are worth retrying; any other 4xx is final. No message ever names the URL's path.
-import { NotificationFailedError, NotificationNotConfiguredError, NotificationRejectedError } from '../../core/errors.js';
+import { NotificationFailedError, NotificationNotConfiguredError, NotificationRejectedError } from '../../core/notifications/errors.js';
 import { redact } from '../../core/notifications/redact.js';
 import type { ChannelDelivery } from '../../contracts/ports.js';
 import { namedSecret } from '../../core/config/environment.js';

@@ -1,6 +1,6 @@
 // `kaizen doctor`'s SMTP check: connects to the configured server the way the email notifier
 // will (same settings, STARTTLS and login when configured) and says what failed. Never throws.
-import { NotificationNotConfiguredError } from '../../core/errors.js';
+import { NotificationNotConfiguredError } from '../../core/notifications/errors.js';
 import { redact } from '../../core/notifications/redact.js';
 import { smtpSettings, type Environment } from '../../core/config/environment.js';
 import { smtpConnection, smtpSecrets, smtpTransport } from './email.js';

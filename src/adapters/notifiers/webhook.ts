@@ -1,7 +1,7 @@
 // Slack, Discord, Teams and the generic signed webhook: render, then one POST. The URL (its
 // path is the credential) is read from the channel's variable at delivery time.
 import type { ChannelDelivery, ChannelSender } from '../../contracts/ports.js';
-import { NotificationNotConfiguredError } from '../../core/errors.js';
+import { NotificationNotConfiguredError } from '../../core/notifications/errors.js';
 import { eventName } from '../../core/notifications/common.js';
 import { renderDiscord } from '../../core/notifications/discord.js';
 import { renderSlack } from '../../core/notifications/slack.js';

@@ -1,7 +1,7 @@
 // An llm-tests answer: edits to the test file it was shown, or one new test file. The same
 // rules as answer.ts (schema, size, confined paths, unique searches, secret placeholders),
 // except that the files it may touch are the test files, never the source it was shown.
-import { LlmAnswerRejectedError } from '../errors.js';
+import { LlmAnswerRejectedError } from './errors.js';
 import { applyEdit, checkEditPlaceholders, checkRawAnswer, clip, LlmFilesAnswer, normaliseRepoPath, parseAnswer, SUMMARY_LIMIT } from './answer.js';
 import { placeholderChange, placeholdersIn } from './secrets.js';
 

@@ -4,7 +4,7 @@
 // Secret placeholders (see secrets.ts) must come back exactly as they were sent.
 import { posix } from 'node:path';
 import { z } from 'zod';
-import { LlmAnswerRejectedError } from '../errors.js';
+import { LlmAnswerRejectedError } from './errors.js';
 import { placeholderChange, placeholdersIn } from './secrets.js';
 
 export const LlmEdit = z.strictObject({

@@ -6,7 +6,8 @@
 import { ActivityFailure, ApplicationFailure, getExternalWorkflowHandle, log } from '@temporalio/workflow';
 import type { Config } from '../../core/config/config.js';
 import { durationMs } from '../../core/duration.js';
-import { ErrorType, REPAIRABLE_REJECTIONS, type LlmRejection, type RefusedAnswer, type RejectedAnswerUsage } from '../../core/errors.js';
+import { ErrorType } from '../../core/errors.js';
+import { REPAIRABLE_REJECTIONS, type LlmRejection, type RefusedAnswer, type RejectedAnswerUsage } from '../../core/llm/errors.js';
 import { estimateCall, hasLlmCap, llmLimits, type LlmUsageReport } from '../../core/llm/budget.js';
 import { isLlmStrategy } from '../../core/llm/kinds.js';
 import { governorWorkflowId } from '../../core/repository/key.js';

@@ -7,12 +7,8 @@ import { createGenerateActivities, type GenerateInput } from '../../../src/activ
 import { proposalPath, readProposalBody } from '../../../src/activities/generate/proposal-store.js';
 import { createOpenAiProvider } from '../../../src/adapters/openai-llm.js';
 import { Config } from '../../../src/core/config/config.js';
-import {
-  LlmAnswerRejectedError,
-  LlmNotConfiguredError,
-  NothingToProposeError,
-  type LlmRejection,
-} from '../../../src/core/errors.js';
+import { NothingToProposeError } from '../../../src/core/errors.js';
+import { LlmAnswerRejectedError, LlmNotConfiguredError, type LlmRejection } from '../../../src/core/llm/errors.js';
 import { PROMPT_VERSION } from '../../../src/core/llm/prompt.js';
 import type { Finding, Proposal, Workspace } from '../../../src/core/types.js';
 import { createRepo, type TempRepo, workspaceOf } from '../../helpers/git-repo.js';

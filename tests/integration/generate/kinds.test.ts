@@ -12,7 +12,8 @@ import { proposalPath, readProposalBody } from '../../../src/activities/generate
 import { createOpenAiProvider } from '../../../src/adapters/openai-llm.js';
 import { complexityFindings, untestedExportFindings } from '../../../src/core/analysis/code-findings.js';
 import { Config, type ConfigInput } from '../../../src/core/config/config.js';
-import { LlmAnswerRejectedError, NothingToProposeError } from '../../../src/core/errors.js';
+import { NothingToProposeError } from '../../../src/core/errors.js';
+import { LlmAnswerRejectedError } from '../../../src/core/llm/errors.js';
 import type { Finding, Proposal, Workspace } from '../../../src/core/types.js';
 import { createRepo, type TempRepo, workspaceOf } from '../../helpers/git-repo.js';
 import { answerWithEdits, startScriptedOpenAi, type ScriptedOpenAi } from '../../helpers/scripted-openai.js';

@@ -1,14 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createOpenAiProvider } from '../../../src/adapters/openai-llm.js';
 import type { ChatRequest } from '../../../src/core/llm/chat.js';
-import {
-  ErrorType,
-  LlmAnswerRejectedError,
-  LlmNotConfiguredError,
-  LlmRequestRejectedError,
-  LlmUnavailableError,
-  NON_RETRYABLE_TYPES,
-} from '../../../src/core/errors.js';
+import { ErrorType, NON_RETRYABLE_TYPES } from '../../../src/core/errors.js';
+import { LlmAnswerRejectedError, LlmNotConfiguredError, LlmRequestRejectedError, LlmUnavailableError } from '../../../src/core/llm/errors.js';
 import { FIX_ANSWER_SCHEMA } from '../../../src/core/llm/prompt.js';
 import { answerWithEdits, startScriptedOpenAi, type ScriptedOpenAi } from '../../helpers/scripted-openai.js';
 

@@ -7,7 +7,8 @@ import { createGenerateActivities } from '../../../src/activities/generate/gener
 import { proposalPath, readProposalBody } from '../../../src/activities/generate/proposal-store.js';
 import { createOpenAiProvider } from '../../../src/adapters/openai-llm.js';
 import { Config } from '../../../src/core/config/config.js';
-import { LlmAnswerRejectedError, NothingToProposeError, type LlmRejection } from '../../../src/core/errors.js';
+import { NothingToProposeError } from '../../../src/core/errors.js';
+import { LlmAnswerRejectedError, type LlmRejection } from '../../../src/core/llm/errors.js';
 import type { Finding, Workspace } from '../../../src/core/types.js';
 import { createRepo, type TempRepo, workspaceOf } from '../../helpers/git-repo.js';
 import { answerWithEdits, startScriptedOpenAi, type ScriptedEdit, type ScriptedOpenAi } from '../../helpers/scripted-openai.js';

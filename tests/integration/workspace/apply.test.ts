@@ -2,7 +2,8 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LlmAnswerRejectedError, NothingToProposeError } from '../../../src/core/errors.js';
+import { NothingToProposeError } from '../../../src/core/errors.js';
+import { LlmAnswerRejectedError } from '../../../src/core/llm/errors.js';
 import { createRepo, git, GIT_ENV, type TempRepo } from '../../helpers/git-repo.js';
 import { proposalFor, runIdFor, workspaceActivities } from './fixtures.js';
 

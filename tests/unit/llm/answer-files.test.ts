@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LlmAnswerRejectedError, type LlmRejection } from '../../../src/core/errors.js';
+import { LlmAnswerRejectedError, type LlmRejection } from '../../../src/core/llm/errors.js';
 import { applyLlmFilesAnswer, type LlmFilesAnswerInput } from '../../../src/core/llm/answer-files.js';
 import { compileGlobs } from '../../../src/core/analysis/globs.js';
 

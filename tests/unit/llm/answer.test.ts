@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LlmAnswerRejectedError, type LlmRejection } from '../../../src/core/errors.js';
+import { LlmAnswerRejectedError, type LlmRejection } from '../../../src/core/llm/errors.js';
 import { applyLlmAnswer, normaliseRepoPath, type LlmAnswerInput } from '../../../src/core/llm/answer.js';
 
 const FILE = ['const a = 1;', 'let unused = 2;', 'export function f() {', '  return a;', '}', ''].join('\n');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LlmAnswerRejectedError, type LlmRejection } from '../../../src/core/errors.js';
+import { LlmAnswerRejectedError, type LlmRejection } from '../../../src/core/llm/errors.js';
 import { applyLlmAnswer } from '../../../src/core/llm/answer.js';
 import { redactSecrets, restoreSecrets } from '../../../src/core/llm/secrets.js';
 
