@@ -1,5 +1,6 @@
 // Human-readable output of results and progress.
-import type { ImprovementResult, Progress } from '../core/types.js';
+import type { ImprovementResult } from '../core/types.js';
+import type { Progress } from '../core/improvement/progress.js';
 
 const ICON: Record<ImprovementResult['outcome'], string> = {
   applied: '✔',

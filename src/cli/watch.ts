@@ -2,7 +2,8 @@
 // query, clock and output as parameters so tests drive it with a scripted progress sequence.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { formatDuration } from '../core/duration.js';
-import type { ImprovementResult, Progress, ProgressUpdate } from '../core/types.js';
+import type { ImprovementResult } from '../core/types.js';
+import type { Progress, ProgressUpdate } from '../core/improvement/progress.js';
 import { progressQuery } from '../contracts/improvement.js';
 import { client as connect, target, workflowLink, type GlobalOptions } from './common.js';
 import { CliError } from './errors.js';

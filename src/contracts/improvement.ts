@@ -1,6 +1,6 @@
 // How clients talk to a running improvement: its signals and its progress query.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { Progress } from '../core/types.js';
+import type { Progress } from '../core/improvement/progress.js';
 
 export const pauseSignal = defineSignal<[]>('pause');
 export const resumeSignal = defineSignal<[]>('resume');

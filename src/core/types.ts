@@ -1,5 +1,7 @@
 // Shared vocabulary of workflows and activities. Everything here crosses the Temporal
 // boundary, so it stays plain JSON and small: contents and logs live on the worker's disk.
+// What the landing steps report (apply, rebase, integrate, push) is in repository/landing.ts,
+// what the `progress` query answers in improvement/progress.ts.
 import type { ChangedLinesCoverage } from './change/line-coverage.js';
 
 export type Outcome = 'applied' | 'proposed' | 'rolled_back' | 'skipped' | 'failed';
@@ -203,12 +205,6 @@ export interface ProposalBody {
   lint?: { file: string; findings: Finding[] };
 }
 
-export interface ApplyResult {
-  commit: string;
-  backupRef: string;
-  filesChanged: string[];
-}
-
 export interface VerifyFindingsResult {
   ok: boolean;
   parses: boolean;
@@ -220,36 +216,10 @@ export interface VerifyFindingsResult {
   reason?: string;
 }
 
-export type IntegrateResult =
-  | { kind: 'applied'; commit: string; reason: string }
-  | { kind: 'proposed'; branch: string; commit: string; reason: string; pullRequest?: PullRequestLink }
-  | { kind: 'target_moved'; targetCommit: string; reason: string };
-
 /** A pull request (merge request on GitLab) Kaizen opened: where a reviewer finds it. */
 export interface PullRequestLink {
   url: string;
   number: number;
-}
-
-/** What pushBranch did: the branch is on the remote at the verified commit. */
-export interface PushResult {
-  /** The remote's name (e.g. origin), never its URL with credentials. */
-  remote: string;
-  branch: string;
-  commit: string;
-  /** An earlier attempt had pushed it already (ls-remote showed the commit). */
-  alreadyThere: boolean;
-}
-
-export interface RebaseResult {
-  ok: boolean;
-  commit?: string;
-  baseCommit?: string;
-  /** Tree of the new base commit. */
-  baseTree?: string;
-  reason?: string;
-  /** The target branch already has this change (another run landed the same fix): nothing to land. */
-  alreadyOnTarget?: boolean;
 }
 
 export interface ImprovementInput {
@@ -274,12 +244,6 @@ export interface GovernedRun {
   enforceBudget: boolean;
   /** Rule family the slot was granted for (set by cycles), for learning. */
   family?: string;
-}
-
-export interface ProgressUpdate {
-  at: string;
-  step: StepName | 'done';
-  message: string;
 }
 
 export interface StepTiming {
@@ -316,15 +280,4 @@ export interface ImprovementResult {
   finishedAt: string;
   /** LLM strategies: every try (first answer and repairs), with its tokens and cost. */
   llmAttempts?: LlmAttempt[];
-}
-
-export interface Progress {
-  workflowId: string;
-  step: StepName | 'done';
-  percent: number;
-  paused: boolean;
-  pausedAt?: StepName;
-  waitingFor?: string;
-  updates: ProgressUpdate[];
-  result?: ImprovementResult;
 }

@@ -2,7 +2,8 @@
 // and a worker, with the JSON a script would read.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import type { ImprovementResult, Progress } from '../../src/core/types.js';
+import type { ImprovementResult } from '../../src/core/types.js';
+import type { Progress } from '../../src/core/improvement/progress.js';
 import { createRepo, type TempRepo } from '../helpers/git-repo.js';
 import { freePort } from '../helpers/ports.js';
 import { startKaizen, type E2eKaizen } from '../helpers/e2e.js';

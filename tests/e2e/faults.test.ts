@@ -9,7 +9,8 @@ import { startDevServer, type DevServer } from '../../src/adapters/temporal/dev-
 import { findTemporalCli } from '../../src/adapters/temporal/binaries.js';
 import { startImprovement } from '../../src/cli/improve.js';
 import { KAIZEN_SEARCH_ATTRIBUTES } from '../../src/contracts/search-attributes.js';
-import type { ImprovementResult, Progress } from '../../src/core/types.js';
+import type { ImprovementResult } from '../../src/core/types.js';
+import type { Progress } from '../../src/core/improvement/progress.js';
 import { progressQuery } from '../../src/contracts/improvement.js';
 import { GIT_ENV, createRepo, type TempRepo } from '../helpers/git-repo.js';
 import { expectLandedOnce } from '../helpers/fault-kit.js';

@@ -1,6 +1,6 @@
 // The improvement saga under outside control: pause/resume and the approval gate.
 import { describe, expect, it } from 'vitest';
-import type { Progress } from '../../src/core/types.js';
+import type { Progress } from '../../src/core/improvement/progress.js';
 import { approveSignal, pauseSignal, progressQuery, rejectSignal, resumeSignal } from '../../src/contracts/improvement.js';
 import { improvement } from '../../src/workflows/improvement.js';
 import { FAKE_COMMIT, FAKE_REPO, fakeActivities, fakeAnalysis, gate } from '../helpers/fake-activities.js';

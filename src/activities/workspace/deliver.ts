@@ -11,7 +11,8 @@ import { gitDetail, pushRefusalOf, pushRefusedError, type PushFailureContext } f
 import { pullRequestBody, type PullRequestFacts } from '../../core/forge/pull-request-body.js';
 import { describeRemote, FORGE_NAMES, forgeKindOf, forgeTarget, inferForgeKind, parseRemoteUrl, type ForgeKind } from '../../core/forge/target.js';
 import { workflowLink } from '../../core/notifications/links.js';
-import type { PullRequestLink, PushResult, Workspace } from '../../core/types.js';
+import type { PullRequestLink, Workspace } from '../../core/types.js';
+import type { PushResult } from '../../core/repository/landing.js';
 import { git, isAncestor, resolveCommit, runGit, type GitContext } from '../../adapters/git.js';
 import type { ActivityDeps, ForgeConnector } from '../../contracts/ports.js';
 import { activityContext, webUiBaseOf } from '../context.js';

@@ -5,7 +5,8 @@
 import { GitFailedError, TargetBranchMissingError } from '../../core/errors.js';
 import { pushRefusalOf, pushRefusedError, gitDetail, type PushFailureContext } from '../../core/forge/push-failure.js';
 import { parseRepoUrl, type RepoUrl } from '../../core/repository/remote-url.js';
-import type { IntegrateResult, Workspace } from '../../core/types.js';
+import type { Workspace } from '../../core/types.js';
+import type { IntegrateResult } from '../../core/repository/landing.js';
 import { isAncestor, runGit, type GitContext } from '../../adapters/git.js';
 import type { ActivityDeps } from '../../contracts/ports.js';
 import { gitContext, shortSha } from './common.js';

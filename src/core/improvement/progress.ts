@@ -1,6 +1,23 @@
 // The live view of one improvement: what the `progress` query returns and what the Web UI's
 // current details show. Pure, so the workflow owns one and tests can drive it directly.
-import { STEPS, type ImprovementResult, type Progress, type ProgressUpdate, type StepName } from '../types.js';
+import { STEPS, type ImprovementResult, type StepName } from '../types.js';
+
+export interface ProgressUpdate {
+  at: string;
+  step: StepName | 'done';
+  message: string;
+}
+
+export interface Progress {
+  workflowId: string;
+  step: StepName | 'done';
+  percent: number;
+  paused: boolean;
+  pausedAt?: StepName;
+  waitingFor?: string;
+  updates: ProgressUpdate[];
+  result?: ImprovementResult;
+}
 
 const MAX_UPDATES = 100;
 

@@ -4,7 +4,8 @@
 // (rebaseWorkspace) and verified again, a few rounds at most.
 import { patched } from '@temporalio/workflow';
 import type { Config } from '../../core/config/config.js';
-import type { IntegrateResult, Workspace } from '../../core/types.js';
+import type { Workspace } from '../../core/types.js';
+import type { IntegrateResult } from '../../core/repository/landing.js';
 import { StepOutcome } from '../shared/failures.js';
 import { deliverChange } from './deliver.js';
 import type { ImprovementRun } from './run.js';

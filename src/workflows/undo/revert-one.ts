@@ -17,7 +17,8 @@
 // request) has nothing to revert.
 import { CancellationScope, isCancellation, uuid4 } from '@temporalio/workflow';
 import type { Config } from '../../core/config/config.js';
-import type { IntegrateResult, Workspace } from '../../core/types.js';
+import type { Workspace } from '../../core/types.js';
+import type { IntegrateResult } from '../../core/repository/landing.js';
 import type { UndoItem, UndoTarget } from '../../core/undo/types.js';
 import { describeFailure, oneLine, StepOutcome } from '../shared/failures.js';
 import { deliverRevert } from './deliver-revert.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newUpdates, watchProgress, type WatchIo } from '../../../src/cli/watch.js';
-import type { ImprovementResult, Progress, ProgressUpdate, StepName } from '../../../src/core/types.js';
+import type { ImprovementResult, StepName } from '../../../src/core/types.js';
+import type { Progress, ProgressUpdate } from '../../../src/core/improvement/progress.js';
 
 const update = (second: number, step: StepName | 'done', message: string): ProgressUpdate => ({ at: `2025-03-10T12:00:${String(second).padStart(2, '0')}.000Z`, step, message });
 
