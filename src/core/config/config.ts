@@ -1,9 +1,9 @@
 // The one schema of `kaizen.config.json`. Every key is optional, has a default and a
 // description; validation reports every problem as `dotted.path: message`.
 import { z } from 'zod';
-import { CHANNEL_TYPES, DEFAULT_CHANNEL_EVENTS, NOTIFICATION_EVENT_NAMES } from '../notifications/types.js';
 import { Forge, Remote } from './forge.js';
 import { Llm } from './llm.js';
+import { Notifications } from './notifications.js';
 import { SECRET_FILE_GLOBS } from '../llm/secrets.js';
 import { MODES, STRATEGIES } from '../types.js';
 
@@ -63,66 +63,6 @@ const Analyser = z
 const AnalyserEntry = z.object(Analyser.shape, {
   error: (issue) => (issue.code === 'invalid_type' ? `expected a preset (${ANALYSER_PRESET_NAMES.join(', ')}) or { "id", "command", "fixCommand"?, "include"? }` : undefined),
 }).strict();
-
-/** Only the NAME of a variable travels in config and workflow history; the worker reads its value. */
-const EnvName = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'the NAME of an environment variable holding the secret (e.g. KAIZEN_SLACK_WEBHOOK_URL), never the secret itself');
-
-const NotificationChannel = z
-  .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, - and _').describe('name shown in logs and the ledger'),
-    type: z.enum(CHANNEL_TYPES).describe('email, slack, discord, teams, or webhook (generic JSON POST, HMAC-signed)'),
-    events: z
-      .array(z.enum(NOTIFICATION_EVENT_NAMES))
-      .min(1)
-      .default([...DEFAULT_CHANNEL_EVENTS])
-      .describe('what this channel hears about; default: every outcome but skipped, cycle_summary and paused'),
-    digest: z.boolean().default(false).describe('one message per cycle listing its changes, instead of one per change'),
-    to: z.array(z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'expected an email address')).min(1).optional().describe('email: recipients'),
-    from: z.string().min(1).optional().describe('email: sender; default SMTP_FROM, else kaizen@localhost'),
-    urlEnv: EnvName.optional().describe('webhooks: variable holding the URL; default KAIZEN_<TYPE>_WEBHOOK_URL (generic: KAIZEN_WEBHOOK_URL)'),
-    secretEnv: EnvName.optional().describe('webhook: variable holding the HMAC-SHA256 key; default KAIZEN_WEBHOOK_SECRET'),
-    timeout: Duration.default('30s').describe('time limit of one delivery attempt'),
-  })
-  .strict()
-  .superRefine((channel, ctx) => {
-    const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-    if (channel.type === 'email') {
-      if (!channel.to) problem('to', 'an email channel needs "to": a list of addresses');
-      if (channel.urlEnv) problem('urlEnv', 'email reads SMTP_URL or SMTP_HOST/SMTP_PORT/...; urlEnv is for webhooks');
-    } else {
-      if (channel.to) problem('to', `only email channels have recipients, not ${channel.type}`);
-      if (channel.from) problem('from', `only email channels have a sender, not ${channel.type}`);
-    }
-    if (channel.secretEnv && channel.type !== 'webhook') problem('secretEnv', 'only the generic webhook is signed');
-  });
-
-const NotificationRetry = z
-  .object({
-    maximumAttempts: z.number().int().min(1).max(20).default(5).describe('attempts per channel, including the first'),
-    initialInterval: Duration.default('2s').describe('wait before the first retry'),
-    backoffCoefficient: z.number().min(1).max(10).default(2).describe('each wait is this many times the last'),
-    maximumInterval: Duration.default('1m').describe('longest wait between attempts'),
-  })
-  .strict();
-
-const Notifications = z
-  .object({
-    channels: z
-      .array(NotificationChannel)
-      .default([])
-      .superRefine((channels, ctx) => {
-        const seen = new Set<string>();
-        channels.forEach((c, i) => {
-          if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate channel id '${c.id}'` });
-          seen.add(c.id);
-        });
-      })
-      .describe('where outcomes are sent besides the ledger and the worker log'),
-    retry: NotificationRetry.prefault({}).describe('per-channel retries; a channel that still fails is recorded as undelivered'),
-  })
-  .strict();
 
 export const DEFAULT_EXCLUDES = [
   '**/node_modules/**',
@@ -252,10 +192,9 @@ export type Config = z.infer<typeof Config>;
 export type ConfigInput = z.input<typeof Config>;
 export type StepConfigName = z.infer<typeof StepName>;
 export type RetryConfig = z.infer<typeof Retry>;
-export type NotificationChannel = z.infer<typeof NotificationChannel>;
-export type NotificationsConfig = z.infer<typeof Notifications>;
 export type { LlmConfig, LlmPrice } from './llm.js';
 export type { ForgeConfig } from './forge.js';
+export type { NotificationChannel, NotificationsConfig } from './notifications.js';
 
 export const CONFIG_FILE = 'kaizen.config.json';
 
