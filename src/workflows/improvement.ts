@@ -2,6 +2,7 @@
 //
 //   step       activities (src/activities/)                         undo when a later step fails
 //   prepare    locateRepo, prepareWorkspace (workspace/worktree.ts) removeWorkspace: worktree, kaizen/<id>, backup ref
+//              (+ the governor check-in, sent by prepareWorkspace)
 //   analyse    analyse (analyse/analyse.ts)                         -
 //   test       knownTestRun (started with analyse); runTests        -
 //              baseline for LLM strategies when the tree is not
@@ -26,6 +27,7 @@ import { CancellationScope, patched } from '@temporalio/workflow';
 import { primaryFamily } from '../core/governor/learner.js';
 import { commitMessage } from '../core/improvement/outcome.js';
 import type { Config } from '../core/config/config.js';
+import type { CheckInOutcome } from '../core/governor/check-in.js';
 import { isRepoUrl } from '../core/repository/remote-url.js';
 import type { ImprovementInput, ImprovementResult, Mode, Workspace } from '../core/types.js';
 import { recordAndNotify } from './shared/notify.js';
@@ -42,6 +44,8 @@ import { LOCATE_TIMEOUT_MS } from './shared/activity-options.js';
 const REMOVE_WORKSPACE = 'remove worktree and branch';
 /** knownTestRun beside analyse, checkFindings beside the verify tests, clean-up beside notify. */
 const OVERLAP_INDEPENDENT_STEPS = 'overlap-independent-steps';
+/** prepareWorkspace sends the run's check-in to the governor while it makes the worktree. */
+const CHECK_IN_WITH_PREPARE = 'check-in-with-prepare';
 
 const INTEGRATE_WORDS: Record<Mode, (ws: Workspace) => string> = {
   branch: () => 'leaving the branch for review',
@@ -57,7 +61,7 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
   const undo = new Compensations();
 
   /** prepare: the repository located by any worker, a worktree on that worker's host. */
-  async function prepare(): Promise<{ workspace: Workspace; config: Config }> {
+  async function prepare(): Promise<{ workspace: Workspace; config: Config; checkIn?: CheckInOutcome }> {
     await run.boundary('prepare', 'creating an isolated worktree');
     run.located(await runner.timed('prepare', () => runner.bootstrap(run.sharedQueue, LOCATE_TIMEOUT_MS, 'prepare: find the repository').locateRepo({ repoPath: input.repoPath })));
     const host = runner.bootstrap(runner.hostQueue, 30 * 60_000, 'prepare: worktree and dependencies');
@@ -66,7 +70,9 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
     undo.register(REMOVE_WORKSPACE, () => host.removeWorkspace({ workspace: run.workspace ?? plannedWorkspace(run.repo, runId), deleteBranch: true, deleteBackupRef: true }));
     const overrides = input.mode ? { mode: input.mode } : {};
     const targetBranch = input.targetBranch ? { targetBranch: input.targetBranch } : {};
-    return run.prepared(await runner.timed('prepare', () => host.prepareWorkspace({ repoRoot: run.repo, runId, ...targetBranch, overrides })));
+    // The check-in rides along: the governor answers while the worktree is made (histories from before: after prepare).
+    const checkIn = run.governor && patched(CHECK_IN_WITH_PREPARE) ? { checkIn: run.governor.checkInCall(run.file, run.strategy, runner.hostQueue) } : {};
+    return run.prepared(await runner.timed('prepare', () => host.prepareWorkspace({ repoRoot: run.repo, runId, ...targetBranch, overrides, ...checkIn })));
   }
 
   /** analyse → test → generate → apply → verify in the worktree; the verified commit. */
@@ -132,7 +138,7 @@ export async function improvement(input: ImprovementInput): Promise<ImprovementR
       mayMove: isRepoUrl(input.repoPath) && patched(FAILOVER_LOST_HOST),
       inWorktree: async () => {
         const prepared = await prepare();
-        await run.checkIn(prepared.config);
+        await run.checkIn(prepared.config, prepared.checkIn);
         return { ...prepared, commit: await changeIn(prepared.workspace, prepared.config) };
       },
       forgetLost: () => undo.forget(REMOVE_WORKSPACE),

@@ -13,7 +13,8 @@ import { createGovernorGateway } from '../../src/adapters/temporal/governor-clie
 import type { Config, ConfigInput } from '../../src/core/config/config.js';
 import { toCandidate, type CycleAnalysis, type CycleLedgerEntry } from '../../src/core/governor/cycle.js';
 import type { Finding } from '../../src/core/types.js';
-import { FAKE_FINDINGS, fakeActivities, fakeAnalysis, type CallLog } from './fake-activities.js';
+import { checkInBeside } from '../../src/activities/check-in.js';
+import { FAKE_FINDINGS, fakeActivities, fakeAnalysis, fakeWorkspace, type CallLog } from './fake-activities.js';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -56,9 +57,15 @@ export function continuousFakes(client: Client, options: ContinuousOptions = {})
   const integrations: Integration[] = [];
   const cycles: CycleLedgerEntry[] = [];
   const fileOf = new Map<string, string>();
+  const gateway = createGovernorGateway(client);
   const base = fakeActivities({
     ...(options.config ? { config: options.config } : {}),
     overrides: {
+      // As the real one: the run's check-in goes to the governor while the worktree is made.
+      prepareWorkspace: async (input) => {
+        const prepared = { workspace: fakeWorkspace(input.runId, input.repoRoot), config: base.config };
+        return input.checkIn ? { ...prepared, checkIn: await checkInBeside({ governor: gateway }, input.checkIn, prepared.config) } : prepared;
+      },
       // The improvement works on the file the cycle handed it.
       analyse: async (input) => {
         const file = input.file ?? (files[0] as string);
@@ -108,7 +115,7 @@ export function continuousFakes(client: Client, options: ContinuousOptions = {})
       return { pruned: [], kept: 0 };
     },
   };
-  const governor = createGovernorActivities({ governor: createGovernorGateway(client) });
+  const governor = createGovernorActivities({ governor: gateway });
   const activities = { ...base.activities, ...cycleFakes, ...options.cycle, ...governor };
   return { activities, log: base.log, config: base.config, integrations, cycles };
 }

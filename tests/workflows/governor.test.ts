@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createGovernorGateway } from '../../src/adapters/temporal/governor-client.js';
 import type { GovernorTarget, SlotRequest } from '../../src/core/governor/protocol.js';
 import { governorWorkflowId } from '../../src/core/repository/key.js';
-import type { ImprovementResult, Strategy } from '../../src/core/types.js';
+import type { ImprovementInput, ImprovementResult, Strategy } from '../../src/core/types.js';
 import { cycle } from '../../src/workflows/cycle.js';
 import { progressQuery } from '../../src/contracts/improvement.js';
 import { governorStateQuery, pauseRepoSignal, resumeRepoSignal, slotFinishedSignal } from '../../src/contracts/governor.js';
@@ -13,7 +13,7 @@ import { governor } from '../../src/workflows/governor.js';
 import { readGovernorMemo } from '../../src/core/governor/memo.js';
 import { improvement } from '../../src/workflows/improvement.js';
 import { continuousFakes, findingsOf, HOUR, until } from '../helpers/continuous.js';
-import { fakeAnalysis, gate } from '../helpers/fake-activities.js';
+import { fakeAnalysis, fakeWorkspace, gate } from '../helpers/fake-activities.js';
 import { useTimeSkipping } from '../helpers/time-skipping.js';
 
 const ts = useTimeSkipping();
@@ -186,6 +186,61 @@ describe('what an improvement holds is freed however it ends', () => {
     expect(results.out[1]?.reason).toMatch(/^over budget: .*budget\.minIntervalMinutes is 60; next slot at /);
     expect(results.view.landings).toHaveLength(2);
     expect(results.view.lock).toBeNull();
+  });
+});
+
+describe('the check-in, sent by prepare while it makes the worktree', () => {
+  it('a paused repository: a budgeted run is skipped and a manual one holds before analysing; nothing lands until it is resumed', async () => {
+    const repo = '/repos/paused-at-check-in';
+    const fakes = continuousFakes(ts.plainClient);
+    const out = await ts.withWorker(fakes.activities, async (taskQueue) => {
+      const workflowId = governorWorkflowId(repo);
+      await ts.plainClient.workflow.start(governor, { workflowId, taskQueue, args: [{ repoPath: repo }] });
+      await ts.plainClient.workflow.getHandle(workflowId).signal(pauseRepoSignal, { by: 'erin', reason: 'release day' });
+      await until(() => viewOf(repo), (v) => v.paused.paused, 'the pause');
+      const args = (enforceBudget: boolean): [ImprovementInput] => [{ repoPath: repo, file: 'src/a.js', mode: 'merge', governor: { enforceBudget } }];
+      const budgeted = await ts.plainClient.workflow.execute(improvement, { taskQueue, workflowId: `paused-budgeted-${++seq}`, args: args(true) });
+      const manual = await ts.plainClient.workflow.start(improvement, { taskQueue, workflowId: `paused-manual-${++seq}`, args: args(false) });
+      const held = await until(() => manual.query(progressQuery), (p) => p.paused, 'the manual run to hold');
+      await ts.env.sleep(6 * HOUR);
+      const whilePaused = { analysed: fakes.log.count('analyse'), integrated: fakes.log.count('integrate') };
+      await ts.plainClient.workflow.getHandle(workflowId).signal(resumeRepoSignal, { by: 'erin' });
+      return { budgeted, held, whilePaused, manual: await manual.result() };
+    });
+
+    expect(out.budgeted).toMatchObject({ outcome: 'skipped', reason: expect.stringMatching(/paused by erin/) });
+    expect(out.held).toMatchObject({ paused: true, pausedAt: 'analyse' });
+    expect(out.whilePaused).toEqual({ analysed: 0, integrated: 0 });
+    expect(out.manual.outcome).toBe('applied');
+    // The answer came with prepare: no check-in of the workflow's own after it.
+    expect(out.held.updates.some((u) => u.message.includes('check-in asked again'))).toBe(false);
+  });
+
+  it('a check-in prepare could not send is sent by the run itself before it analyses', async () => {
+    const repo = '/repos/check-in-fallback';
+    const fakes = continuousFakes(ts.plainClient, {
+      overrides: {
+        async prepareWorkspace(input) {
+          return { workspace: fakeWorkspace(input.runId, input.repoRoot), config: fakes.config, checkIn: { failed: 'this worker has no governor client' } };
+        },
+      },
+    });
+    const out = await ts.withWorker(fakes.activities, async (taskQueue) => {
+      const workflowId = governorWorkflowId(repo);
+      await ts.plainClient.workflow.start(governor, { workflowId, taskQueue, args: [{ repoPath: repo }] });
+      await ts.plainClient.workflow.getHandle(workflowId).signal(pauseRepoSignal, { by: 'frank' });
+      await until(() => viewOf(repo), (v) => v.paused.paused, 'the pause');
+      const run = await ts.plainClient.workflow.start(improvement, { taskQueue, workflowId: `fallback-${++seq}`, args: [{ repoPath: repo, file: 'src/a.js', governor: { enforceBudget: false } }] });
+      const held = await until(() => run.query(progressQuery), (p) => p.paused, 'the run to hold');
+      const analysed = fakes.log.count('analyse');
+      await ts.plainClient.workflow.getHandle(workflowId).signal(resumeRepoSignal, { by: 'frank' });
+      return { held, analysed, result: await run.result() };
+    });
+
+    expect(out.held).toMatchObject({ paused: true, pausedAt: 'analyse' });
+    expect(out.held.updates.some((u) => u.message.includes('check-in asked again: this worker has no governor client'))).toBe(true);
+    expect(out.analysed).toBe(0);
+    expect(out.result.outcome).toBe('applied');
   });
 });
 

@@ -33,6 +33,8 @@ import { ensureStateDir } from '../state-dir.js';
 import { recordPathFor } from '../../core/processes/records.js';
 import { endRecordedGroups, forgetRecords } from '../../adapters/process-groups.js';
 import { createIntegrateActivities } from './integrate.js';
+import { checkInBeside } from '../check-in.js';
+import type { CheckInCall, CheckInOutcome } from '../../core/governor/check-in.js';
 
 export function createWorkspaceActivities(deps: ActivityDeps) {
   return {
@@ -53,7 +55,8 @@ export function createWorkspaceActivities(deps: ActivityDeps) {
     },
 
     /** `repoRoot` as locateRepo found it on this host: the top level of a git repository with a commit. */
-    async prepareWorkspace(input: { repoRoot: string; runId: string; targetBranch?: string; overrides?: ConfigInput }): Promise<{ workspace: Workspace; config: Config }> {
+    /** `checkIn`: the run's check-in with its governor, sent while the worktree is made (its answer comes back). */
+    async prepareWorkspace(input: { repoRoot: string; runId: string; targetBranch?: string; overrides?: ConfigInput; checkIn?: CheckInCall }): Promise<{ workspace: Workspace; config: Config; checkIn?: CheckInOutcome }> {
       assertSafeRunId(input.runId);
       // A repository given by URL is worked on in this host's mirror (fetched by locateRepo).
       const url = parseRepoUrl(input.repoRoot);
@@ -62,6 +65,7 @@ export function createWorkspaceActivities(deps: ActivityDeps) {
       // The model is fixed here, on the worker that reads KAIZEN_MODEL: the cost estimate, the
       // prices and the answer cache of every later step (on any worker) use the same one.
       const config: Config = loaded.llm.model ? loaded : { ...loaded, llm: { ...loaded.llm, model: deps.llm.defaultModel() } };
+      const checkingIn = input.checkIn ? checkInBeside(deps, input.checkIn, config) : undefined;
       const repo = gitContext(deps, repoRoot);
       const stateDir = join(repoRoot, STATE_DIR_NAME);
       await ensureStateDir(stateDir, 'worktrees');
@@ -98,7 +102,7 @@ export function createWorkspaceActivities(deps: ActivityDeps) {
         userDirtyFiles,
         ...(url ? { remoteUrl: url.url } : {}),
       };
-      return { workspace, config };
+      return { workspace, config, ...(checkingIn ? { checkIn: await checkingIn } : {}) };
     },
 
     ...createApplyActivities(deps),

@@ -2,7 +2,8 @@
 // merge lock around integration, and report the outcome. Requests that need an answer go
 // through activities (workflows cannot send updates); releases and reports are signals.
 import { CancellationScope, condition, getExternalWorkflowHandle, log, patched, setHandler, type ExternalWorkflowHandle } from '@temporalio/workflow';
-import { lockLeaseMs, slotLeaseMs } from '../../core/governor/budget.js';
+import { lockLeaseMs } from '../../core/governor/budget.js';
+import { slotRequestFor, type CheckInCall, type CheckInRun } from '../../core/governor/check-in.js';
 import type { Config } from '../../core/config/config.js';
 import type { GovernorTarget, LockRelease, ReserveAnswer, SlotAnswer } from '../../core/governor/protocol.js';
 import type { GovernedRun, ImprovementResult, Strategy } from '../../core/types.js';
@@ -47,25 +48,18 @@ export class GovernorLink {
     return governorTarget(this.repoRoot, this.sharedQueue);
   }
 
+  /** What the run sends at check-in, for prepare to send once it has read the config. */
+  checkInCall(file: string | null, strategy: Strategy, hostQueue: string): CheckInCall {
+    return { target: this.target(), run: this.checkInRun(file, strategy), hostQueue };
+  }
+
   /** Registers the run (a cycle's child finds its slot already granted); says whether the repo is paused. */
   async checkIn(config: Config, file: string | null, strategy: Strategy, hostQueue: string): Promise<SlotAnswer> {
-    return this.calls().governorRequestSlot({
-      target: this.target(),
-      request: {
-        workflowId: this.workflowId,
-        requestedBy: this.workflowId,
-        file,
-        family: this.run.family ?? null,
-        fixable: true,
-        strategies: [strategy],
-        strategy,
-        limits: config.budget,
-        enforceBudget: this.run.enforceBudget,
-        opensPullRequest: config.mode === 'pr',
-        leaseMs: slotLeaseMs(config),
-        ...(config.notifications.channels.length ? { notify: { hostQueue, notifications: config.notifications } } : {}),
-      },
-    });
+    return this.calls().governorRequestSlot({ target: this.target(), request: slotRequestFor(this.checkInRun(file, strategy), config, hostQueue) });
+  }
+
+  private checkInRun(file: string | null, strategy: Strategy): CheckInRun {
+    return { workflowId: this.workflowId, file, family: this.run.family ?? null, strategy, enforceBudget: this.run.enforceBudget };
   }
 
   /** Reserves the first of `candidates` (the analysis's target, then its alternatives) no other run holds. */

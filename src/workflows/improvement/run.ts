@@ -7,6 +7,7 @@ import { approveSignal, pauseSignal, progressQuery, rejectSignal, resumeSignal }
 import { KaizenFile, KaizenOutcome, KaizenRepo, KaizenStep, KaizenStrategy } from '../../contracts/search-attributes.js';
 import { DEFAULT_TASK_QUEUE } from '../../contracts/task-queues.js';
 import type { Config } from '../../core/config/config.js';
+import type { CheckInOutcome } from '../../core/governor/check-in.js';
 import { durationMs } from '../../core/duration.js';
 import { ProgressTracker } from '../../core/improvement/progress.js';
 import { assessRisk } from '../../core/improvement/risk.js';
@@ -168,9 +169,11 @@ export class ImprovementRun {
   }
 
   /** Registers with the repository's governor: a refused slot skips the run, a paused repository holds it. */
-  async checkIn(config: Config): Promise<void> {
+  async checkIn(config: Config, sent?: CheckInOutcome): Promise<void> {
     if (!this.governor) return;
-    const answer = await this.runner.timed('prepare', () => (this.governor as GovernorLink).checkIn(config, this.file, this.strategy, this.runner.hostQueue));
+    // Prepare asked already (its worker could not: the run asks itself; a repeated check-in is harmless).
+    if (sent && 'failed' in sent) this.note(`check-in asked again: ${sent.failed}`);
+    const answer = sent && 'answer' in sent ? sent.answer : await this.runner.timed('prepare', () => (this.governor as GovernorLink).checkIn(config, this.file, this.strategy, this.runner.hostQueue));
     if (!answer.granted) throw new StepOutcome('skipped', `over budget: ${answer.reason}`);
     this.reservedElsewhere = answer.reserved ?? [];
     if (answer.paused) this.hold('the repository is paused: holding until it is resumed');
