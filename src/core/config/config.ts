@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { Forge, Remote } from './forge.js';
 import { Llm } from './llm.js';
 import { Notifications } from './notifications.js';
+import { Duration, retryPolicy } from './duration.js';
 import { SECRET_FILE_GLOBS } from '../llm/secrets.js';
 import { MODES, STRATEGIES } from '../types.js';
 
@@ -17,23 +18,13 @@ export { DEFAULT_HEARTBEAT_TIMEOUT } from './heartbeat.js';
 import { DEFAULT_TEST_GLOBS } from './llm.js';
 import { ANALYSER_PRESET_NAMES, ANALYSER_PRESETS, type AnalyserPresetName } from '../analysis/presets.js';
 
-const Duration = z
-  .string()
-  .regex(/^\d+(\.\d+)?(ms|s|m|h|d)$/, 'expected a duration like "90s", "10m", "6h" or "1d"');
 
 /** A command as an argument array, or a string split like a shell would (but never run by one). */
 const Command = z.union([z.array(z.string().min(1)).min(1), z.string().min(1)]);
 
 const StepName = z.enum(['analyse', 'generate', 'test', 'apply', 'verify', 'notify']);
 
-const Retry = z
-  .object({
-    maximumAttempts: z.number().int().min(1).max(20).default(3).describe('attempts in all, including the first'),
-    initialInterval: Duration.default('1s').describe('wait before the first retry'),
-    backoffCoefficient: z.number().min(1).max(10).default(2).describe('each wait is this many times the last'),
-    maximumInterval: Duration.default('1m').describe('longest wait between attempts'),
-  })
-  .strict();
+const Retry = retryPolicy({ maximumAttempts: 3, initialInterval: '1s' }, 'attempts in all, including the first');
 
 const stepDefaults = <T>(value: T) =>
   ({ analyse: value, generate: value, test: value, apply: value, verify: value, notify: value }) as Record<

@@ -1,9 +1,9 @@
 // The `remote` and `forge` keys: where push and pr modes deliver a verified branch.
 import { z } from 'zod';
+import { Duration } from './duration.js';
 import { FORGE_KINDS } from '../forge/target.js';
 import { MERGE_METHODS } from '../forge/types.js';
 
-const Duration = z.string().regex(/^\d+(\.\d+)?(ms|s|m|h|d)$/, 'expected a duration like "90s", "10m", "6h" or "14d"');
 
 export const Remote = z
   .string()

@@ -1,9 +1,8 @@
 // The `llm` section of kaizen.config.json: model, limits, repair attempts, prompt kinds and the
 // daily cost caps. Every key has a default and a description (see config.ts).
 import { z } from 'zod';
+import { Duration } from './duration.js';
 
-// The same rule as config.ts's Duration (which imports this file).
-const Duration = z.string().regex(/^\d+(\.\d+)?(ms|s|m|h|d)$/, 'expected a duration like "90s", "10m", "6h" or "1d"');
 
 /** Where tests live by default (test.globs): llm-tests adds there, nothing else changes them. */
 export const DEFAULT_TEST_GLOBS = ['**/*.test.*', '**/*.spec.*', '**/test/**', '**/tests/**', '**/__tests__/**'] as const;

@@ -3,10 +3,9 @@
 // appear here, only the names of the variables that hold them. Every key has a default and a
 // description (see config.ts).
 import { z } from 'zod';
+import { Duration, retryPolicy } from './duration.js';
 import { CHANNEL_TYPES, DEFAULT_CHANNEL_EVENTS, NOTIFICATION_EVENT_NAMES } from '../notifications/types.js';
 
-// The same rule as config.ts's Duration (which imports this file).
-const Duration = z.string().regex(/^\d+(\.\d+)?(ms|s|m|h|d)$/, 'expected a duration like "90s", "10m", "6h" or "1d"');
 
 /** Only the NAME of a variable travels in config and workflow history; the worker reads its value. */
 const EnvName = z
@@ -42,14 +41,7 @@ export const NotificationChannel = z
     if (channel.secretEnv && channel.type !== 'webhook') problem('secretEnv', 'only the generic webhook is signed');
   });
 
-const NotificationRetry = z
-  .object({
-    maximumAttempts: z.number().int().min(1).max(20).default(5).describe('attempts per channel, including the first'),
-    initialInterval: Duration.default('2s').describe('wait before the first retry'),
-    backoffCoefficient: z.number().min(1).max(10).default(2).describe('each wait is this many times the last'),
-    maximumInterval: Duration.default('1m').describe('longest wait between attempts'),
-  })
-  .strict();
+const NotificationRetry = retryPolicy({ maximumAttempts: 5, initialInterval: '2s' }, 'attempts per channel, including the first');
 
 export const Notifications = z
   .object({
