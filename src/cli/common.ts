@@ -3,7 +3,7 @@ import { isRepoUrl } from '../core/repository/remote-url.js';
 import { repoName as coreRepoName } from '../core/repository/key.js';
 import { resolve } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { connectClient, resolveTemporalTarget, type TemporalTarget } from '../adapters/temporal/connection.js';
+import { resolveTemporalTarget, type TemporalTarget } from '../adapters/temporal/target.js';
 import { devServerRecordsDir, recordedUiUrl } from '../adapters/temporal/dev-server-records.js';
 import { DEFAULT_TASK_QUEUE } from '../contracts/task-queues.js';
 import { configuredTaskQueue, webUiBase } from '../core/config/environment.js';
@@ -21,7 +21,9 @@ export function target(opts: GlobalOptions = {}, env: NodeJS.ProcessEnv = proces
   });
 }
 
+/** Loaded on use: a command that speaks the HTTP API (improvement-http.ts) never loads the gRPC client. */
 export async function client(opts: GlobalOptions = {}): Promise<Client> {
+  const { connectClient } = await import('../adapters/temporal/connection.js');
   return connectClient(target(opts));
 }
 

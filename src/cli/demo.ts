@@ -13,7 +13,7 @@ import { taskQueue, workflowLink, uiBase } from './common.js';
 import { parsePort, startServer, type ServerOptions } from './dev.js';
 import { untilStopped } from './stop-signal.js';
 import { formatResult } from './format.js';
-import { startImprovement, waitForResult } from './improve.js';
+import { startImprovement, waitForResult } from './improvement-client.js';
 import { WORKFLOW_TYPES } from '../contracts/workflows.js';
 
 export interface DemoOptions extends ServerOptions {

@@ -68,8 +68,9 @@ export async function startServer(opts: ServerOptions): Promise<DevServer> {
     // The Web UI decodes encrypted payloads through `kaizen codec-server` when told where it is.
     ...(codecEndpoint(process.env) ? { extraArgs: ['--ui-codec-endpoint', codecEndpoint(process.env) as string] } : {}),
   });
-  // Other shells' `kaizen improve` and workers link to this --ui-port, not to port + 1000.
-  const forget = recordDevServer(devServerRecordsDir(process.env), { address: server.address, uiUrl: server.uiUrl, pid: server.pid });
+  // Other shells' `kaizen improve` and workers link to this --ui-port, not to port + 1000,
+  // and `kaizen improve` starts its run through this HTTP API.
+  const forget = recordDevServer(devServerRecordsDir(process.env), { address: server.address, uiUrl: server.uiUrl, httpUrl: server.httpUrl, pid: server.pid });
   return {
     ...server,
     async stop() {

@@ -1,14 +1,12 @@
 // `kaizen improve REPO`: start one improvement workflow, optionally wait for its result.
-import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { splitCommand } from '../core/config/command-line.js';
-import type { ImprovementInput, ImprovementResult, Mode, Strategy } from '../core/types.js';
+import type { ImprovementInput, Mode, Strategy } from '../core/types.js';
 import { resolveRepo } from './repo-target.js';
-import { progressQuery } from '../contracts/improvement.js';
-import { client as connect, printJson, repoName, target, taskQueue, workflowLink, type GlobalOptions } from './common.js';
+import { client as connect, printJson, target, taskQueue, workflowLink, type GlobalOptions } from './common.js';
 import { CliError } from './errors.js';
-import { warnWhileNoWorker } from './worker-presence.js';
+import { httpApiFor, startOverHttp } from './improvement-http.js';
+import { newWorkflowId, type StartedImprovement } from './improvement-run.js';
 import { formatResult } from './format.js';
-import { WORKFLOW_TYPES, type ImprovementWorkflow } from '../contracts/workflows.js';
 
 /** As commander hands them over: --strategy and --mode are already checked against their choices. */
 export interface ImproveOptions extends GlobalOptions {
@@ -55,51 +53,28 @@ export function testCommandOption(testCmd: string | undefined): string[] | undef
   }
 }
 
-export function newWorkflowId(repoPath: string): string {
-  const stamp = Date.now().toString(36);
-  const random = Math.random().toString(36).slice(2, 6);
-  return `improve-${repoName(repoPath).replace(/[^A-Za-z0-9_.-]/g, '_')}-${stamp}-${random}`;
-}
-
-export async function startImprovement(c: Client, input: ImprovementInput, queue: string, workflowId = newWorkflowId(input.repoPath)) {
-  return c.workflow.start<ImprovementWorkflow>(WORKFLOW_TYPES.improvement, {
-    taskQueue: queue,
-    workflowId,
-    args: [input],
-    staticSummary: `Improve ${input.file ?? 'the best file'} in ${repoName(input.repoPath)} (${input.strategy ?? 'autofix'})`,
-    staticDetails: `Repository: \`${input.repoPath}\``,
-  });
-}
-
-/** Waits for the result; a cancelled run still has its outcome in the progress query. */
-export async function waitForResult(c: Client, workflowId: string): Promise<ImprovementResult> {
-  const handle = c.workflow.getHandle(workflowId);
-  try {
-    return (await handle.result()) as ImprovementResult;
-  } catch (err) {
-    if (err instanceof WorkflowFailedError) {
-      const progress = await handle.query(progressQuery).catch(() => undefined);
-      if (progress?.result) return progress.result;
-    }
-    throw err;
-  }
-}
-
 export async function improveCommand(repo: string, opts: ImproveOptions): Promise<number> {
   const input = await improvementInput(repo, opts);
   const t = target(opts);
-  const c = await connect(opts);
-  const handle = await startImprovement(c, input, taskQueue());
-  const link = workflowLink(t, handle.workflowId);
+  const queue = taskQueue();
+  const workflowId = newWorkflowId(input.repoPath);
+  const http = httpApiFor(t);
+  const started = (http && (await startOverHttp(http, input, queue, workflowId, () => connect(opts)))) ?? (await startOverGrpc(opts, t.namespace, input, queue, workflowId));
+  const link = workflowLink(t, workflowId);
   if (!opts.wait) {
-    if (opts.json) printJson({ workflowId: handle.workflowId, link });
-    else console.log(`started ${handle.workflowId}\n  ${link}\n  follow it with: kaizen status ${handle.workflowId}`);
+    if (opts.json) printJson({ workflowId, link });
+    else console.log(`started ${workflowId}\n  ${link}\n  follow it with: kaizen status ${workflowId}`);
     return 0;
   }
-  if (!opts.json) console.log(`started ${handle.workflowId}, waiting…\n  ${link}`);
-  warnWhileNoWorker(c, t.namespace, taskQueue());
-  const result = await waitForResult(c, handle.workflowId);
+  if (!opts.json) console.log(`started ${workflowId}, waiting…\n  ${link}`);
+  started.warnWhileNoWorker();
+  const result = await started.result();
   if (opts.json) printJson({ ...result, link });
   else console.log(formatResult(result, link));
   return result.outcome === 'failed' ? 1 : 0;
+}
+
+async function startOverGrpc(opts: ImproveOptions, namespace: string, input: ImprovementInput, queue: string, workflowId: string): Promise<StartedImprovement> {
+  const grpc = await import('./improvement-client.js');
+  return grpc.startOverGrpc(await connect(opts), namespace, input, queue, workflowId);
 }

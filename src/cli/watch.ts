@@ -8,7 +8,7 @@ import { progressQuery } from '../contracts/improvement.js';
 import { client as connect, target, workflowLink, type GlobalOptions } from './common.js';
 import { CliError } from './errors.js';
 import { formatResult, progressBar } from './format.js';
-import { waitForResult } from './improve.js';
+import { waitForResult } from './improvement-client.js';
 import { noWorkerLine, QUERY_DEADLINE_MS, workerPresence } from './worker-presence.js';
 
 export interface WatchIo {

@@ -46,8 +46,13 @@ export async function workerPresence(c: Client, namespace: string, taskQueue: st
  */
 export function warnWhileNoWorker(c: Client, namespace: string, taskQueue: string, write: (text: string) => void = (text) => process.stderr.write(text)): void {
   void workerPresence(c, namespace, taskQueue).then((presence) => {
-    if (presence.known && presence.pollers.length === 0) write(`kaizen: ${noWorkerLine(presence)}; the run waits until one does (Ctrl-C stops the waiting, not the run)\n`);
+    if (presence.known && presence.pollers.length === 0) write(noWorkerWarning(presence));
   });
+}
+
+/** warnWhileNoWorker's line, when the queue is known to have no poller. */
+export function noWorkerWarning(presence: WorkerPresence): string {
+  return `kaizen: ${noWorkerLine(presence)}; the run waits until one does (Ctrl-C stops the waiting, not the run)\n`;
 }
 
 /** Runs `query` when a worker may answer it, within QUERY_DEADLINE_MS; undefined when none does. */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '../../scripts/cluster/cluster.js';
-import { startImprovement } from '../../src/cli/improve.js';
+import { startImprovement } from '../../src/cli/improvement-client.js';
 import type { ImprovementResult } from '../../src/core/types.js';
 import { BareRepos, fileUrl } from '../helpers/bare-repos.js';
 import { processRuns, waitUntil } from '../helpers/fault-kit.js';

@@ -4,7 +4,7 @@
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '../../scripts/cluster/cluster.js';
-import { startImprovement, waitForResult } from '../../src/cli/improve.js';
+import { startImprovement, waitForResult } from '../../src/cli/improvement-client.js';
 import { KAIZEN_SEARCH_ATTRIBUTES } from '../../src/contracts/search-attributes.js';
 import type { ImprovementResult } from '../../src/core/types.js';
 import type { Progress } from '../../src/core/improvement/progress.js';

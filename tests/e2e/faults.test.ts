@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/adapters/temporal/dev-server.js';
 import { findTemporalCli } from '../../src/adapters/temporal/binaries.js';
-import { startImprovement } from '../../src/cli/improve.js';
+import { startImprovement } from '../../src/cli/improvement-client.js';
 import { KAIZEN_SEARCH_ATTRIBUTES } from '../../src/contracts/search-attributes.js';
 import type { ImprovementResult } from '../../src/core/types.js';
 import type { Progress } from '../../src/core/improvement/progress.js';

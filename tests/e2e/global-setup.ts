@@ -12,6 +12,9 @@ import { freePort } from '../helpers/ports.js';
 declare module 'vitest' {
   export interface ProvidedContext {
     temporalAddress: string;
+    /** The same server's HTTP API, and its pid (for a dev-server record naming it). */
+    temporalHttpUrl: string;
+    temporalPid: number;
   }
 }
 
@@ -30,6 +33,8 @@ export async function setup(project: TestProject): Promise<void> {
     searchAttributes: { ...KAIZEN_SEARCH_ATTRIBUTES },
   });
   project.provide('temporalAddress', server.address);
+  project.provide('temporalHttpUrl', server.httpUrl);
+  project.provide('temporalPid', server.pid);
 }
 
 export async function teardown(): Promise<void> {

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { connectClient, resolveTemporalTarget } from '../../src/adapters/temporal/connection.js';
-import { startImprovement, waitForResult } from '../../src/cli/improve.js';
+import { startImprovement, waitForResult } from '../../src/cli/improvement-client.js';
 import { createRepo, GIT_ENV, type TempRepo } from '../helpers/git-repo.js';
 import { KAIZEN_ROOT, startKaizenProcess, type KaizenProcess } from '../helpers/kaizen-process.js';
 import { freePort } from '../helpers/ports.js';

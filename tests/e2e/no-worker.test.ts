@@ -3,7 +3,7 @@
 // plain line naming the queue and `kaizen worker`, instead of "Failed to query Workflow" after
 // ~30 s. The real dev server; the worker of the first run is stopped before the questions.
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { startImprovement } from '../../src/cli/improve.js';
+import { startImprovement } from '../../src/cli/improvement-client.js';
 import type { ImprovementResult } from '../../src/core/types.js';
 import { GIT_ENV, createRepo, type TempRepo } from '../helpers/git-repo.js';
 import { FaultKit } from '../helpers/fault-kit.js';

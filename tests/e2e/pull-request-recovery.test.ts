@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startImprovement } from '../../src/cli/improve.js';
+import { startImprovement } from '../../src/cli/improvement-client.js';
 import { pullRequestWorkflowId } from '../../src/core/forge/follow.js';
 import { pullRequestStateQuery } from '../../src/contracts/pull-request.js';
 import type { ImprovementResult } from '../../src/core/types.js';

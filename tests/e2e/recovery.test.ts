@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { startImprovement } from '../../src/cli/improve.js';
+import { startImprovement } from '../../src/cli/improvement-client.js';
 import type { ImprovementResult } from '../../src/core/types.js';
 import { createRepo, type TempRepo } from '../helpers/git-repo.js';
 import { FaultKit, expectLandedOnce, processRuns, waitUntil } from '../helpers/fault-kit.js';

@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { waitForResult, startImprovement } from '../../src/cli/improve.js';
+import { waitForResult, startImprovement } from '../../src/cli/improvement-client.js';
 import { approveSignal, progressQuery } from '../../src/contracts/improvement.js';
 import { mirrorRelativePath, parseRepoUrl } from '../../src/core/repository/remote-url.js';
 import type { ImprovementResult } from '../../src/core/types.js';

@@ -9,7 +9,7 @@ import { inject } from 'vitest';
 import { loadDataConverter } from '../../src/adapters/codec/codec.js';
 import { connectClient, resolveTemporalTarget, type TemporalTarget } from '../../src/adapters/temporal/connection.js';
 import type { ImprovementInput, ImprovementResult } from '../../src/core/types.js';
-import { startImprovement, waitForResult } from '../../src/cli/improve.js';
+import { startImprovement, waitForResult } from '../../src/cli/improvement-client.js';
 import { startWorker, workflowsPath, type RunningWorker } from '../../src/worker.js';
 import { GIT_ENV, git } from './git-repo.js';
 

@@ -12,6 +12,8 @@ export interface DevServerRecord {
   address: string;
   /** The Web UI; empty when the server is headless. */
   uiUrl: string;
+  /** The frontend's HTTP API; absent in records of older Kaizen versions. */
+  httpUrl?: string;
   pid: number;
 }
 
@@ -48,6 +50,15 @@ export function recordedUiUrl(dir: string, address: string | undefined): string 
   return record.uiUrl;
 }
 
+/** The HTTP API of the live dev server recorded for a local address; undefined when none. */
+export function recordedHttpApi(dir: string, address: string | undefined): string | undefined {
+  const port = localPortOf(address);
+  if (port === undefined) return undefined;
+  const record = readRecord(recordPath(dir, port));
+  if (!record?.httpUrl || !isAlive(record.pid)) return undefined;
+  return record.httpUrl;
+}
+
 /** The pid of the live dev server recorded for a port (its gRPC or its Web UI port); undefined when none. */
 export function recordedServerOn(dir: string, port: number): number | undefined {
   let names: string[];
@@ -69,9 +80,9 @@ function readRecord(path: string): DevServerRecord | undefined {
   try {
     const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
     if (typeof value !== 'object' || value === null) return undefined;
-    const { address, uiUrl, pid } = value as Record<string, unknown>;
+    const { address, uiUrl, httpUrl, pid } = value as Record<string, unknown>;
     if (typeof address !== 'string' || typeof uiUrl !== 'string' || typeof pid !== 'number') return undefined;
-    return { address, uiUrl, pid };
+    return { address, uiUrl, pid, ...(typeof httpUrl === 'string' ? { httpUrl } : {}) };
   } catch {
     return undefined;
   }

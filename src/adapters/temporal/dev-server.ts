@@ -39,6 +39,8 @@ export interface DevServer {
   address: string;
   /** Web UI URL; empty when headless. */
   uiUrl: string;
+  /** Base URL of the frontend's HTTP API (adapters/temporal/http-api.ts). */
+  httpUrl: string;
   pid: number;
   stop(): Promise<void>;
 }
@@ -70,6 +72,8 @@ async function startOnce(options: DevServerOptions): Promise<DevServer> {
   const logPath = options.logPath ?? `${options.dbFile}.log`;
   await assertPortFree(ip, options.port, '--port', options.holderOf);
   if (!options.headless) await assertPortFree(ip, options.uiPort, '--ui-port', options.holderOf);
+  // Chosen here rather than by the CLI, which would pick one at random and not say which.
+  const httpPort = await freePort(ip);
 
   mkdirSync(dirname(options.dbFile), { recursive: true });
   mkdirSync(dirname(logPath), { recursive: true });
@@ -77,7 +81,7 @@ async function startOnce(options: DevServerOptions): Promise<DevServer> {
   const logFd = openSync(logPath, 'a');
   let child: ChildProcess;
   try {
-    child = spawn(options.cliPath, devServerArgs(options, ip, namespace), {
+    child = spawn(options.cliPath, devServerArgs(options, ip, namespace, httpPort), {
       detached: true,
       stdio: ['ignore', logFd, logFd],
       shell: false,
@@ -137,13 +141,14 @@ async function startOnce(options: DevServerOptions): Promise<DevServer> {
   return {
     address,
     uiUrl: options.headless ? '' : `http://${hostInUrl}:${options.uiPort}`,
+    httpUrl: `http://${hostInUrl}:${httpPort}`,
     pid: pid as number,
     stop,
   };
 }
 
 /** The `temporal server start-dev` argument list (flags checked against CLI 1.9.1). */
-export function devServerArgs(options: DevServerOptions, ip: string, namespace: string): string[] {
+export function devServerArgs(options: DevServerOptions, ip: string, namespace: string, httpPort: number): string[] {
   const args = [
     'server',
     'start-dev',
@@ -157,6 +162,8 @@ export function devServerArgs(options: DevServerOptions, ip: string, namespace: 
     namespace,
     '--ip',
     ip,
+    '--http-port',
+    String(httpPort),
   ];
   for (const [name, type] of Object.entries(options.searchAttributes)) args.push('--search-attribute', `${name}=${type}`);
   // WAL makes file-backed SQLite fast enough; NORMAL still survives a process crash.
@@ -173,6 +180,19 @@ async function assertPortFree(host: string, port: number, flag: string, holderOf
     server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(true)));
   });
   if (!free) throw new PortInUseError(port, flag, holderOf?.(port));
+}
+
+/** A port the system has free now (the race with other processes is startDevServer's retry). */
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen({ host, port: 0, exclusive: true }, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 async function namespaceAnswers(host: string, port: number, address: string, namespace: string): Promise<boolean> {

@@ -4,7 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { devServerRecordsDir, recordDevServer, recordedUiUrl } from '../../../src/adapters/temporal/dev-server-records.js';
+import { devServerRecordsDir, recordDevServer, recordedHttpApi, recordedUiUrl } from '../../../src/adapters/temporal/dev-server-records.js';
+import { resolveTemporalTarget } from '../../../src/adapters/temporal/target.js';
+import { httpApiFor } from '../../../src/cli/improvement-http.js';
 
 const dirs: string[] = [];
 function recordsDir(): string {
@@ -42,6 +44,33 @@ describe('dev server records', () => {
     expect(recordedUiUrl(dir, '127.0.0.1:7301')).toBeUndefined();
     writeFileSync(join(dir, '7302.json'), '{not json');
     expect(recordedUiUrl(dir, '127.0.0.1:7302')).toBeUndefined();
+  });
+
+  it("finds a live server's HTTP API; a record of an older Kaizen has none", () => {
+    const dir = recordsDir();
+    recordDevServer(dir, { address: '127.0.0.1:7300', uiUrl: '', httpUrl: 'http://127.0.0.1:9300', pid: process.pid });
+    expect(recordedHttpApi(dir, 'localhost:7300')).toBe('http://127.0.0.1:9300');
+    writeFileSync(join(dir, '7301.json'), JSON.stringify({ address: '127.0.0.1:7301', uiUrl: '', pid: process.pid }));
+    expect(recordedHttpApi(dir, '127.0.0.1:7301')).toBeUndefined();
+    recordDevServer(dir, { address: '127.0.0.1:7302', uiUrl: '', httpUrl: 'http://127.0.0.1:9302', pid: deadPid() });
+    expect(recordedHttpApi(dir, '127.0.0.1:7302')).toBeUndefined();
+  });
+
+  it('kaizen improve speaks the HTTP API only where it carries the same request: no TLS, no API key, no payload codec', () => {
+    const dir = recordsDir();
+    const home = join(dir, '..');
+    recordDevServer(dir, { address: '127.0.0.1:7300', uiUrl: '', httpUrl: 'http://127.0.0.1:9300', pid: process.pid });
+    const env = { KAIZEN_USER_HOME: home, TEMPORAL_ADDRESS: '127.0.0.1:7300' };
+    expect(httpApiFor(resolveTemporalTarget(env), env)?.baseUrl).toBe('http://127.0.0.1:9300');
+    expect(httpApiFor(resolveTemporalTarget(env), env)?.namespace).toBe('default');
+    const refusing = [
+      { ...env, TEMPORAL_TLS: 'true' },
+      { ...env, TEMPORAL_API_KEY: 'secret' },
+      { ...env, KAIZEN_CODEC_KEY: Buffer.alloc(32, 1).toString('base64') },
+      { ...env, KAIZEN_CODEC_OLD_KEYS: `old:${Buffer.alloc(32, 2).toString('base64')}` },
+      { ...env, TEMPORAL_ADDRESS: '127.0.0.1:7301' },
+    ];
+    for (const other of refusing) expect(httpApiFor(resolveTemporalTarget(other), other), JSON.stringify(other)).toBeUndefined();
   });
 
   it("forgets its own record on stop, but not a newer server's on the same port", () => {
