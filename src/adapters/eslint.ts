@@ -123,6 +123,14 @@ export interface EslintRunOptions {
   fixDryRun?: boolean;
 }
 
+/**
+ * typescript-eslint takes a bin run without `--fix` in its argv for a "single run" and builds
+ * a TypeScript program that cannot be updated, so each fix pass after the first rebuilds it
+ * (~1.3 s a pass on a small typed repository). `--fix` runs, like `--fix-dry-run` ones, get
+ * its updatable program; the findings are the same.
+ */
+const FIX_ENV = { TSESTREE_SINGLE_RUN: 'false' } as const;
+
 const MAX_BATCH_FILES = 400;
 const MAX_BATCH_ARG_CHARS = 60_000;
 const MAX_REPORT_BYTES = 128 * 1024 * 1024;
@@ -163,7 +171,7 @@ async function runBatch(installation: EslintInstallation, batch: string[], optio
   const result = await runProcess(command, {
     cwd: options.cwd,
     // ESLint 8.57 needs this to use a flat config; later versions ignore it.
-    env: { ...options.env, ESLINT_USE_FLAT_CONFIG: 'true' },
+    env: { ...options.env, ESLINT_USE_FLAT_CONFIG: 'true', ...(options.fixDryRun ? FIX_ENV : {}) },
     timeoutMs: options.timeoutMs,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(heartbeat ? { onHeartbeat: () => heartbeat(detail), heartbeatMs: HEARTBEAT_MS } : {}),
