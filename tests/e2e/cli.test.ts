@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { ImprovementResult } from '../../src/core/types.js';
 import type { Progress } from '../../src/core/improvement/progress.js';
-import { createRepo, type TempRepo } from '../helpers/git-repo.js';
+import type { TempRepo } from '../helpers/git-repo.js';
 import { freePort } from '../helpers/ports.js';
-import { startKaizen, type E2eKaizen } from '../helpers/e2e.js';
-import { runKaizen, SAMPLE_REPO, type CliResult } from '../helpers/kaizen-process.js';
+import { sampleRepoCopy, startKaizen, type E2eKaizen } from '../helpers/e2e.js';
+import { runKaizen, type CliResult } from '../helpers/kaizen-process.js';
 
 
 let kaizen: E2eKaizen;
@@ -18,9 +18,7 @@ function kaizenCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResu
 }
 
 function sampleRepo(extraConfig: Record<string, unknown> = {}): TempRepo {
-  const repo = createRepo({}, { from: SAMPLE_REPO });
-  repo.write('kaizen.config.json', JSON.stringify({ recentChangeMinutes: 0, ...extraConfig }));
-  repo.commitAll('config for the test');
+  const repo = sampleRepoCopy(extraConfig);
   repos.push(repo);
   return repo;
 }

@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { staleBuildReason } from '../../bin/build-stamp.cjs';
 import { CLI_FOLDER, COMMANDS_FILE, TREE_FILE } from '../../bin/cli-layout.cjs';
 import type { ImprovementResult } from '../../src/core/types.js';
-import { createRepo, GIT_ENV, type TempRepo } from '../helpers/git-repo.js';
-import { KAIZEN_ROOT, runKaizen, SAMPLE_REPO, startKaizenProcess, type KaizenProcess } from '../helpers/kaizen-process.js';
+import { sampleRepoCopy } from '../helpers/e2e.js';
+import { GIT_ENV, type TempRepo } from '../helpers/git-repo.js';
+import { KAIZEN_ROOT, runKaizen, startKaizenProcess, type KaizenProcess } from '../helpers/kaizen-process.js';
 
 const BUNDLE = join(KAIZEN_ROOT, CLI_FOLDER, TREE_FILE);
 const IMPROVE_CACHE = join(KAIZEN_ROOT, CLI_FOLDER, `${COMMANDS_FILE}.improve.v8-cache`);
@@ -20,9 +21,7 @@ let worker: KaizenProcess | undefined;
 const env = (): NodeJS.ProcessEnv => ({ ...process.env, ...GIT_ENV, TEMPORAL_ADDRESS: inject('temporalAddress'), KAIZEN_TASK_QUEUE: taskQueue });
 
 function sampleRepo(): TempRepo {
-  const repo = createRepo({}, { from: SAMPLE_REPO });
-  repo.write('kaizen.config.json', JSON.stringify({ recentChangeMinutes: 0 }));
-  repo.commitAll('config for the test');
+  const repo = sampleRepoCopy();
   repos.push(repo);
   return repo;
 }

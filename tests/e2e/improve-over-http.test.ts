@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { devServerRecordsDir, recordDevServer } from '../../src/adapters/temporal/dev-server-records.js';
 import type { ImprovementResult } from '../../src/core/types.js';
 import type { Progress } from '../../src/core/improvement/progress.js';
-import { startKaizen, type E2eKaizen } from '../helpers/e2e.js';
-import { createRepo, type TempRepo } from '../helpers/git-repo.js';
+import { sampleRepoCopy, startKaizen, type E2eKaizen } from '../helpers/e2e.js';
+import type { TempRepo } from '../helpers/git-repo.js';
 import { freePort } from '../helpers/ports.js';
-import { runKaizen, SAMPLE_REPO, startKaizenProcess } from '../helpers/kaizen-process.js';
+import { runKaizen, startKaizenProcess } from '../helpers/kaizen-process.js';
 
 let kaizen: E2eKaizen;
 const repos: TempRepo[] = [];
@@ -30,9 +30,7 @@ function envFor(home: string, taskQueue = kaizen.taskQueue): NodeJS.ProcessEnv {
 }
 
 function sampleRepo(): TempRepo {
-  const repo = createRepo({}, { from: SAMPLE_REPO });
-  repo.write('kaizen.config.json', JSON.stringify({ recentChangeMinutes: 0 }));
-  repo.commitAll('config for the test');
+  const repo = sampleRepoCopy();
   repos.push(repo);
   return repo;
 }

@@ -11,7 +11,8 @@ import { connectClient, resolveTemporalTarget, type TemporalTarget } from '../..
 import type { ImprovementInput, ImprovementResult } from '../../src/core/types.js';
 import { startImprovement, waitForResult } from '../../src/cli/improvement-client.js';
 import { startWorker, workflowsPath, type RunningWorker } from '../../src/worker.js';
-import { GIT_ENV, git } from './git-repo.js';
+import { createRepo, GIT_ENV, git, type TempRepo } from './git-repo.js';
+import { SAMPLE_REPO } from './paths.js';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 let runtimeInstalled = false;
@@ -99,4 +100,12 @@ export function readLedgerLines(repo: string): Record<string, unknown>[] {
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** A copy of the sample repository Kaizen may improve at once (no wait for recent changes); the caller cleans it up. */
+export function sampleRepoCopy(extraConfig: Record<string, unknown> = {}): TempRepo {
+  const repo = createRepo({}, { from: SAMPLE_REPO });
+  repo.write('kaizen.config.json', JSON.stringify({ recentChangeMinutes: 0, ...extraConfig }));
+  repo.commitAll('config for the test');
+  return repo;
 }
