@@ -43,20 +43,20 @@ export function recordDevServer(dir: string, record: DevServerRecord): () => voi
 
 /** The Web UI of the live dev server recorded for a local address; undefined when none. */
 export function recordedUiUrl(dir: string, address: string | undefined): string | undefined {
-  const port = localPortOf(address);
-  if (port === undefined) return undefined;
-  const record = readRecord(recordPath(dir, port));
-  if (!record || !record.uiUrl || !isAlive(record.pid)) return undefined;
-  return record.uiUrl;
+  return liveRecordFor(dir, address)?.uiUrl || undefined;
 }
 
 /** The HTTP API of the live dev server recorded for a local address; undefined when none. */
 export function recordedHttpApi(dir: string, address: string | undefined): string | undefined {
+  return liveRecordFor(dir, address)?.httpUrl || undefined;
+}
+
+/** The record of a local address's port, while its server runs. */
+function liveRecordFor(dir: string, address: string | undefined): DevServerRecord | undefined {
   const port = localPortOf(address);
   if (port === undefined) return undefined;
   const record = readRecord(recordPath(dir, port));
-  if (!record?.httpUrl || !isAlive(record.pid)) return undefined;
-  return record.httpUrl;
+  return record && isAlive(record.pid) ? record : undefined;
 }
 
 /** The pid of the live dev server recorded for a port (its gRPC or its Web UI port); undefined when none. */
