@@ -1,5 +1,5 @@
 // Reads the probe log a fixture checkout collects (node_modules/.bench-probe.jsonl): one
-// line per ESLint process (the shim) and one per full test-suite run (the test script),
+// line per ESLint process (the bin and API shims) and one per full test-suite run (the test script),
 // from every worktree that links that node_modules.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -42,7 +42,7 @@ export const METHOD: Record<string, string> = {
   ratio: 'per pair, the sum of Kaizen walls over the sum of plain walls across its improvements; median and range over pairs',
   testRuns: 'probe: the fixture test script appends a line per full suite run, from any worktree (node_modules is linked); runs in Kaizen worktrees over applied outcomes',
   testMs: "Kaizen's own figure: durationMs of testsBefore/testsAfter that were not cache hits",
-  lintPasses: "probe: the fixture's node_modules/eslint/bin/eslint.js is a shim that appends a line per ESLint process, then runs the real ESLint (Kaizen uses the repository's ESLint)",
+  lintPasses: "probe: the fixture's node_modules/eslint is a shim whose bin (an eslint command) and API (Kaizen's ESLint sessions) each append a line per process that runs them, then hand over to the real ESLint (Kaizen uses the repository's ESLint)",
   lintMs: 'probe: wall time during which an ESLint process ran (process start to exit)',
   overhead: "wall - test time (Kaizen's durations) - lint time (probe), adding back any time lint and tests overlapped",
   orchestration: "the workflow's finishedAt - startedAt minus the time some step ran: time between steps (workflow tasks, governor updates, waits)",
