@@ -35,6 +35,15 @@ export interface EslintInstallation {
   configFile: string;
   /** Arguments that select the config and the JSON report, before the files. */
   args: string[];
+  /** The same through ESLint's API (an ESLint session), or null for an ESLint older than its flat-config API (8.57). */
+  api: EslintApi | null;
+}
+
+export interface EslintApi {
+  /** The folder of the `eslint` package. */
+  packageDir: string;
+  /** Constructor options matching `args` (besides cwd, fix and unmatched patterns). */
+  options: { overrideConfigFile?: string; warnIgnored?: boolean };
 }
 
 /** ESLint does not run: the repository lints with a config Kaizen's ESLint must not replace. */
@@ -57,14 +66,17 @@ export function locateEslint(options: { worktree: string; kaizenHome: string; us
     const repoBin = join(worktree, 'node_modules', 'eslint', 'bin', 'eslint.js');
     const repoConfig = FLAT_CONFIG_FILES.map((name) => join(worktree, name)).find((path) => existsSync(path));
     if (repoConfig && existsSync(repoBin)) {
-      const major = majorVersion(join(worktree, 'node_modules', 'eslint', 'package.json'));
+      const packageDir = join(worktree, 'node_modules', 'eslint');
+      const version = versionOf(join(packageDir, 'package.json'));
       // --no-warn-ignored arrived in ESLint 8.56 (flat config only); older ones reject it.
-      const quietIgnored = major === null || major >= 9 ? ['--no-warn-ignored'] : [];
+      const quietIgnored = version === null || version.major >= 9;
+      const hasFlatApi = version !== null && (version.major > 8 || (version.major === 8 && version.minor >= 57));
       return {
         kind: 'repo',
         bin: repoBin,
         configFile: repoConfig,
-        args: ['--format', 'json', ...quietIgnored, '--no-error-on-unmatched-pattern'],
+        args: ['--format', 'json', ...(quietIgnored ? ['--no-warn-ignored'] : []), '--no-error-on-unmatched-pattern'],
+        api: hasFlatApi ? { packageDir, options: quietIgnored ? { warnIgnored: false } : {} } : null,
       };
     }
     if (own !== undefined) throw cannotRunOwnConfig(own, existsSync(repoBin));
@@ -86,6 +98,7 @@ export function locateEslint(options: { worktree: string; kaizenHome: string; us
     bin,
     configFile,
     args: ['--config', configFile, '--format', 'json', '--no-warn-ignored', '--no-error-on-unmatched-pattern'],
+    api: { packageDir: join(kaizenHome, 'node_modules', 'eslint'), options: { overrideConfigFile: configFile, warnIgnored: false } },
   };
 }
 
@@ -129,13 +142,13 @@ export interface EslintRunOptions {
  * (~1.3 s a pass on a small typed repository). `--fix` runs, like `--fix-dry-run` ones, get
  * its updatable program; the findings are the same.
  */
-const FIX_ENV = { TSESTREE_SINGLE_RUN: 'false' } as const;
+export const FIX_ENV = { TSESTREE_SINGLE_RUN: 'false' } as const;
 
 const MAX_BATCH_FILES = 400;
 const MAX_BATCH_ARG_CHARS = 60_000;
-const MAX_REPORT_BYTES = 128 * 1024 * 1024;
+export const MAX_REPORT_BYTES = 128 * 1024 * 1024;
 // Frequent on purpose: the SDK throttles sends to 80% of the heartbeat timeout, whatever that is.
-const HEARTBEAT_MS = 1_000;
+export const HEARTBEAT_MS = 1_000;
 
 /** Lints repo-relative files in the worktree; batches keep command lines and reports small. */
 export async function lintFiles(
@@ -180,14 +193,7 @@ async function runBatch(installation: EslintInstallation, batch: string[], optio
   });
   if (result.aborted) throw options.signal?.reason ?? new Error('ESLint was cancelled');
   const shown = shownCommand(installation, batch);
-  if (result.timedOut) {
-    throw new AnalyserFailedError(
-      ESLINT_ANALYSER,
-      shown,
-      null,
-      `ESLint did not finish within ${Math.round(options.timeoutMs / 1000)}s. Raise "timeouts.analyse" in kaizen.config.json, or exclude generated files with "exclude".`,
-    );
-  }
+  if (result.timedOut) throw eslintTimedOut(shown, options.timeoutMs);
   // 0: no errors, 1: errors found (both normal); 2: the config is broken or ESLint crashed.
   if (result.exitCode !== 0 && result.exitCode !== 1) {
     throw new AnalyserFailedError(ESLINT_ANALYSER, shown, result.exitCode, `${result.outputTail.slice(-1200)}\n${fixHint(installation)}`);
@@ -203,15 +209,24 @@ async function runBatch(installation: EslintInstallation, batch: string[], optio
   return result.stdout;
 }
 
-function fixHint(installation: EslintInstallation): string {
+export function eslintTimedOut(shown: string[], timeoutMs: number): AnalyserFailedError {
+  return new AnalyserFailedError(
+    ESLINT_ANALYSER,
+    shown,
+    null,
+    `ESLint did not finish within ${Math.round(timeoutMs / 1000)}s. Raise "timeouts.analyse" in kaizen.config.json, or exclude generated files with "exclude".`,
+  );
+}
+
+export function fixHint(installation: EslintInstallation): string {
   return installation.kind === 'repo'
     ? `ESLint could not run with the repository's config ${installation.configFile}. Make 'npx eslint <file>' work in the repository, or set "eslint.useRepoConfig": false in kaizen.config.json to use Kaizen's rules.`
     : `Kaizen's bundled ESLint failed with its default rules (${installation.configFile}). Reinstall Kaizen ('npm install' in its folder), or set "eslint.enabled": false in kaizen.config.json.`;
 }
 
 /** The command as shown in errors: the file list shortened to a count. */
-function shownCommand(installation: EslintInstallation, batch: string[]): string[] {
-  const files = batch.length === 1 ? [batch[0] as string] : [`<${batch.length} files>`];
+export function shownCommand(installation: EslintInstallation, batch: string[]): string[] {
+  const files = batch.length <= 1 ? batch : [`<${batch.length} files>`];
   return ['node', installation.bin, ...installation.args, ...files];
 }
 
@@ -242,11 +257,11 @@ export function rootsOf(cwd: string): string[] {
   }
 }
 
-function majorVersion(packageJson: string): number | null {
+function versionOf(packageJson: string): { major: number; minor: number } | null {
   try {
     const version = (JSON.parse(readFileSync(packageJson, 'utf8')) as { version?: unknown }).version;
-    const major = typeof version === 'string' ? Number.parseInt(version, 10) : Number.NaN;
-    return Number.isFinite(major) ? major : null;
+    const match = typeof version === 'string' ? /^(\d+)\.(\d+)/.exec(version) : null;
+    return match ? { major: Number(match[1]), minor: Number(match[2]) } : null;
   } catch {
     return null;
   }

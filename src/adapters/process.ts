@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { Readable } from 'node:stream';
 import { BinaryMissingError } from '../core/errors.js';
 import { recordPathFor } from '../core/processes/records.js';
 import { endRecordedGroups, recordEnded, recordStarted } from './process-groups.js';
@@ -33,6 +34,10 @@ export interface RunOptions {
   /** Keep stderr separately and whole, up to this many bytes (Infinity: all). */
   captureStderrBytes?: number;
   stdin?: string;
+  /** A stream piped to the process's stdin as it comes (a session's requests); instead of `stdin`. */
+  input?: Readable;
+  /** Called with each chunk of stdout as it comes (a session's answers), which then is neither kept nor in `outputTail`. */
+  onStdout?: (chunk: Buffer) => void;
   /** Advice for the error when the binary is missing. */
   missingBinaryFix?: string;
   /**
@@ -100,10 +105,15 @@ export async function runProcess(command: string[], options: RunOptions): Promis
     env: options.env ?? process.env,
     // Its own process group, so a timeout ends grandchildren too (npm → node → jest, git → hook).
     detached: true,
-    stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    stdio: [options.stdin === undefined && options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     shell: false,
   });
   if (options.stdin !== undefined && child.stdin) child.stdin.end(options.stdin);
+  if (options.input && child.stdin) {
+    // A process that dies first closes its stdin: what is still written then is dropped, not thrown.
+    child.stdin.on('error', () => undefined);
+    options.input.pipe(child.stdin);
+  }
   const startTicks = child.pid !== undefined ? recordStarted(recordPath, child.pid, command) : null;
 
   let timedOut = false;
@@ -147,6 +157,11 @@ export async function runProcess(command: string[], options: RunOptions): Promis
     heard?.();
   };
   child.stdout?.on('data', (chunk: Buffer) => {
+    if (options.onStdout) {
+      heard?.();
+      options.onStdout(chunk);
+      return;
+    }
     keep(chunk);
     stdout.add(chunk);
   });
@@ -195,6 +210,7 @@ export async function runProcess(command: string[], options: RunOptions): Promis
     };
   } finally {
     closed = true;
+    if (options.input && child.stdin) options.input.unpipe(child.stdin);
     clearTimeout(timeout);
     clearTimeout(silenceTimer);
     if (heartbeat) clearInterval(heartbeat);

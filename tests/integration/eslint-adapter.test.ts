@@ -20,7 +20,7 @@ process.stdout.write(JSON.stringify(files.map((f) => ({ filePath: require('node:
 );
 chmodSync(bin, 0o755);
 writeFileSync(join(dir, 'a.ts'), 'let a = 1;\n');
-const installation: EslintInstallation = { kind: 'repo', bin, configFile: join(dir, 'eslint.config.js'), args: ['--format', 'json'] };
+const installation: EslintInstallation = { kind: 'repo', bin, configFile: join(dir, 'eslint.config.js'), args: ['--format', 'json'], api: null };
 const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'TSESTREE_SINGLE_RUN'));
 
 describe('ESLint processes', () => {

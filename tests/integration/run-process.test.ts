@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { procStat } from '../../src/adapters/process-groups.js';
 import { runProcess } from '../../src/adapters/process.js';
@@ -33,6 +34,27 @@ function alive(pid: number): boolean {
 }
 
 describe('runProcess', () => {
+  it('talks to a process as it runs: input piped as it comes, stdout handed over and kept out of the tail', async () => {
+    const input = new PassThrough();
+    const answers: string[] = [];
+    const running = runProcess(['sh', '-c', 'while read line; do echo "got $line"; done; echo bye >&2'], {
+      cwd: folder(),
+      timeoutMs: 30_000,
+      input,
+      onStdout: (chunk) => {
+        answers.push(chunk.toString('utf8'));
+        // Each answer asks the next question, as a session does.
+        if (answers.join('').includes('got one\n') && !answers.join('').includes('got two')) input.end('two\n');
+      },
+    });
+    input.write('one\n');
+    const result = await running;
+    expect(answers.join('')).toBe('got one\ngot two\n');
+    expect(result.exitCode).toBe(0);
+    expect(result.outputTail).toBe('bye\n');
+    expect(result.stdout).toBe('');
+  });
+
   it('keeps stdout and stderr apart and whole when asked, and a tail of both', async () => {
     const result = await runProcess(['sh', '-c', "head -c 200000 /dev/zero | tr '\\0' x; echo warn >&2"], {
       cwd: folder(),

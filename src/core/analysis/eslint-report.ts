@@ -42,7 +42,11 @@ export class EslintReportError extends Error {}
  * results outside every root are dropped.
  */
 export function parseEslintReport(json: string, roots: readonly string[]): EslintFileReport[] {
-  const raw = parseJsonReport(json);
+  return reportsOfResults(parseJsonReport(json), roots);
+}
+
+/** The same for results already parsed (ESLint's API answers, as the JSON formatter would print them). */
+export function reportsOfResults(raw: unknown, roots: readonly string[]): EslintFileReport[] {
   if (!Array.isArray(raw)) throw new EslintReportError('ESLint printed JSON that is not a list of file results');
   const reports: EslintFileReport[] = [];
   for (const item of raw) {
