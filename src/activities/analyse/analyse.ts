@@ -2,7 +2,7 @@
 // checkFindings: the findings gate of verify, on the committed change in the worktree.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Config } from '../../core/config/config.js';
+import { durationMs, type Config } from '../../core/config/config.js';
 import { changedHunks, IDENTITY_LINE_MAP, lineMapOf } from '../../core/change/hunks.js';
 import { compareFindings, ruleCountsOf } from '../../core/analysis/finding-match.js';
 import { compileExcludes } from '../../core/analysis/globs.js';
@@ -18,6 +18,8 @@ import { generatedReason, loadProtectedFiles, protectionReason } from './protect
 import { fileAt, lastCommitAt, regularFileSizes, trackedFiles, type GitReadOptions } from './repo-files.js';
 import { analyseIncrementally } from './findings-store.js';
 import { knownEslintFindings, rememberVerifiedFindings } from './verify-lint.js';
+import { EslintSession } from '../../adapters/eslint-session.js';
+import { prepareEslintFix } from '../generate/prepared-fix.js';
 
 export interface AnalyseInput {
   workspace: Workspace;
@@ -54,44 +56,13 @@ export interface CheckFindingsInput {
 export function createAnalyseActivities(deps: ActivityDeps) {
   return {
     async analyse(input: AnalyseInput): Promise<AnalyseResult> {
-      const { workspace, config } = input;
-      const run = runContext(workspace, deps.env);
-      const choiceInput: TargetChoiceInput = {
-        findings: [],
-        config,
-        facts: {},
-        userDirtyFiles: workspace.userDirtyFiles,
-        nowMs: Date.now(),
-        filesAnalysed: 0,
-        requireFixable: input.strategy === 'autofix',
-        ...(input.reserved?.length ? { reserved: input.reserved } : {}),
-        alternatives: TARGET_ALTERNATIVES,
-      };
-      const analysis =
-        input.file !== undefined
-          ? await analyseRequestedFile(deps, input, input.file, run, choiceInput)
-          : await analyseRepository(deps, input, run, choiceInput);
-      // A strategy only targets findings it works on (llm-complexity: its own rule's, llm: no untested export, …).
-      const kind = input.strategy && isLlmStrategy(input.strategy) ? LLM_KINDS[input.strategy] : null;
-      choiceInput.findings = input.strategy ? findingsForStrategy(input.strategy, analysis.findings) : analysis.findings;
-      choiceInput.filesAnalysed = analysis.filesAnalysed;
-      const choice = chooseTarget(choiceInput);
-      const targetBytes = choice.target === null ? undefined : choiceInput.facts[choice.target]?.sizeBytes;
-      if (choice.target === null && kind?.rule && analysis.findings.length > 0 && choiceInput.findings.length === 0 && input.file === undefined) {
-        choice.reason = `no file has a '${kind.rule}' finding for ${kind.strategy} (${kind.purpose}); ${analysis.findings.length} other findings need another strategy`;
+      // The analysis's ESLint process stays warm for the autofix of the file it picks.
+      const eslintSession = new EslintSession(deps.kaizenHome);
+      try {
+        return await analyseWith(deps, input, eslintSession);
+      } finally {
+        await eslintSession.close();
       }
-      return {
-        target: choice.target,
-        findings: choice.findings,
-        fixableCount: choice.fixableCount,
-        targetRuleCounts: ruleCountsOf(analysis.findings.filter((f) => f.file === choice.target)),
-        totalFindings: analysis.findings.length,
-        filesAnalysed: analysis.filesAnalysed,
-        analysers: analysis.analysers,
-        ...(choice.reason !== undefined ? { reason: choice.reason } : {}),
-        ...(targetBytes !== undefined ? { targetBytes } : {}),
-        ...(choice.alternatives?.length ? { alternatives: choice.alternatives } : {}),
-      };
     },
 
     async checkFindings(input: CheckFindingsInput): Promise<VerifyFindingsResult> {
@@ -131,6 +102,51 @@ export function createAnalyseActivities(deps: ActivityDeps) {
   };
 }
 
+async function analyseWith(deps: ActivityDeps, input: AnalyseInput, eslintSession: EslintSession): Promise<AnalyseResult> {
+  const { workspace, config } = input;
+  const deadlineMs = Date.now() + durationMs(config.timeouts.analyse);
+  const run = runContext(workspace, deps.env, eslintSession);
+  const choiceInput: TargetChoiceInput = {
+    findings: [],
+    config,
+    facts: {},
+    userDirtyFiles: workspace.userDirtyFiles,
+    nowMs: Date.now(),
+    filesAnalysed: 0,
+    requireFixable: input.strategy === 'autofix',
+    ...(input.reserved?.length ? { reserved: input.reserved } : {}),
+    alternatives: TARGET_ALTERNATIVES,
+  };
+  const analysis =
+    input.file !== undefined
+      ? await analyseRequestedFile(deps, input, input.file, run, choiceInput)
+      : await analyseRepository(deps, input, run, choiceInput);
+  // A strategy only targets findings it works on (llm-complexity: its own rule's, llm: no untested export, …).
+  const kind = input.strategy && isLlmStrategy(input.strategy) ? LLM_KINDS[input.strategy] : null;
+  choiceInput.findings = input.strategy ? findingsForStrategy(input.strategy, analysis.findings) : analysis.findings;
+  choiceInput.filesAnalysed = analysis.filesAnalysed;
+  const choice = chooseTarget(choiceInput);
+  const targetBytes = choice.target === null ? undefined : choiceInput.facts[choice.target]?.sizeBytes;
+  if (choice.target === null && kind?.rule && analysis.findings.length > 0 && choiceInput.findings.length === 0 && input.file === undefined) {
+    choice.reason = `no file has a '${kind.rule}' finding for ${kind.strategy} (${kind.purpose}); ${analysis.findings.length} other findings need another strategy`;
+  }
+  if (input.strategy === 'autofix' && choice.target !== null) {
+    await prepareEslintFix(deps, { workspace, config, target: choice.target, findings: choice.findings, session: eslintSession, deadlineMs, ...run.progress });
+  }
+  return {
+    target: choice.target,
+    findings: choice.findings,
+    fixableCount: choice.fixableCount,
+    targetRuleCounts: ruleCountsOf(analysis.findings.filter((f) => f.file === choice.target)),
+    totalFindings: analysis.findings.length,
+    filesAnalysed: analysis.filesAnalysed,
+    analysers: analysis.analysers,
+    ...(choice.reason !== undefined ? { reason: choice.reason } : {}),
+    ...(targetBytes !== undefined ? { targetBytes } : {}),
+    ...(choice.alternatives?.length ? { alternatives: choice.alternatives } : {}),
+  };
+}
+
 /** The Kaizen scan the run's own strategy needs (llm-complexity: complexity, …). */
 function ownRules(input: AnalyseInput): KaizenRule[] {
   const rule = input.strategy && isLlmStrategy(input.strategy) ? LLM_KINDS[input.strategy].rule : null;
@@ -139,16 +155,17 @@ function ownRules(input: AnalyseInput): KaizenRule[] {
 
 interface RunContext {
   git: GitReadOptions;
-  progress: { signal?: AbortSignal; heartbeat?: (detail: string) => void };
+  progress: { signal?: AbortSignal; heartbeat?: (detail: string) => void; eslintSession?: EslintSession };
 }
 
 /** Cancellation and heartbeats when running as an activity; nothing when called directly. */
-function runContext(workspace: Workspace, env: NodeJS.ProcessEnv): RunContext {
+function runContext(workspace: Workspace, env: NodeJS.ProcessEnv, eslintSession?: EslintSession): RunContext {
   const context = activityContext();
   const signal = context?.cancellationSignal;
+  const session = eslintSession ? { eslintSession } : {};
   return {
     git: { cwd: workspace.worktree, env, ...(signal ? { signal } : {}) },
-    progress: context ? { signal: context.cancellationSignal, heartbeat: (detail) => context.heartbeat(detail) } : {},
+    progress: context ? { signal: context.cancellationSignal, heartbeat: (detail) => context.heartbeat(detail), ...session } : session,
   };
 }
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { testGlobsOf, type Config } from '../../core/config/config.js';
 import { FINDINGS_CACHE_VERSION, parseFindingsCache, planIncremental, type FindingsCacheFile, type IncrementalPlan } from '../../core/analysis/findings-cache.js';
 import type { Workspace } from '../../core/types.js';
+import type { EslintSession } from '../../adapters/eslint-session.js';
 import type { ActivityDeps } from '../../contracts/ports.js';
 import { kaizenRules } from './kaizen-scan.js';
 import { changedFilesBetween, type GitReadOptions } from './repo-files.js';
@@ -46,6 +47,7 @@ export interface IncrementalRequest {
   heartbeat?: (detail: string) => void;
   /** false: read the cache only (`eligible` is not every file, so it must not replace the cache). */
   persist?: boolean;
+  eslintSession?: EslintSession;
 }
 
 /** The findings of every eligible file at the workspace's base: cached ones, and fresh ones for changed files. */
@@ -56,7 +58,11 @@ export async function analyseIncrementally(deps: ActivityDeps, request: Incremen
   const cache = await readLatestCache(dir);
   const changed = cache ? await changedFilesBetween(request.git, cache.commit, workspace.baseCommit) : null;
   const plan = planIncremental({ cache, configKey, eligible, changed });
-  const progress = { ...(request.signal ? { signal: request.signal } : {}), ...(request.heartbeat ? { heartbeat: request.heartbeat } : {}) };
+  const progress = {
+    ...(request.signal ? { signal: request.signal } : {}),
+    ...(request.heartbeat ? { heartbeat: request.heartbeat } : {}),
+    ...(request.eslintSession ? { eslintSession: request.eslintSession } : {}),
+  };
   const fresh = plan.reanalyse.length ? await runAnalysers(deps, { workspace, config, files: plan.reanalyse, ...progress }) : null;
   const findings = [...plan.reused, ...(fresh?.findings ?? [])];
   if (request.persist !== false) {

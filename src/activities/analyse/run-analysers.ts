@@ -2,6 +2,7 @@
 // returns their findings. Nothing here writes a file.
 import { extname } from 'node:path';
 import { lintFiles, locateEslint, batchFiles, rootsOf } from '../../adapters/eslint.js';
+import type { EslintSession } from '../../adapters/eslint-session.js';
 import { runProcess } from '../../adapters/process.js';
 import { durationMs, splitCommand, type Config } from '../../core/config/config.js';
 import { AnalyserFailedError } from '../../core/errors.js';
@@ -27,6 +28,8 @@ export interface AnalysisRequest {
   extraKaizenRules?: readonly KaizenRule[];
   /** ESLint's findings already known for some of `files` (verify-lint.ts): ESLint does not run on them. */
   knownEslint?: ReadonlyMap<string, Finding[]>;
+  /** Lint through this session's ESLint process (kept warm for a fix next), not a process of its own. */
+  eslintSession?: EslintSession;
 }
 
 export interface AnalysisOutcome {
@@ -87,7 +90,8 @@ export async function runAnalysers(deps: ActivityDeps, request: AnalysisRequest)
     if (installation.kind === 'none') {
       request.heartbeat?.(`eslint skipped: ${installation.reason}`);
     } else {
-      const reports = await lintFiles(installation, eslintFiles, {
+      const lint = request.eslintSession ? request.eslintSession.lintFiles.bind(request.eslintSession) : lintFiles;
+      const reports = await lint(installation, eslintFiles, {
         cwd: workspace.worktree,
         env: deps.env,
         timeoutMs: durationMs(config.timeouts.analyse),

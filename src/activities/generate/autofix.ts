@@ -11,12 +11,13 @@ import { summariseChange } from '../../core/analysis/diff.js';
 import { matchFindings } from '../../core/analysis/finding-match.js';
 import { changedHunks, lineMapOf } from '../../core/change/hunks.js';
 import { AnalyserFailedError, NothingToProposeError } from '../../core/errors.js';
-import { ESLINT_ANALYSER } from '../../core/analysis/eslint-report.js';
+import { ESLINT_ANALYSER, type EslintFileReport } from '../../core/analysis/eslint-report.js';
 import { normaliseRepoPath } from '../../core/repository/path.js';
 import type { Finding, Proposal, Workspace } from '../../core/types.js';
 import { activityContext } from '../context.js';
 import type { ActivityDeps } from '../../contracts/ports.js';
 import { writeProposalBody } from './proposal-store.js';
+import { preparedEslintFix } from './prepared-fix.js';
 import { loadProtectedFiles } from '../analyse/protected.js';
 import { analyserMissingFix } from '../analyse/run-analysers.js';
 import { ensureStateDir } from '../state-dir.js';
@@ -87,6 +88,15 @@ async function eslintFix(
   original: string,
   fixable: Finding[],
 ): Promise<Fix> {
+  const report = (await preparedEslintFix(workspace, target, original)) ?? (await runEslintFix(deps, workspace, config, target));
+  if (report?.output === undefined || report.output === original) {
+    throw new NothingToProposeError(`ESLint has no automatic fix for the findings in ${target}.`);
+  }
+  return { fixer: 'ESLint autofix', content: report.output, targets: fixedByDryRun(fixable, report.findings, original, report.output), lintAfter: report.findings };
+}
+
+/** ESLint's dry-run fix of the target, in a process of its own. */
+async function runEslintFix(deps: ActivityDeps, workspace: Workspace, config: Config, target: string): Promise<EslintFileReport | undefined> {
   const context = activityContext();
   const installation = locateEslint({ worktree: workspace.worktree, kaizenHome: deps.kaizenHome, useRepoConfig: config.eslint.useRepoConfig });
   if (installation.kind === 'none') throw new NothingToProposeError(`ESLint does not run in this repository: ${installation.reason}.`);
@@ -97,11 +107,7 @@ async function eslintFix(
     fixDryRun: true,
     ...(context ? { signal: context.cancellationSignal, onHeartbeat: (detail: string) => context.heartbeat(`eslint --fix-dry-run ${detail}`) } : {}),
   });
-  const report = reports.find((r) => r.file === target);
-  if (report?.output === undefined || report.output === original) {
-    throw new NothingToProposeError(`ESLint has no automatic fix for the findings in ${target}.`);
-  }
-  return { fixer: 'ESLint autofix', content: report.output, targets: fixedByDryRun(fixable, report.findings, original, report.output), lintAfter: report.findings };
+  return reports.find((r) => r.file === target);
 }
 
 /** The analyser with a fixCommand that reported the most fixable findings of the target. */

@@ -201,7 +201,7 @@ describe('analyse with the repository\'s own ESLint', () => {
     withOwnEslint(repo, "throw new Error('config exploded');\n");
     const failure = analyse({ workspace: workspaceOf(repo), config: configOf() });
     await expect(failure).rejects.toBeInstanceOf(AnalyserFailedError);
-    await expect(failure).rejects.toThrow(/exit code 2: [\s\S]*config exploded[\s\S]*"eslint\.useRepoConfig": false/);
+    await expect(failure).rejects.toThrow(/Error: config exploded\n\s+at .*eslint\.config\.js[\s\S]*"eslint\.useRepoConfig": false/);
   });
 });
 
