@@ -14,6 +14,7 @@ import { ESLINT_ANALYSER, type EslintFileReport } from '../../core/analysis/esli
 import type { Finding, Workspace } from '../../core/types.js';
 import type { ActivityDeps } from '../../contracts/ports.js';
 import { ensureStateDir } from '../state-dir.js';
+import { preparedFixPath } from './proposal-store.js';
 
 interface PreparedFixFile {
   target: string;
@@ -39,10 +40,6 @@ export interface PrepareFixInput {
 const DEADLINE_MARGIN_MS = 10_000;
 /** Less time than this left: generate fixes with time of its own. */
 const MIN_FIX_MS = 5_000;
-
-function preparedFixPath(workspace: Workspace): string {
-  return join(workspace.stateDir, 'proposals', `${workspace.runId}.eslint-fix.json`);
-}
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');

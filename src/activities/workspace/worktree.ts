@@ -35,6 +35,7 @@ import { endRecordedGroups, forgetRecords } from '../../adapters/process-groups.
 import { createIntegrateActivities } from './integrate.js';
 import { checkInBeside } from '../check-in.js';
 import type { CheckInCall, CheckInOutcome } from '../../core/governor/check-in.js';
+import { removeProposalFiles } from '../generate/proposal-store.js';
 
 export function createWorkspaceActivities(deps: ActivityDeps) {
   return {
@@ -125,6 +126,7 @@ export function createWorkspaceActivities(deps: ActivityDeps) {
       const removeFolder = async () => {
         if (!ownWorktree) return;
         forgetRecords(recordPathFor(worktree));
+        await removeProposalFiles(workspace);
         // git refuses some removals (a worktree with submodules); the folder is ours either way,
         // and prune then forgets the registration of the folder removed by hand.
         const gitRemoved = registered ? (await runGit(repo, ['worktree', 'remove', '--force', '--force', worktree])).exitCode === 0 : false;

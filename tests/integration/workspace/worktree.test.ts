@@ -6,6 +6,7 @@ import { loadRepoConfig } from '../../../src/activities/workspace/repo-config.js
 import { ConfigInvalidError, GitFailedError, NotAGitRepoError, RepoNotFoundError, TargetBranchMissingError } from '../../../src/core/errors.js';
 import { createRepo, git, type TempRepo } from '../../helpers/git-repo.js';
 import { runIdFor, workspaceActivities } from './fixtures.js';
+import { preparedFixPath, writeProposalBody } from '../../../src/activities/generate/proposal-store.js';
 
 const repos: TempRepo[] = [];
 const dirs: string[] = [];
@@ -72,9 +73,16 @@ describe('prepareWorkspace and removeWorkspace', () => {
     // Kaizen's state never shows up in the user's `git status`.
     expect(readFileSync(join(r.path, '.kaizen', '.gitignore'), 'utf8')).toBe('*\n');
     expect(r.git('status', '--porcelain')).toBe('');
+    // What generate and analyse left for the run, and another run's proposal.
+    const proposal = await writeProposalBody(workspace, { files: [{ path: 'src/a.js', content: 'export const a = 2;\n' }] });
+    writeFileSync(preparedFixPath(workspace), '{}');
+    const otherRuns = await writeProposalBody({ ...workspace, runId: 'another-run' }, { files: [] });
 
     await acts.removeWorkspace({ workspace, deleteBranch: true, deleteBackupRef: true });
     expect(existsSync(workspace.worktree)).toBe(false);
+    expect(existsSync(proposal)).toBe(false);
+    expect(existsSync(preparedFixPath(workspace))).toBe(false);
+    expect(existsSync(otherRuns)).toBe(true);
     expect(r.git('branch', '--list', 'kaizen/*')).toBe('');
     expect(r.git('branch', '--format=%(refname:short)').split('\n').sort()).toEqual(['feature', 'main']);
     expect(r.git('worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
