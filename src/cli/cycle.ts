@@ -1,5 +1,5 @@
 // `kaizen cycle REPO [--wait] [--json]`: one cycle now, as the schedule would start it.
-import { WorkflowFailedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { CycleInput, CycleSummary } from '../core/governor/cycle.js';
 import { repoKey, repoName } from '../core/repository/key.js';
 import { KaizenRepo } from '../contracts/search-attributes.js';
@@ -9,6 +9,7 @@ import { client as connect, printJson, target, taskQueue, workflowLink, type Glo
 import { CliError } from './errors.js';
 import { warnWhileNoWorker } from './worker-presence.js';
 import { resolveRepo } from './repo-target.js';
+import { resultOrQueried } from './workflow-result.js';
 
 export interface CycleOptions extends GlobalOptions {
   wait?: boolean;
@@ -45,17 +46,8 @@ export function formatCycleSummary(s: CycleSummary, link?: string): string {
 }
 
 /** Waits for a cycle; a failed or cancelled one still has its summary in the query. */
-export async function waitForCycle(c: Client, workflowId: string): Promise<CycleSummary> {
-  const handle = c.workflow.getHandle(workflowId);
-  try {
-    return (await handle.result()) as CycleSummary;
-  } catch (err) {
-    if (err instanceof WorkflowFailedError) {
-      const summary = await handle.query(cycleSummaryQuery).catch(() => undefined);
-      if (summary) return summary;
-    }
-    throw err;
-  }
+export function waitForCycle(c: Client, workflowId: string): Promise<CycleSummary> {
+  return resultOrQueried(c, workflowId, cycleSummaryQuery, (summary) => summary);
 }
 
 export async function cycleCommand(repo: string, opts: CycleOptions): Promise<number> {

@@ -1,11 +1,12 @@
 // An improvement through @temporalio/client (gRPC): the path for every server, and the one
 // `kaizen demo`, `kaizen watch` and a `kaizen improve` without a recorded dev server take.
-import { WorkflowFailedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { ImprovementInput, ImprovementResult } from '../core/types.js';
 import { progressQuery } from '../contracts/improvement.js';
 import { WORKFLOW_TYPES, type ImprovementWorkflow } from '../contracts/workflows.js';
 import { improvementStart, newWorkflowId, type StartedImprovement } from './improvement-run.js';
 import { warnWhileNoWorker } from './worker-presence.js';
+import { resultOrQueried } from './workflow-result.js';
 
 export async function startImprovement(c: Client, input: ImprovementInput, queue: string, workflowId = newWorkflowId(input.repoPath)) {
   const { summary, details } = improvementStart(input);
@@ -29,15 +30,6 @@ export async function startOverGrpc(c: Client, namespace: string, input: Improve
 }
 
 /** Waits for the result; a cancelled run still has its outcome in the progress query. */
-export async function waitForResult(c: Client, workflowId: string): Promise<ImprovementResult> {
-  const handle = c.workflow.getHandle(workflowId);
-  try {
-    return (await handle.result()) as ImprovementResult;
-  } catch (err) {
-    if (err instanceof WorkflowFailedError) {
-      const progress = await handle.query(progressQuery).catch(() => undefined);
-      if (progress?.result) return progress.result;
-    }
-    throw err;
-  }
+export function waitForResult(c: Client, workflowId: string): Promise<ImprovementResult> {
+  return resultOrQueried(c, workflowId, progressQuery, (progress) => progress.result);
 }
