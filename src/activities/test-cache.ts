@@ -1,7 +1,8 @@
 // The test results Kaizen remembers per git tree and test command, under
 // <repo>/.kaizen/cache/tests/ (shared by every worker of the repository on this host):
-// a green run forever (an unchanged tree is never tested twice), a red one for an hour, so a
-// repository known to be red is skipped before any fix is generated or paid for.
+// a green run forever (an unchanged tree is never tested twice), a red one for `test.rememberRed`
+// (an hour by default), so a repository known to be red is skipped before any fix is generated
+// or paid for.
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -10,8 +11,8 @@ import type { ActivityDeps } from '../contracts/ports.js';
 import type { TestRun, Workspace } from '../core/types.js';
 import { gitContext } from './workspace/common.js';
 
-/** How long a red result is believed without running the tests again. */
-export const RED_RESULT_TTL_MS = 60 * 60_000;
+/** How long a red result is believed without running the tests again, unless the config says. */
+export const DEFAULT_REMEMBER_RED_MS = 60 * 60_000;
 
 /** A cached result, with when it was recorded (for a red one, its age decides). */
 export interface CachedRun {
@@ -56,8 +57,8 @@ async function treeNearBase(worktree: GitContext, baseCommit: string, baseTree: 
   return (await git(worktree, ['rev-parse', '--end-of-options', `${head}^{tree}`])).trim();
 }
 
-/** The remembered result: any green one, a red one younger than RED_RESULT_TTL_MS (when `red`). */
-export async function readCachedRun(path: string, options: { red: boolean; nowMs?: number }): Promise<CachedRun | null> {
+/** The remembered result: any green one, a red one younger than `rememberRedMs` (when `red`). */
+export async function readCachedRun(path: string, options: { red: boolean; rememberRedMs?: number; nowMs?: number }): Promise<CachedRun | null> {
   let text: string;
   let recordedAtMs: number;
   try {
@@ -73,7 +74,7 @@ export async function readCachedRun(path: string, options: { red: boolean; nowMs
     return null; // A torn or hand-edited file only costs a rerun.
   }
   if (run.passed === true) return { run, recordedAtMs };
-  const fresh = (options.nowMs ?? Date.now()) - recordedAtMs < RED_RESULT_TTL_MS;
+  const fresh = (options.nowMs ?? Date.now()) - recordedAtMs < (options.rememberRedMs ?? DEFAULT_REMEMBER_RED_MS);
   return options.red && run.passed === false && fresh ? { run, recordedAtMs } : null;
 }
 

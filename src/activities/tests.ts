@@ -17,7 +17,7 @@ import { parseTestNames } from '../core/test-runs/test-names.js';
 import { COVERAGE_SUMMARY_FILE, parseCoverageFromOutput, parseCoverageSummary } from '../core/test-runs/gate.js';
 import type { Coverage, TestRun, Workspace } from '../core/types.js';
 import { ensureStateDir } from './state-dir.js';
-import { readCachedRun, testCachePath, writeCachedRun } from './test-cache.js';
+import { DEFAULT_REMEMBER_RED_MS, readCachedRun, testCachePath, writeCachedRun } from './test-cache.js';
 import { changedLinesCoverage, coverageFolder, measuredOnce } from './changed-lines.js';
 
 export interface RunTestsInput {
@@ -62,7 +62,8 @@ export function createTestActivities(deps: ActivityDeps) {
 
     /**
      * What is known of the worktree's tree without running anything: a cached green run, a
-     * red one of the last hour, the skipped run when there is no test command, else null.
+     * red one younger than `test.rememberRed`, the skipped run when there is no test command,
+     * else null.
      * A missing required test command fails here as in runTests.
      */
     async knownTestRun(input: Omit<RunTestsInput, 'phase'>): Promise<TestRun | null> {
@@ -70,10 +71,16 @@ export function createTestActivities(deps: ActivityDeps) {
       if (command === null) return skippedRun('baseline');
       // The untouched tree: one git call, none when the test command is unknown.
       const cacheFile = await testCachePath(deps, input.workspace, command, { atBase: true });
-      const cached = cacheFile ? await readCachedRun(cacheFile, { red: true }) : null;
+      const cached = cacheFile ? await readCachedRun(cacheFile, { red: true, rememberRedMs: rememberRedMs(input.config) }) : null;
       return cached ? { ...cached.run, phase: 'baseline', cached: true } : null;
     },
   };
+}
+
+/** test.rememberRed; a config parsed before the key existed (carried by a running workflow) has none. */
+function rememberRedMs(config: Config): number {
+  const written: unknown = config.test.rememberRed;
+  return typeof written === 'string' ? durationMs(written) : DEFAULT_REMEMBER_RED_MS;
 }
 
 /** The test command to run; null: none, and the config allows that. */

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestActivities } from '../../src/activities/tests.js';
-import { RED_RESULT_TTL_MS } from '../../src/activities/test-cache.js';
+import { DEFAULT_REMEMBER_RED_MS } from '../../src/activities/test-cache.js';
 import { Config } from '../../src/core/config/config.js';
 import { TestCommandMissingError } from '../../src/core/errors.js';
 import { activityDeps } from '../helpers/activity-deps.js';
@@ -78,9 +78,28 @@ describe('knownTestRun', () => {
 
     const dir = join(workspace.stateDir, 'cache', 'tests');
     const [file] = readdirSync(dir);
-    const old = (Date.now() - RED_RESULT_TTL_MS - 60_000) / 1000;
+    const old = (Date.now() - DEFAULT_REMEMBER_RED_MS - 60_000) / 1000;
     utimesSync(join(dir, file as string), old, old);
     expect(await knownTestRun({ workspace, config })).toBeNull();
+    expect(runs()).toBe(2);
+  });
+
+  it('remembers a red tree for as long as test.rememberRed says; "0s" never believes one', async () => {
+    const { repo, runs } = repoWith(false);
+    const workspace = workspaceOf(repo, 'r1');
+    await runTests({ workspace, config, phase: 'baseline' });
+    const dir = join(workspace.stateDir, 'cache', 'tests');
+    const [file] = readdirSync(dir);
+    const twoHoursAgo = (Date.now() - 2 * 3_600_000) / 1000;
+    utimesSync(join(dir, file as string), twoHoursAgo, twoHoursAgo);
+    expect(await knownTestRun({ workspace, config: Config.parse({ test: { rememberRed: '3h' } }) })).toMatchObject({ passed: false, cached: true });
+    expect(await knownTestRun({ workspace, config: Config.parse({ test: { rememberRed: '90m' } }) })).toBeNull();
+    const now = Date.now() / 1000;
+    utimesSync(join(dir, file as string), now, now);
+    expect(await knownTestRun({ workspace, config: Config.parse({ test: { rememberRed: '0s' } }) })).toBeNull();
+    // A config from before the key existed (a running workflow's) keeps the hour.
+    const { rememberRed: _dropped, ...olderTest } = config.test;
+    expect(await knownTestRun({ workspace, config: { ...config, test: olderTest as typeof config.test } })).toMatchObject({ passed: false, cached: true });
     expect(runs()).toBe(2);
   });
 

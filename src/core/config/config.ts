@@ -129,6 +129,9 @@ export const Config = z
         command: Command.optional().describe('test command; default: `npm test` when package.json has a test script'),
         timeout: Duration.default('20m').describe('a test run longer than this is killed and counts as failed'),
         required: z.boolean().default(true).describe('false lets Kaizen land changes in a repo without tests'),
+        rememberRed: Duration.default('1h').describe(
+          'how long a tree whose tests failed twice is believed red without running them again (a red repository is skipped before any fix is made or paid for); "0s" runs them every time',
+        ),
         globs: z
           .array(z.string().min(1))
           .min(1)

@@ -8,6 +8,6 @@ describe('test.globs', () => {
   });
 
   it('keeps the other test defaults when only the globs are set', () => {
-    expect(Config.parse({ test: { globs: ['qa/**'] } }).test).toEqual({ globs: ['qa/**'], timeout: '20m', required: true });
+    expect(Config.parse({ test: { globs: ['qa/**'] } }).test).toEqual({ globs: ['qa/**'], timeout: '20m', required: true, rememberRed: '1h' });
   });
 });
