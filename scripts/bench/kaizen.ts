@@ -3,7 +3,7 @@
 // `kaizen improve … --wait --json` per improvement.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { staleBuildReason } from '../../bin/build-stamp.cjs';
 import { KAIZEN_HOME, runChild, type ChildResult } from './child.js';
 
@@ -16,8 +16,11 @@ export const KAIZEN_ENTRY = 'bin/kaizen.cjs';
 /** What an entry ends up running: the compiled CLI or the sources through tsx, and why. */
 export function entryRuns(entry: string): { compiled: boolean; description: string } {
   if (entry.endsWith('.ts')) return { compiled: false, description: 'the TypeScript sources through tsx' };
-  const stale = staleBuildReason(KAIZEN_HOME);
-  if (entry === KAIZEN_ENTRY) {
+  const path = isAbsolute(entry) ? entry : join(KAIZEN_HOME, entry);
+  // A `kaizen` bin (this checkout's or another's, --entry) checks its own checkout's build.
+  const bin = path.endsWith(join('bin', 'kaizen.cjs'));
+  const stale = staleBuildReason(bin ? dirname(dirname(path)) : KAIZEN_HOME);
+  if (bin) {
     return stale === null
       ? { compiled: true, description: 'the compiled CLI in dist/ (built from these sources)' }
       : { compiled: false, description: `the sources through tsx, not dist/: ${stale}` };

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mustRun } from './child.js';
 import { copyFixture, type Fixture } from './fixtures/build.js';
-import { improve, type ImprovementJson } from './kaizen.js';
+import { entryRuns, improve, type ImprovementJson } from './kaizen.js';
 import { plainImprovement } from './plain.js';
 import { readProbe, totalsSince, union, type ProbeTotals } from './probe.js';
 
@@ -34,6 +34,12 @@ export interface KaizenSample {
   workflowMs: number | null;
   /** The command's error output when it printed no result. */
   error?: string;
+  /**
+   * What the `kaizen` command ran for this improvement: the compiled CLI, or the sources through
+   * tsx (the bin falls back to them when a source is newer than the build, e.g. one edited
+   * during the run). Absent in reports written before it was recorded.
+   */
+  ran?: 'compiled' | 'sources';
 }
 
 export interface PlainSample {
@@ -114,6 +120,7 @@ async function runPair(fixture: Fixture, options: RepoRunOptions, pair: number, 
 
 async function kaizenSample(repo: string, options: RepoRunOptions, pair: number, index: number, expectedFile: string): Promise<KaizenSample> {
   const from = (await readProbe(repo)).length;
+  const ran = entryRuns(options.entry).compiled ? 'compiled' : 'sources';
   const { child, result } = await improve(options.entry, options.address, repo);
   const probe = totalsSince(await readProbe(repo), from);
   const tests = [result?.testsBefore, result?.testsAfter].filter((run) => run !== undefined && !run.skipped);
@@ -136,6 +143,7 @@ async function kaizenSample(repo: string, options: RepoRunOptions, pair: number,
     clientEndMs: result ? child.exitedAt - Date.parse(result.finishedAt) : null,
     workflowMs: result ? Date.parse(result.finishedAt) - Date.parse(result.startedAt) : null,
     ...(result ? {} : { error: `exit ${child.exitCode}: ${child.stderr.slice(-1500)}` }),
+    ran,
   };
 }
 

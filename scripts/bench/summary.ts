@@ -130,5 +130,16 @@ function problemsOf(kaizen: readonly KaizenSample[], plain: readonly PlainSample
       .filter((s) => s.outcome === 'applied' && s.file !== s.expectedFile)
       .map((s) => `Kaizen pair ${s.pair + 1} #${s.index + 1} fixed ${s.file}, the plain script ${s.expectedFile}`),
     ...plain.filter((s) => !s.ok).map((s) => `plain pair ${s.pair + 1} #${s.index + 1}: ${s.error ?? 'failed'}`),
+    ...mixedBuilds(kaizen),
+  ];
+}
+
+/** Some improvements ran the compiled CLI and others the sources: the build went stale during the run. */
+function mixedBuilds(kaizen: readonly KaizenSample[]): string[] {
+  const fromSources = kaizen.filter((s) => s.ran === 'sources');
+  if (fromSources.length === 0 || !kaizen.some((s) => s.ran === 'compiled')) return [];
+  const first = fromSources[0] as KaizenSample;
+  return [
+    `${fromSources.length} of ${kaizen.length} Kaizen improvements ran the sources through tsx, from pair ${first.pair + 1} #${first.index + 1} on: the build went stale during the run (a source edited?), so their client start is not the compiled CLI's; run again without editing Kaizen`,
   ];
 }

@@ -109,6 +109,16 @@ describe('summarise', () => {
     expect(summary.sameTrees).toBe(1);
   });
 
+  it('names a build that went stale during the run: some improvements compiled, the later ones through tsx', () => {
+    const drifted = pairs.map((pair) => ({ ...pair, kaizen: pair.kaizen.map((sample) => ({ ...sample, ran: sample.pair === 0 && sample.index === 0 ? ('compiled' as const) : ('sources' as const) })) }));
+    expect(summarise(drifted).problems).toContain(
+      '3 of 4 Kaizen improvements ran the sources through tsx, from pair 1 #2 on: the build went stale during the run (a source edited?), so their client start is not the compiled CLI\'s; run again without editing Kaizen',
+    );
+    // A run that chose the sources from the start (an entry through tsx) drifted from nothing.
+    const allSources = pairs.map((pair) => ({ ...pair, kaizen: pair.kaizen.map((sample) => ({ ...sample, ran: 'sources' as const })) }));
+    expect(summarise(allSources).problems).toEqual(summary.problems);
+  });
+
   it('medians an even count as the mean of the middle two', () => {
     expect(spread([4, 1, 3, 2]).median).toBe(2.5);
   });
