@@ -187,7 +187,8 @@ export class AnalyserFailedError extends KaizenError {
     readonly exitCode: number | null,
     readonly outputTail: string,
   ) {
-    super(`Analyser '${analyser}' (${command.join(' ')}) failed with exit code ${exitCode}: ${outputTail.slice(-800)}`);
+    // null: no exit code to tell (a time limit, an ESLint session's error answer).
+    super(`Analyser '${analyser}' (${command.join(' ')}) failed${exitCode === null ? '' : ` with exit code ${exitCode}`}: ${outputTail.slice(-800)}`);
   }
 }
 
