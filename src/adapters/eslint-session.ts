@@ -6,16 +6,16 @@
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { AnalyserFailedError } from '../core/errors.js';
-import { ESLINT_ANALYSER, EslintReportError, reportsOfResults, type EslintFileReport } from '../core/analysis/eslint-report.js';
+import { ESLINT_ANALYSER, reportsOfResults, type EslintFileReport } from '../core/analysis/eslint-report.js';
 import {
-  batchFiles,
   eslintTimedOut,
   FIX_ENV,
   fixHint,
   HEARTBEAT_MS,
   lintFiles,
+  lintInBatches,
   MAX_REPORT_BYTES,
-  rootsOf,
+  reportsOrFailure,
   shownCommand,
   type EslintApi,
   type EslintInstallation,
@@ -39,26 +39,21 @@ export class EslintSession {
 
   /** Whether an ESLint process of this session has run and still answers. */
   get warm(): boolean {
-    return this.process?.running === true;
+    return this.installation !== null;
+  }
+
+  /** The ESLint the session's process runs while it answers, so a follow-up request uses the same; else null. */
+  get installation(): EslintInstallation | null {
+    return this.process?.running === true ? this.process.installation : null;
   }
 
   async lintFiles(installation: EslintInstallation, files: readonly string[], options: EslintRunOptions): Promise<EslintFileReport[]> {
     if (installation.api === null) return lintFiles(installation, files, options);
     const session = this.processFor(installation, installation.api, options);
-    const roots = rootsOf(options.cwd);
-    const batches = batchFiles(files);
-    const reports: EslintFileReport[] = [];
-    for (const [index, batch] of batches.entries()) {
-      const detail = `${options.fixDryRun ? 'fix ' : ''}batch ${index + 1} of ${batches.length}`;
-      const results = await session.request(batch, options, detail);
-      try {
-        reports.push(...reportsOfResults(results, roots));
-      } catch (err) {
-        if (!(err instanceof EslintReportError)) throw err;
-        throw new AnalyserFailedError(ESLINT_ANALYSER, shownCommand(installation, batch), null, `${err.message}\n${fixHint(installation)}`);
-      }
-    }
-    return reports;
+    return lintInBatches(files, options, async (batch, detail, roots) => {
+      const results = await session.request(batch, options, `${options.fixDryRun ? 'fix ' : ''}${detail}`);
+      return reportsOrFailure(installation, batch, null, () => reportsOfResults(results, roots));
+    });
   }
 
   /** Ends the ESLint process (its stdin closes, it exits; after a grace its group is ended). */
@@ -100,7 +95,7 @@ class SessionProcess {
 
   constructor(
     kaizenHome: string,
-    private readonly installation: EslintInstallation,
+    readonly installation: EslintInstallation,
     api: EslintApi,
     options: EslintRunOptions,
   ) {

@@ -150,25 +150,44 @@ export const MAX_REPORT_BYTES = 128 * 1024 * 1024;
 // Frequent on purpose: the SDK throttles sends to 80% of the heartbeat timeout, whatever that is.
 export const HEARTBEAT_MS = 1_000;
 
-/** Lints repo-relative files in the worktree; batches keep command lines and reports small. */
+/** Lints repo-relative files in the worktree, an `eslint` process per batch. */
 export async function lintFiles(
   installation: EslintInstallation,
   files: readonly string[],
   options: EslintRunOptions,
 ): Promise<EslintFileReport[]> {
+  return lintInBatches(files, options, async (batch, detail, roots) => {
+    const stdout = await runBatch(installation, batch, options, detail);
+    return reportsOrFailure(installation, batch, 0, () => parseEslintReport(stdout, roots));
+  });
+}
+
+/**
+ * Lints the files a batch at a time (batches keep command lines and reports small): `lintBatch`
+ * gets the batch, its progress detail and the folders report paths are relative to.
+ */
+export async function lintInBatches(
+  files: readonly string[],
+  options: EslintRunOptions,
+  lintBatch: (batch: string[], detail: string, roots: string[]) => Promise<EslintFileReport[]>,
+): Promise<EslintFileReport[]> {
   const roots = rootsOf(options.cwd);
   const batches = batchFiles(files);
   const reports: EslintFileReport[] = [];
   for (const [index, batch] of batches.entries()) {
-    const stdout = await runBatch(installation, batch, options, `batch ${index + 1} of ${batches.length}`);
-    try {
-      reports.push(...parseEslintReport(stdout, roots));
-    } catch (err) {
-      if (!(err instanceof EslintReportError)) throw err;
-      throw new AnalyserFailedError(ESLINT_ANALYSER, shownCommand(installation, batch), 0, `${err.message}\n${fixHint(installation)}`);
-    }
+    reports.push(...(await lintBatch(batch, `batch ${index + 1} of ${batches.length}`, roots)));
   }
   return reports;
+}
+
+/** What `parse` makes of a batch's report; a report that is not ESLint's fails as the analyser. */
+export function reportsOrFailure(installation: EslintInstallation, batch: string[], exitCode: number | null, parse: () => EslintFileReport[]): EslintFileReport[] {
+  try {
+    return parse();
+  } catch (err) {
+    if (!(err instanceof EslintReportError)) throw err;
+    throw new AnalyserFailedError(ESLINT_ANALYSER, shownCommand(installation, batch), exitCode, `${err.message}\n${fixHint(installation)}`);
+  }
 }
 
 async function runBatch(installation: EslintInstallation, batch: string[], options: EslintRunOptions, detail: string): Promise<string> {

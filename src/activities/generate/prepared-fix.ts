@@ -7,7 +7,6 @@
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { locateEslint } from '../../adapters/eslint.js';
 import type { EslintSession } from '../../adapters/eslint-session.js';
 import { durationMs, type Config } from '../../core/config/config.js';
 import { ESLINT_ANALYSER, type EslintFileReport } from '../../core/analysis/eslint-report.js';
@@ -53,13 +52,13 @@ function sha256(text: string): string {
 export async function prepareEslintFix(deps: ActivityDeps, input: PrepareFixInput): Promise<boolean> {
   const { workspace, config, target } = input;
   const eslintFixable = input.findings.some((f) => f.file === target && f.fixable && f.analyser === ESLINT_ANALYSER);
-  if (!input.session.warm || !eslintFixable || !config.eslint.extensions.includes(extname(target).toLowerCase())) return false;
+  // The ESLint the analysis ran, still warm; none when the findings came from the cache.
+  const installation = input.session.installation;
+  if (installation === null || !eslintFixable || !config.eslint.extensions.includes(extname(target).toLowerCase())) return false;
   const timeoutMs = Math.min(durationMs(config.timeouts.generate), input.deadlineMs - Date.now() - DEADLINE_MARGIN_MS);
   if (timeoutMs < MIN_FIX_MS) return false;
   try {
     const original = await readFile(join(workspace.worktree, target), 'utf8');
-    const installation = locateEslint({ worktree: workspace.worktree, kaizenHome: deps.kaizenHome, useRepoConfig: config.eslint.useRepoConfig });
-    if (installation.kind === 'none') return false;
     const reports = await input.session.lintFiles(installation, [target], {
       cwd: workspace.worktree,
       env: deps.env,
